@@ -1,0 +1,53 @@
+// Text on its way from the file as written to the YAML parser. Every stage
+// (comment stripping, alias substitution, template rendering) returns a new
+// SourceText whose `origins` say, for each of its lines, which line of the
+// original file produced it, so any later error can name the user's line.
+
+import type { SourceLocation } from './diagnostics.js';
+
+export interface SourceText {
+  /** Path as the user named it (used in messages). */
+  readonly file: string;
+  /** The file's text exactly as read. */
+  readonly original: string;
+  /** The current text. */
+  readonly text: string;
+  /** origins[i] = 1-based line of `original` that produced line i+1 of `text`. */
+  readonly origins: readonly number[];
+}
+
+export function splitLines(text: string): string[] {
+  return text.split(/\r?\n/);
+}
+
+/** The untouched file: line i comes from line i. */
+export function fromOriginal(file: string, original: string): SourceText {
+  const lineCount = splitLines(original).length;
+  return { file, original, text: original, origins: Array.from({ length: lineCount }, (_, i) => i + 1) };
+}
+
+/**
+ * A new stage's text whose line j came from line `fromLines[j]` (1-based) of `previous.text`;
+ * composes the mapping back to the original file.
+ */
+export function deriveText(previous: SourceText, text: string, fromLines: readonly number[]): SourceText {
+  const last = previous.origins[previous.origins.length - 1] ?? 1;
+  const origins = fromLines.map((line) => previous.origins[line - 1] ?? last);
+  return { file: previous.file, original: previous.original, text, origins };
+}
+
+/**
+ * Maps a 1-based (line, col) in `source.text` back to the original file. The column is exact
+ * when the original line reads the same up to it; otherwise it points where the two first differ
+ * (usually the `{{ … }}` action or `$alias` that produced the text).
+ */
+export function locate(source: SourceText, line: number, col: number): SourceLocation {
+  const originLine = source.origins[line - 1] ?? source.origins[source.origins.length - 1] ?? 1;
+  const current = splitLines(source.text)[line - 1] ?? '';
+  const original = splitLines(source.original)[originLine - 1] ?? '';
+  if (current === original) return { file: source.file, line: originLine, col };
+  const wanted = current.slice(0, col - 1);
+  let same = 0;
+  while (same < wanted.length && same < original.length && wanted[same] === original[same]) same++;
+  return { file: source.file, line: originLine, col: same === wanted.length ? col : same + 1 };
+}

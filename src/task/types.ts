@@ -1,0 +1,130 @@
+// The normalised task: defaults applied (acb-spec §1.5), every step typed by
+// kind. This is what planning and execution read; it never carries run state.
+
+import type { SourceLocation } from '../diagnostics.js';
+
+export type TaskVersion = '1.0-preview-1' | 'v1.0.0' | 'v1.1.0';
+
+export const TASK_VERSIONS: readonly TaskVersion[] = ['1.0-preview-1', 'v1.0.0', 'v1.1.0'];
+export const DEFAULT_TASK_VERSION: TaskVersion = 'v1.0.0';
+export const DEFAULT_STEP_TIMEOUT_SECONDS = 600;
+export const DEFAULT_RETRY_DELAY_SECONDS = 5;
+export const ROOT_STEP_ID = 'acb_root';
+
+/** `when` after normalisation: no `when` → after the previous step; `["-"]` → at the start. */
+export type StepTrigger =
+  | { readonly kind: 'previous' }
+  | { readonly kind: 'start' }
+  | { readonly kind: 'after'; readonly ids: readonly string[] };
+
+interface StepCommon {
+  readonly id: string;
+  /** 0-based position in `steps`. */
+  readonly index: number;
+  /** Where the step's list item starts in the file as written. */
+  readonly location: SourceLocation;
+  readonly when: StepTrigger;
+  readonly startDelaySeconds: number;
+  readonly timeoutSeconds: number;
+  readonly ignoreErrors: boolean;
+}
+
+export interface VolumeMount {
+  readonly name: string;
+  readonly mountPath: string;
+}
+
+/** Options of the container a cmd step runs in (and, on ACR, of a build step's docker-CLI container). */
+export interface ContainerOptions {
+  /** Step env merged with task env (acb-spec §1.6): `KEY=value` items. */
+  readonly env: readonly string[];
+  /** As written (possibly inherited from the task); normalised to `/workspace/...` at run time. */
+  readonly workingDirectory: string;
+  readonly disableWorkingDirectoryOverride: boolean;
+  readonly network?: string;
+  readonly user?: string;
+  readonly privileged: boolean;
+  readonly ports: readonly string[];
+  readonly expose: readonly string[];
+  readonly isolation?: string;
+  readonly cpus?: string;
+  readonly keep: boolean;
+  readonly detach: boolean;
+  readonly volumeMounts: readonly VolumeMount[];
+}
+
+export interface RetryOptions {
+  readonly retries: number;
+  readonly retryDelaySeconds: number;
+  /** Retry only when an attempt's output contains one of these (empty: always retry). */
+  readonly retryOnErrors: readonly string[];
+  readonly repeat: number;
+}
+
+export interface BuildStep extends StepCommon, ContainerOptions, RetryOptions {
+  readonly kind: 'build';
+  /** The `build:` string as rendered. */
+  readonly build: string;
+  /** `build` split into words with POSIX quoting rules. */
+  readonly args: readonly string[];
+  /** Images named by `-t`/`--tag` (also the `--tag=x` form). */
+  readonly tags: readonly string[];
+  readonly dockerfile?: string;
+  readonly target?: string;
+  /** The build context argument, `.` when none was given. */
+  readonly context: string;
+  readonly cache?: 'enabled' | 'disabled';
+}
+
+export interface PushStep extends StepCommon {
+  readonly kind: 'push';
+  /** `:latest` added when untagged, de-duplicated in first-seen order. */
+  readonly images: readonly string[];
+}
+
+export interface CmdStep extends StepCommon, ContainerOptions, RetryOptions {
+  readonly kind: 'cmd';
+  /** The `cmd:` string as rendered (after command-word alias expansion). */
+  readonly cmd: string;
+  /** `cmd` split into words with POSIX quoting rules; words[0] is the image. */
+  readonly words: readonly string[];
+  readonly entryPoint?: string;
+  readonly pull: boolean;
+  readonly cmdDownloadRetries: number;
+  readonly cmdDownloadRetryDelaySeconds: number;
+}
+
+export type Step = BuildStep | PushStep | CmdStep;
+export type StepKind = Step['kind'];
+
+export interface SecretSpec {
+  readonly id: string;
+  readonly keyvault?: string;
+  readonly clientID?: string;
+}
+
+export interface NetworkSpec {
+  readonly name: string;
+  readonly driver?: string;
+  readonly ipv6: boolean;
+  readonly skipCreation: boolean;
+  readonly isDefault: boolean;
+}
+
+export interface VolumeSpec {
+  readonly name: string;
+  /** File name → base64 content. */
+  readonly secret: { readonly [fileName: string]: string };
+}
+
+export interface Task {
+  readonly file: string;
+  readonly version: TaskVersion;
+  readonly stepTimeoutSeconds: number;
+  readonly env: readonly string[];
+  readonly workingDirectory: string;
+  readonly secrets: readonly SecretSpec[];
+  readonly networks: readonly NetworkSpec[];
+  readonly volumes: readonly VolumeSpec[];
+  readonly steps: readonly Step[];
+}

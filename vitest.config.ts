@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    // e2e tests share one engine and one registry: keep files from stepping on each other.
+    fileParallelism: false,
+  },
+});
