@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Test entry point (`npm test`): compile, bring the container lab up, then run vitest.
+# Arguments go to vitest, e.g. `npm test -- test/plan`.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+npm run build
+bash scripts/lab.sh up >/dev/null
+npx vitest run "$@"
