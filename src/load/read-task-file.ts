@@ -1,0 +1,52 @@
+// Load stage: reads the task file from disk into a SourceText (UTF-8, BOM removed, CRLF → LF).
+
+import { readFile } from 'node:fs/promises';
+import { InputError, error } from '../diagnostics.js';
+import type { Diagnostic, SourceLocation } from '../diagnostics.js';
+import { deriveText, fromOriginal } from '../source-text.js';
+import type { SourceText } from '../source-text.js';
+
+// `original` keeps CRLF so messages can quote the file as written; `text` uses LF only, which
+// every later stage (YAML, templates, shell commands) handles the same on every OS.
+export async function readTaskFile(path: string): Promise<SourceText> {
+  let content: string;
+  try {
+    content = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new InputError([describeReadError({ what: 'task file', code: 'file-unreadable', path, cause })]);
+  }
+  return normaliseText({ file: path, content });
+}
+
+/** A SourceText for text already in memory (e.g. an encoded task), with the same normalisation. */
+export function normaliseText(input: { file: string; content: string }): SourceText {
+  const original = input.content.startsWith('\uFEFF') ? input.content.slice(1) : input.content;
+  const source = fromOriginal(input.file, original);
+  if (!original.includes('\r\n')) return source;
+  return deriveText(source, original.replace(/\r\n/g, '\n'), source.origins);
+}
+
+const readProblems: Readonly<Record<string, { reason: string; hint: string }>> = {
+  ENOENT: { reason: 'no such file', hint: 'check the path; taskrun looks relative to the current folder' },
+  ENOTDIR: { reason: 'a folder in the path is a file', hint: 'check the path; taskrun looks relative to the current folder' },
+  EACCES: { reason: 'permission denied', hint: 'make the file readable for the current user (chmod +r)' },
+  EPERM: { reason: 'permission denied', hint: 'make the file readable for the current user (chmod +r)' },
+  EISDIR: { reason: 'it is a folder, not a file', hint: 'name the file itself, not the folder that holds it' },
+};
+
+/** One clear sentence for a failed read, never a raw errno dump. */
+export function describeReadError(input: {
+  what: string;
+  code: string;
+  path: string;
+  cause: unknown;
+  location?: SourceLocation;
+  /** Replaces the hint for a missing file (where relative paths start from differs per caller). */
+  missingHint?: string;
+}): Diagnostic {
+  const errno = (input.cause as NodeJS.ErrnoException | undefined)?.code ?? '';
+  const known = readProblems[errno];
+  const reason = known?.reason ?? (input.cause instanceof Error ? input.cause.message : String(input.cause));
+  const hint = (errno === 'ENOENT' || errno === 'ENOTDIR') && input.missingHint !== undefined ? input.missingHint : known?.hint;
+  return error(input.code, `cannot read ${input.what} '${input.path}': ${reason}`, input.location, hint);
+}

@@ -1,0 +1,149 @@
+// Load stage: the `.Run` variables a task's templates see (acb-spec §2.2), from flags,
+// CI variables or the local git checkout, and the host.
+
+import { endianness } from 'node:os';
+import { execa } from 'execa';
+import type { RunVars } from '../template/data.js';
+
+/** `yyyyMMdd-HHmmss` in UTC followed by a literal `z`, as acb formats `.Run.Date`. */
+export function formatRunDate(now: Date): string {
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  const day = `${pad(now.getUTCFullYear(), 4)}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}`;
+  const time = `${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}${pad(now.getUTCSeconds())}`;
+  return `${day}-${time}z`;
+}
+
+/** Text before the first `.` of the login server (`foo.azurecr.io` → `foo`), else all of it. */
+export function deriveRegistryName(registry: string): string {
+  const dot = registry.indexOf('.');
+  return dot < 0 ? registry : registry.slice(0, dot);
+}
+
+const goArchitectures: Readonly<Record<string, string>> = {
+  x64: 'amd64',
+  ia32: '386',
+  arm: 'arm',
+  arm64: 'arm64',
+  s390x: 's390x',
+  s390: 's390',
+  riscv64: 'riscv64',
+  loong64: 'loong64',
+  mips: 'mips',
+  mipsel: 'mipsle',
+  mips64: 'mips64',
+  mips64el: 'mips64le',
+  ppc: 'ppc',
+};
+
+/** Go's GOARCH name for Node's `process.arch` (what `.Run.Architecture` shows on acb). */
+export function goArchitecture(nodeArch: string, byteOrder: 'BE' | 'LE' = endianness()): string {
+  if (nodeArch === 'ppc64') return byteOrder === 'LE' ? 'ppc64le' : 'ppc64';
+  return goArchitectures[nodeArch] ?? nodeArch;
+}
+
+/** Go's GOOS name for Node's `process.platform`. */
+export function goOS(platform: string): string {
+  return platform === 'win32' ? 'windows' : platform;
+}
+
+export interface GitInfo {
+  readonly commit?: string;
+  readonly branch?: string;
+  readonly repository?: string;
+  readonly gitTag?: string;
+}
+
+// CI systems check out a detached HEAD, so their variables come first; the local checkout
+// fills in what they leave out. Not a git folder (or no git) gives nothing, never an error.
+export async function detectGitInfo(input: { dir: string; env: NodeJS.ProcessEnv }): Promise<GitInfo> {
+  const ci = readCiGitInfo(input.env);
+  if (ci.commit !== undefined && (ci.branch !== undefined || ci.gitTag !== undefined)) return ci;
+  const local = await readLocalGitInfo(input.dir);
+  return dropUndefined({
+    commit: ci.commit ?? local.commit,
+    branch: ci.branch ?? (ci.gitTag === undefined ? local.branch : undefined),
+    repository: ci.repository,
+    gitTag: ci.gitTag,
+  });
+}
+
+/** GitHub Actions, Azure Pipelines or GitLab CI, whichever has set its variables. */
+export function readCiGitInfo(env: NodeJS.ProcessEnv): GitInfo {
+  const get = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  if (get('GITHUB_SHA') !== undefined) {
+    const refType = get('GITHUB_REF_TYPE');
+    return dropUndefined({
+      commit: get('GITHUB_SHA'),
+      branch: get('GITHUB_HEAD_REF') ?? (refType === 'branch' ? get('GITHUB_REF_NAME') : undefined),
+      gitTag: refType === 'tag' ? get('GITHUB_REF_NAME') : undefined,
+      repository: get('GITHUB_REPOSITORY'),
+    });
+  }
+  if (get('BUILD_SOURCEVERSION') !== undefined) {
+    // Pull-request builds check out refs/pull/N/merge; the PR's own branch is elsewhere.
+    const ref = get('SYSTEM_PULLREQUEST_SOURCEBRANCH') ?? get('BUILD_SOURCEBRANCH') ?? '';
+    return dropUndefined({
+      commit: get('BUILD_SOURCEVERSION'),
+      branch: ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined,
+      gitTag: ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined,
+      repository: get('BUILD_REPOSITORY_NAME'),
+    });
+  }
+  if (get('CI_COMMIT_SHA') !== undefined) {
+    return dropUndefined({
+      commit: get('CI_COMMIT_SHA'),
+      branch: get('CI_COMMIT_BRANCH') ?? get('CI_MERGE_REQUEST_SOURCE_BRANCH_NAME'),
+      gitTag: get('CI_COMMIT_TAG'),
+      repository: get('CI_PROJECT_PATH'),
+    });
+  }
+  return {};
+}
+
+async function readLocalGitInfo(dir: string): Promise<GitInfo> {
+  const runGit = async (args: readonly string[]) => {
+    const result = await execa('git', ['-C', dir, ...args], { reject: false, stdin: 'ignore', timeout: 10_000 });
+    const output = typeof result.stdout === 'string' ? result.stdout.trim() : '';
+    return result.exitCode === 0 && output !== '' ? output : undefined;
+  };
+  const [commit, branch] = await Promise.all([runGit(['rev-parse', 'HEAD']), runGit(['rev-parse', '--abbrev-ref', 'HEAD'])]);
+  // A detached HEAD names itself `HEAD`: there is no branch then.
+  return dropUndefined({ commit, branch: branch === 'HEAD' ? undefined : branch });
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+export interface RunVarFlags {
+  readonly commit?: string;
+  readonly branch?: string;
+  readonly repository?: string;
+  readonly gitTag?: string;
+  readonly triggeredBy?: string;
+  readonly taskName?: string;
+  readonly osVersion?: string;
+  readonly sharedVolume?: string;
+}
+
+// Flags win over git/CI; values acb only takes from flags (TriggeredBy, OSVersion, TaskName,
+// SharedVolume) stay empty without them. OS and Architecture describe this host.
+export function resolveRunVars(input: { registry: string; runId: string; now: Date; flags: RunVarFlags; git: GitInfo }): RunVars {
+  const { flags, git } = input;
+  return {
+    ID: input.runId,
+    Registry: input.registry,
+    RegistryName: deriveRegistryName(input.registry),
+    Date: formatRunDate(input.now),
+    OS: goOS(process.platform),
+    Architecture: goArchitecture(process.arch),
+    OSVersion: flags.osVersion ?? '',
+    Commit: flags.commit ?? git.commit ?? '',
+    Branch: flags.branch ?? git.branch ?? '',
+    Repository: flags.repository ?? git.repository ?? '',
+    GitTag: flags.gitTag ?? git.gitTag ?? '',
+    TriggeredBy: flags.triggeredBy ?? '',
+    TaskName: flags.taskName ?? '',
+    SharedVolume: flags.sharedVolume ?? '',
+  };
+}

@@ -1,0 +1,120 @@
+// Load stage: builds `.Values` from values files and `--set` flags (acb-spec §2.3).
+
+import { readFile } from 'node:fs/promises';
+import { isMap, isScalar, parseAllDocuments, visit } from 'yaml';
+import type { Tags } from 'yaml';
+import { error } from '../diagnostics.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { fromOriginal } from '../source-text.js';
+import type { Values } from '../template/data.js';
+import { describeReadError } from './read-task-file.js';
+import { describeYamlError, locateOffset, locateYamlError } from './yaml-location.js';
+
+type MutableValues = { [key: string]: unknown };
+
+// Files are read in order and later ones win. Nested mappings merge deeply, a deliberate
+// superset: acb accepts them in the file but then fails to render (acb-spec §2.3).
+export async function loadValuesFiles(paths: readonly string[]): Promise<{ values: Values; diagnostics: Diagnostic[] }> {
+  const diagnostics: Diagnostic[] = [];
+  let values: MutableValues = {};
+  for (const path of paths) {
+    let content: string;
+    try {
+      content = await readFile(path, 'utf8');
+    } catch (cause) {
+      diagnostics.push(describeReadError({ what: 'values file', code: 'values-unreadable', path, cause }));
+      continue;
+    }
+    const parsed = parseValuesText({ file: path, content });
+    diagnostics.push(...parsed.diagnostics);
+    values = mergeDeep(values, parsed.values);
+  }
+  return { values, diagnostics };
+}
+
+/** One values document (YAML 1.1: `no` is false, `0755` octal); empty text gives no values. */
+export function parseValuesText(input: { file: string; content: string }): { values: Values; diagnostics: Diagnostic[] } {
+  const source = fromOriginal(input.file, input.content.replace(/^\uFEFF/, ''));
+  // Like acb, only the first document of a `---` stream counts.
+  const doc = parseAllDocuments(source.text, { version: '1.1', uniqueKeys: false, customTags: withoutTimestamps })[0];
+  if (doc === undefined || doc.contents === null) {
+    return { values: {}, diagnostics: doc?.errors.map((err) => yamlDiagnostic(source, err)) ?? [] };
+  }
+  if (doc.errors.length > 0) return { values: {}, diagnostics: doc.errors.map((err) => yamlDiagnostic(source, err)) };
+  if (!isMap(doc.contents)) {
+    const location = locateOffset(source, doc.contents.range?.[0] ?? 0);
+    return {
+      values: {},
+      diagnostics: [error('values-not-mapping', `values file '${input.file}' must be a mapping of names to values`, location, 'write one name: value pair per line')],
+    };
+  }
+  // Keys keep their text, as Go decodes them into strings: `yes:` is the key `yes`, not `true`.
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key;
+      if (isScalar(key) && ['boolean', 'number', 'bigint'].includes(typeof key.value) && key.source !== undefined) {
+        key.value = key.source;
+      }
+    },
+  });
+  return { values: toPlainValues(doc.toJS({ maxAliasCount: 1000 })), diagnostics: [] };
+}
+
+/** yaml.v2 keeps timestamp-like scalars as strings when decoding into untyped values. */
+function withoutTimestamps(tags: Tags): Tags {
+  return tags.filter((tag) => typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:timestamp');
+}
+
+function yamlDiagnostic(source: ReturnType<typeof fromOriginal>, err: Parameters<typeof describeYamlError>[0]): Diagnostic {
+  return error('values-yaml-syntax', `values file '${source.file}': ${describeYamlError(err)}`, locateYamlError(source, err), 'fix the YAML syntax of the values file');
+}
+
+// `--set KEY=VALUE`: split at the first `=`, values stay strings, no comma splitting, and a
+// dotted key stays one literal top-level key, as on acb.
+export function parseSetFlags(items: readonly string[]): { values: Record<string, string>; diagnostics: Diagnostic[] } {
+  const values: Record<string, string> = {};
+  const diagnostics: Diagnostic[] = [];
+  for (const item of items) {
+    const equals = item.indexOf('=');
+    if (equals < 0) {
+      diagnostics.push(error('set-invalid', `--set '${item}': expected KEY=VALUE`, undefined, `write --set ${item === '' ? 'name' : item}=value`));
+      continue;
+    }
+    const key = item.slice(0, equals);
+    if (key === '') {
+      diagnostics.push(error('set-invalid', `--set '${item}': the key before '=' is empty`, undefined, 'write --set name=value'));
+      continue;
+    }
+    setOwn(values, key, item.slice(equals + 1));
+  }
+  return { values, diagnostics };
+}
+
+/** `--set` replaces whole top-level keys of the files' values. */
+export function mergeValues(fromFiles: Values, fromSet: Record<string, string>): Values {
+  const merged: MutableValues = { ...fromFiles };
+  for (const [key, value] of Object.entries(fromSet)) setOwn(merged, key, value);
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is MutableValues {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function mergeDeep(base: MutableValues, over: Values): MutableValues {
+  const merged: MutableValues = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const previous = merged[key];
+    setOwn(merged, key, isPlainObject(previous) && isPlainObject(value) ? mergeDeep(previous, value) : value);
+  }
+  return merged;
+}
+
+/** Assigns as an own property, so a key named `__proto__` is data, not a prototype change. */
+function setOwn(target: MutableValues, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function toPlainValues(value: unknown): Values {
+  return isPlainObject(value) ? value : {};
+}

@@ -1,0 +1,70 @@
+import { describe, it, expect } from 'vitest';
+import { tmpdir } from 'node:os';
+import { hasErrors } from '../../src/diagnostics.js';
+import { applyAliases } from '../../src/load/apply-aliases.js';
+import { expandCommandWord } from '../../src/load/alias-substitution.js';
+import { stripCommentLines } from '../../src/load/comment-lines.js';
+import { resolveRunVars } from '../../src/load/run-vars.js';
+import { isAliasVersion, sniffVersion } from '../../src/load/version-sniff.js';
+import { fromOriginal } from '../../src/source-text.js';
+import type { TemplateData } from '../../src/template/data.js';
+
+const run = resolveRunVars({ registry: 'myreg.azurecr.io', runId: 'cb1', now: new Date('2026-11-23T07:51:00Z'), flags: {}, git: {} });
+const data: TemplateData = {
+  Run: run,
+  Build: { ID: run.ID },
+  Values: { image: 'alpine' },
+  ValuesJSON: `'{"image":"alpine"}'`,
+  RunJSON: "'{}'",
+  Secrets: {},
+};
+
+async function apply(text: string) {
+  const source = stripCommentLines(fromOriginal('acr-task.yaml', text));
+  expect(isAliasVersion(sniffVersion(source.text))).toBe(true);
+  return applyAliases({ source, data, taskDir: tmpdir(), os: 'linux' });
+}
+
+describe('applyAliases', () => {
+  it('renders the alias block, then substitutes into the unrendered task', async () => {
+    const result = await apply(
+      [
+        'version: v1.1.0',
+        '# comment',
+        'alias:',
+        '  values:',
+        '    img: {{.Values.image}}',
+        'steps:',
+        '  - id: $img',
+        '    cmd: bash echo $ID {{.Run.ID}}',
+      ].join('\n'),
+    );
+    expect(result.diagnostics).toEqual([]);
+    expect(result.directive).toBe('$');
+    expect(result.aliases.get('img')).toBe('alpine');
+    expect(result.source?.text).toBe('version: v1.1.0\nsteps:\n  - id: alpine\n    cmd: bash echo {{.Run.ID}} {{.Run.ID}}\n');
+    expect(result.source?.origins).toEqual([1, 6, 7, 8, 8]);
+    expect(expandCommandWord('bash echo x', result.aliases)).toBe('mcr.microsoft.com/acr/bash:2ff604c echo x');
+  });
+
+  it('works without an alias block', async () => {
+    const result = await apply('version: v1.1.0\nsteps:\n  - cmd: $Registry/img:$ID\n');
+    expect(result.diagnostics).toEqual([]);
+    expect(result.source?.text).toBe('version: v1.1.0\nsteps:\n  - cmd: {{.Run.Registry}}/img:{{.Run.ID}}\n');
+  });
+
+  it('stops on a template error in the alias block, located in the file', async () => {
+    const result = await apply('version: v1.1.0\nalias:\n  values:\n    img: {{.Values.image\nsteps: []\n');
+    expect(result.source).toBe(undefined);
+    expect(hasErrors(result.diagnostics)).toBe(true);
+    expect(result.diagnostics[0]?.location?.line).toBe(4);
+  });
+
+  it('stops on an invalid alias definition', async () => {
+    const result = await apply('version: v1.1.0\nalias:\n  directive: "{{.Values.image}}"\nsteps: []\n');
+    expect(result.source).toBe(undefined);
+    expect(result.diagnostics.map((d) => [d.code, d.message, d.location?.line])).toEqual([
+      ['alias-invalid-directive', "alias directive 'alpine' must be a single character", 3],
+    ]);
+  });
+});
