@@ -99,6 +99,8 @@ export type StepKind = Step['kind'];
 
 export interface SecretSpec {
   readonly id: string;
+  /** Where the secret's list item starts in the file as written. */
+  readonly location: SourceLocation;
   readonly keyvault?: string;
   readonly clientID?: string;
 }

@@ -1,0 +1,26 @@
+// Stage 3, normalise: just enough image-reference parsing to tell whether a name
+// carries a tag or a digest (a registry port such as `localhost:5000/img` is not a tag).
+
+export function hasTagOrDigest(reference: string): boolean {
+  if (reference.includes('@')) return true;
+  const lastComponent = reference.slice(reference.lastIndexOf('/') + 1);
+  return lastComponent.includes(':');
+}
+
+// ACR pushes `name` as `name:latest`; unlike acb (§8.25) a registry port does not count as a tag.
+export function withDefaultTag(reference: string): string {
+  return hasTagOrDigest(reference) ? reference : `${reference}:latest`;
+}
+
+/** The repository part: no tag, no digest (`localhost:5000/a/b:v1` → `localhost:5000/a/b`). */
+export function repositoryOf(reference: string): string {
+  const withoutDigest = reference.split('@')[0] ?? reference;
+  const slash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.lastIndexOf(':');
+  return colon > slash ? withoutDigest.slice(0, colon) : withoutDigest;
+}
+
+/** `withDefaultTag` over a list, keeping the first of equal results. */
+export function normalizePushImages(images: readonly string[]): string[] {
+  return [...new Set(images.map(withDefaultTag))];
+}

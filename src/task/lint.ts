@@ -1,0 +1,195 @@
+// Stage 3, lint: warnings about tasks that are valid but probably not what their
+// author meant: pushing images nothing built, a tag for one architecture built from
+// another's Dockerfile, manifest lists of unpushed images, and host-shell syntax.
+
+import { didYouMean, warning } from '../diagnostics.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { parseDockerBuildArgs } from './build-args.js';
+import { repositoryOf, withDefaultTag } from './image-reference.js';
+import type { WrittenDocument } from './parse-yaml.js';
+import type { Step, Task } from './types.js';
+import { findHostShellFeatures } from './words.js';
+
+export interface LintContext {
+  readonly task: Task;
+  readonly document: WrittenDocument;
+}
+
+export type LintRule = (context: LintContext) => Diagnostic[];
+
+/** What a step does with images, as far as its words tell. */
+interface ImageUse {
+  /** Images the step builds, tags or pulls: they exist locally afterwards. */
+  readonly provides: string[];
+  /** Images the step pushes. */
+  readonly pushes: { readonly image: string; readonly pointer: string }[];
+  /** `docker manifest create LIST IMG…`: the IMGs. */
+  readonly manifestImages: string[];
+  /** A `docker build` inside a cmd step: its tags and Dockerfile. */
+  readonly build?: { readonly tags: readonly string[]; readonly dockerfile?: string };
+}
+
+const ARCHITECTURES: readonly { readonly name: string; readonly aliases: readonly string[] }[] = [
+  { name: 'amd64', aliases: ['amd64', 'x86_64', 'x64'] },
+  { name: 'arm64', aliases: ['arm64', 'aarch64'] },
+  { name: 'arm', aliases: ['arm', 'armv7', 'armhf'] },
+  { name: '386', aliases: ['386', 'i386'] },
+  { name: 'ppc64le', aliases: ['ppc64le'] },
+  { name: 's390x', aliases: ['s390x'] },
+  { name: 'riscv64', aliases: ['riscv64'] },
+];
+
+/** Architectures named in `text` as whole tokens between `-`, `_`, `.`, `:` or `/`. */
+export function architecturesIn(text: string): string[] {
+  return ARCHITECTURES.filter(({ aliases }) =>
+    aliases.some((alias) => new RegExp(`(?:^|[-_.:/])${alias}(?=$|[-_.:/])`, 'i').test(text)),
+  ).map(({ name }) => name);
+}
+
+/** Whether a `cmd` image is the docker CLI (`docker`, `docker:27`, `mcr.microsoft.com/…/docker`). */
+export function isDockerCliImage(image: string): boolean {
+  const repository = repositoryOf(image);
+  return repository.slice(repository.lastIndexOf('/') + 1) === 'docker';
+}
+
+// Reads the docker CLI subcommands that make or push images: build, tag, pull, push, manifest create.
+function imageUseOf(step: Step): ImageUse {
+  const pointer = `/steps/${step.index}`;
+  if (step.kind === 'build') {
+    return { provides: [...step.tags], pushes: [], manifestImages: [] };
+  }
+  if (step.kind === 'push') {
+    return {
+      provides: [],
+      pushes: step.images.map((image, index) => ({ image, pointer: `${pointer}/push/${index}` })),
+      manifestImages: [],
+    };
+  }
+  const [image = '', ...args] = step.words;
+  const empty: ImageUse = { provides: [], pushes: [], manifestImages: [] };
+  if (!isDockerCliImage(image)) return empty;
+  let rest = args;
+  if ((rest[0] === 'image' || rest[0] === 'buildx') && rest.length > 1) rest = rest.slice(1);
+  const [command, ...operands] = rest;
+  const positional = operands.filter((word) => !word.startsWith('-'));
+  const at = `${pointer}/cmd`;
+  switch (command) {
+    case 'build': {
+      const parsed = parseDockerBuildArgs(operands);
+      return {
+        provides: parsed.tags,
+        pushes: parsed.isPush ? parsed.tags.map((tag) => ({ image: tag, pointer: at })) : [],
+        manifestImages: [],
+        build: { tags: parsed.tags, ...(parsed.dockerfile !== undefined && { dockerfile: parsed.dockerfile }) },
+      };
+    }
+    case 'tag':
+      return { ...empty, provides: positional.slice(1, 2) };
+    case 'pull':
+      return { ...empty, provides: positional.slice(0, 1) };
+    case 'push':
+      return { ...empty, pushes: positional.slice(0, 1).map((pushed) => ({ image: pushed, pointer: at })) };
+    case 'manifest':
+      return positional[0] === 'create' ? { ...empty, manifestImages: positional.slice(2) } : empty;
+    default:
+      return empty;
+  }
+}
+
+const pushesKnownImages: LintRule = ({ task, document }) => {
+  const diagnostics: Diagnostic[] = [];
+  const known = new Map<string, Step>();
+  for (const step of task.steps) {
+    const use = imageUseOf(step);
+    for (const { image, pointer } of use.pushes) {
+      if (known.has(withDefaultTag(image)) || use.provides.includes(image)) continue;
+      const suggestion = didYouMean(withDefaultTag(image), known.keys());
+      const source = suggestion ? known.get(suggestion) : undefined;
+      diagnostics.push(
+        warning(
+          'push-unknown-image',
+          `step \`${step.id}\` pushes \`${image}\`, which no earlier step builds, tags or pulls`,
+          document.at(pointer),
+          suggestion && source
+            ? `did you mean \`${suggestion}\` (from step \`${source.id}\`, line ${source.location.line})?`
+            : 'build or tag it in an earlier step, or pull it first (`cmd: docker pull …`)',
+        ),
+      );
+    }
+    for (const image of use.provides) if (!known.has(withDefaultTag(image))) known.set(withDefaultTag(image), step);
+  }
+  return diagnostics;
+};
+
+const buildsMatchArchitecture: LintRule = ({ task, document }) =>
+  task.steps.flatMap((step) => {
+    const build = step.kind === 'build' ? step : imageUseOf(step).build;
+    if (!build?.dockerfile) return [];
+    const fileArchitectures = architecturesIn(build.dockerfile);
+    if (fileArchitectures.length === 0) return [];
+    return build.tags.flatMap((tag) => {
+      const tagArchitectures = architecturesIn(tag);
+      if (tagArchitectures.length === 0 || tagArchitectures.some((arch) => fileArchitectures.includes(arch))) return [];
+      return [
+        warning(
+          'build-arch-mismatch',
+          `step \`${step.id}\` tags \`${tag}\` (${tagArchitectures.join(', ')}) but builds it from \`${build.dockerfile}\` (${fileArchitectures.join(', ')})`,
+          document.at(`/steps/${step.index}/${step.kind}`),
+          'use the Dockerfile of the tag\'s architecture, or fix the tag',
+        ),
+      ];
+    });
+  });
+
+const manifestsListPushedImages: LintRule = ({ task, document }) => {
+  const diagnostics: Diagnostic[] = [];
+  const pushed = new Set<string>();
+  for (const step of task.steps) {
+    const use = imageUseOf(step);
+    for (const image of use.manifestImages) {
+      if (pushed.has(withDefaultTag(image))) continue;
+      const suggestion = didYouMean(withDefaultTag(image), pushed);
+      diagnostics.push(
+        warning(
+          'manifest-unpushed-image',
+          `\`docker manifest create\` in step \`${step.id}\` lists \`${image}\`, which no earlier step pushes`,
+          document.at(`/steps/${step.index}/cmd`),
+          suggestion
+            ? `did you mean \`${suggestion}\`?`
+            : `push it in an earlier step (\`push: ["${image}"]\`); \`docker manifest create\` reads the images from the registry`,
+        ),
+      );
+    }
+    for (const { image } of use.pushes) pushed.add(withDefaultTag(image));
+  }
+  return diagnostics;
+};
+
+const avoidsHostShell: LintRule = ({ task, document }) =>
+  task.steps.flatMap((step) => {
+    if (step.kind === 'push') return [];
+    const text = step.kind === 'cmd' ? step.cmd : step.build;
+    const features = findHostShellFeatures(text);
+    if (features.length === 0) return [];
+    return [
+      warning(
+        'host-shell',
+        `\`${step.kind}\` uses host-shell syntax (${features.map((feature) => (/^[a-z]/.test(feature) ? feature : `\`${feature}\``)).join(', ')}): ACR hands the line to \`/bin/sh -c\` on the agent, taskrun never uses a shell and passes the words literally`,
+        document.at(`/steps/${step.index}/${step.kind}`),
+        step.kind === 'cmd'
+          ? "to run a shell inside the container, write `cmd: <image> sh -c '…'`"
+          : 'write values with templates such as `{{.Run.ID}}` instead of shell syntax',
+      ),
+    ];
+  });
+
+export const LINT_RULES: readonly LintRule[] = [
+  pushesKnownImages,
+  buildsMatchArchitecture,
+  manifestsListPushedImages,
+  avoidsHostShell,
+];
+
+export function lintTask(context: LintContext): Diagnostic[] {
+  return LINT_RULES.flatMap((rule) => rule(context));
+}

@@ -1,0 +1,120 @@
+import { describe, it, expect } from 'vitest';
+import { architecturesIn, isDockerCliImage } from '../../src/task/lint.js';
+import { rows, yaml } from './helpers.js';
+
+const w = (at: string, code: string, message: string, hint: string) => ({ at: `t.yaml:${at}`, severity: 'warning', code, message, hint });
+
+// The multi-architecture example of the ACR docs, with its two mistakes.
+const ARTICLE = yaml(
+  'version: v1.1.0',
+  'steps:',
+  '  - build: -t {{.Run.Registry}}/myimage:{{.Run.ID}}-amd64 -f dockerfile.arm64 .',
+  '  - build: -t {{.Run.Registry}}/myyimage:{{.Run.ID}}-arm64 -f dockerfile.arm64 .',
+  '  - push:',
+  '    - {{.Run.Registry}}/myimage:{{.Run.ID}}-amd64',
+  '    - {{.Run.Registry}}/myimage:{{.Run.ID}}-arm64',
+  '  - cmd: >-',
+  '      docker manifest create {{.Run.Registry}}/myimage:{{.Run.ID}}',
+  '      {{.Run.Registry}}/myimage:{{.Run.ID}}-arm64',
+  '      {{.Run.Registry}}/myimage:{{.Run.ID}}-amd64',
+  '  - cmd: docker manifest push --purge {{.Run.Registry}}/myimage:{{.Run.ID}}',
+).replace(/\{\{\.Run\.Registry\}\}/g, 'reg.io').replace(/\{\{\.Run\.ID\}\}/g, 'cf1');
+
+describe('lint', () => {
+  it('catches the ACR article\'s tag typo and Dockerfile mix-up', () => {
+    expect(rows(ARTICLE)).toEqual([
+      w(
+        '3:12',
+        'build-arch-mismatch',
+        'step `acb_step_0` tags `reg.io/myimage:cf1-amd64` (amd64) but builds it from `dockerfile.arm64` (arm64)',
+        "use the Dockerfile of the tag's architecture, or fix the tag",
+      ),
+      w(
+        '7:7',
+        'push-unknown-image',
+        'step `acb_step_2` pushes `reg.io/myimage:cf1-arm64`, which no earlier step builds, tags or pulls',
+        'did you mean `reg.io/myyimage:cf1-arm64` (from step `acb_step_1`, line 4)?',
+      ),
+    ]);
+  });
+
+  it('flags manifest lists of images no earlier step pushes', () => {
+    expect(
+      rows(
+        yaml(
+          'steps:',
+          '  - build: -t reg.io/app:amd64 .',
+          '  - cmd: docker push reg.io/app:amd64',
+          '  - cmd: docker manifest create reg.io/app:1 reg.io/app:amd64 reg.io/app:arm64',
+        ),
+      ),
+    ).toEqual([
+      w(
+        '4:10',
+        'manifest-unpushed-image',
+        '`docker manifest create` in step `acb_step_2` lists `reg.io/app:arm64`, which no earlier step pushes',
+        'did you mean `reg.io/app:amd64`?',
+      ),
+    ]);
+  });
+
+  it('knows images made by docker build/tag/pull in cmd steps and pushed by buildx --push', () => {
+    expect(
+      rows(
+        yaml(
+          'steps:',
+          '  - cmd: docker build -t a:1 .',
+          '  - cmd: docker tag a:1 b',
+          '  - cmd: docker image pull c:2',
+          '  - push: [a:1, b, "b:latest", c:2]',
+          '  - cmd: docker buildx build --push -t d:1 .',
+          '  - cmd: docker manifest create m:1 a:1 d:1',
+          '  - cmd: docker push other/thing:9',
+        ),
+      ),
+    ).toEqual([
+      w(
+        '8:10',
+        'push-unknown-image',
+        'step `acb_step_6` pushes `other/thing:9`, which no earlier step builds, tags or pulls',
+        'build or tag it in an earlier step, or pull it first (`cmd: docker pull …`)',
+      ),
+    ]);
+  });
+
+  it('flags host-shell syntax outside single quotes', () => {
+    expect(rows(yaml('steps:', '  - cmd: bash echo $HOME > out.txt && cat `ls`', "  - cmd: alpine sh -c 'echo $HOME > out.txt'", '  - build: -t app:${TAG} .'))).toEqual([
+      w(
+        '2:10',
+        'host-shell',
+        '`cmd` uses host-shell syntax (`$HOME`, `>`, `&&`, backticks): ACR hands the line to `/bin/sh -c` on the agent, taskrun never uses a shell and passes the words literally',
+        "to run a shell inside the container, write `cmd: <image> sh -c '…'`",
+      ),
+      w(
+        '4:12',
+        'host-shell',
+        '`build` uses host-shell syntax (`${TAG}`): ACR hands the line to `/bin/sh -c` on the agent, taskrun never uses a shell and passes the words literally',
+        'write values with templates such as `{{.Run.ID}}` instead of shell syntax',
+      ),
+    ]);
+  });
+
+  it('recognises architectures as whole tokens', () => {
+    expect(architecturesIn('reg/app:1.0-x86_64')).toEqual(['amd64']);
+    expect(architecturesIn('Dockerfile.aarch64')).toEqual(['arm64']);
+    expect(architecturesIn('dockerfile-armhf')).toEqual(['arm']);
+    expect(architecturesIn('app/i386:ppc64le')).toEqual(['386', 'ppc64le']);
+    expect(architecturesIn('charm64:v1')).toEqual([]);
+    expect(architecturesIn('armada:latest')).toEqual([]);
+  });
+
+  it('recognises the docker CLI image', () => {
+    expect(['docker', 'docker:27-cli', 'mcr.microsoft.com/acr/docker@sha256:ab', 'azure/images/docker'].map(isDockerCliImage)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(['dockerd', 'alpine', 'docker/compose'].map(isDockerCliImage)).toEqual([false, false, false]);
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, it, expect } from 'vitest';
+import { findHostShellFeatures, splitWords } from '../../src/task/words.js';
+
+describe('splitWords', () => {
+  it.each([
+    { text: '-t x --build-arg "A=b c" --pull https://x.git', words: ['-t', 'x', '--build-arg', 'A=b c', '--pull', 'https://x.git'] },
+    { text: 'echo $HOME ${HOME} "$HOME x"', words: ['echo', '$HOME', '${HOME}', '$HOME x'] },
+    { text: "echo '$HOME' ${A:-x} $$ $1", words: ['echo', '$HOME', '${A:-x}', '$$', '$1'] },
+    { text: 'https://github.com/a/b.git#main:sub', words: ['https://github.com/a/b.git#main:sub'] },
+    { text: 'echo # not a comment', words: ['echo', '#', 'not', 'a', 'comment'] },
+    { text: 'a > b; c && d | e 2>&1', words: ['a', '>', 'b', ';', 'c', '&&', 'd', '|', 'e', '2', '>&', '1'] },
+    { text: 'ls *.txt a\\ b "c\\"d"', words: ['ls', '*.txt', 'a b', 'c"d'] },
+    { text: 'one\n  two\tthree', words: ['one', 'two', 'three'] },
+    { text: '', words: [] },
+  ])('$text', ({ text, words }) => {
+    expect(splitWords(text)).toEqual({ words });
+  });
+
+  it('reports an unclosed quote', () => {
+    expect(splitWords('echo "abc def')).toEqual({ words: ['echo', 'abc', 'def'], unclosedQuote: '"' });
+    expect(splitWords("echo 'abc")).toEqual({ words: ['echo', 'abc'], unclosedQuote: "'" });
+    expect(splitWords('echo "it\'s"').unclosedQuote).toBe(undefined);
+  });
+});
+
+describe('findHostShellFeatures', () => {
+  it.each([
+    { text: 'bash echo $HOME > out.txt', features: ['$HOME', '>'] },
+    { text: "alpine sh -c 'echo $HOME > out.txt; ls | wc'", features: [] },
+    { text: 'alpine echo "$(date) ${USER} `id`" ">" ";"', features: ['$(…)', '${USER}', 'backticks'] },
+    { text: 'a < b | c || d; e & f >> g 2>&1', features: ['<', '|', '||', ';', '&', '>>', '>&'] },
+    { text: 'alpine echo \\$HOME \\> x', features: [] },
+    { text: 'alpine echo one\nalpine echo two\n', features: ['a line break'] },
+    { text: 'alpine echo "one\ntwo"\n', features: [] },
+    { text: 'alpine echo 5$ costs', features: [] },
+  ])('$text', ({ text, features }) => {
+    expect(findHostShellFeatures(text)).toEqual(features);
+  });
+});
