@@ -1,0 +1,439 @@
+// Template stage: the functions a task file can call — Go text/template's built-ins and the
+// part of Sprig v2.22 that taskrun implements, with Sprig's argument orders and quirks.
+
+import { createHash } from 'node:crypto';
+import {
+  GoFloat,
+  deepEqual,
+  encodeGoJson,
+  formatValue,
+  isGoMap,
+  isTruthy,
+  kindOf,
+  numberOf,
+  sortedKeys,
+  stringOf,
+  typeNameOf,
+  type GoMap,
+} from './go-values.js';
+import { quoteGo, sprint, sprintf, sprintln } from './printf.js';
+
+/** A failure while executing an action (Go's "error calling X: …"). */
+export class TemplateExecError extends Error {
+  override readonly name = 'TemplateExecError';
+}
+
+export interface CallContext {
+  readonly name: string;
+  /** Reports a warning at the calling action. */
+  readonly warn: (code: string, message: string, hint?: string) => void;
+}
+
+export interface GoFunction {
+  readonly minArgs: number;
+  readonly maxArgs: number;
+  /** Receives a missing value as nil without a `missing-value` warning (tests such as `default`, `eq`). */
+  readonly isPresenceTest?: boolean;
+  readonly call: (args: readonly unknown[], context: CallContext) => unknown;
+}
+
+// Sprig v2.22 genericMap plus Go's built-ins (acb-spec §2.1); used to tell "unsupported" from "unknown".
+const SPRIG_AND_BUILTIN_NAMES =
+  'hello date now htmlDate htmlDateInZone dateInZone dateModify ago toDate unixEpoch abbrev abbrevboth trunc trim upper lower title untitle substr repeat trimall trimAll trimSuffix trimPrefix nospace initials randAlphaNum randAlpha randAscii randNumeric swapcase shuffle snakecase camelcase kebabcase wrap wrapWith contains hasPrefix hasSuffix quote squote cat indent nindent replace plural sha1sum sha256sum adler32sum toString atoi int64 int float64 toDecimal split splitList splitn toStrings until untilStep add1 add sub div mod mul biggest max min ceil floor round join sortAlpha default empty coalesce compact deepCopy toJson toPrettyJson ternary typeOf typeIs typeIsLike kindOf kindIs deepEqual env expandenv getHostByName base dir clean ext isAbs b64enc b64dec b32enc b32dec tuple list dict set unset hasKey pluck keys pick omit merge mergeOverwrite values append push prepend first rest last initial reverse uniq without has slice concat genPrivateKey derivePassword buildCustomCert genCA genSelfSignedCert genSignedCert encryptAES decryptAES uuidv4 semver semverCompare fail regexMatch regexFindAll regexFind regexReplaceAll regexReplaceAllLiteral regexSplit urlParse urlJoin and or not len index print printf println eq ne lt le gt ge html js urlquery call'.split(
+    ' ',
+  );
+
+function fail(message: string): never {
+  throw new TemplateExecError(message);
+}
+
+function asString(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value !== 'string') fail(`wrong type for value; expected string; got ${typeNameOf(value)}`);
+  return value;
+}
+
+function asInt(value: unknown): number {
+  if (kindOf(value) !== 'int') fail(`wrong type for value; expected int; got ${typeNameOf(value)}`);
+  return Number(value);
+}
+
+function asList(value: unknown, name: string): readonly unknown[] {
+  if (!Array.isArray(value)) fail(`cannot use ${name} on type ${typeNameOf(value)}`);
+  return value;
+}
+
+function asMap(value: unknown): GoMap {
+  if (!isGoMap(value)) fail(`wrong type for value; expected map[string]interface {}; got ${typeNameOf(value)}`);
+  return value;
+}
+
+// Go's strconv.ParseInt(s, 0, 64): decimal, 0x, 0o, 0b, leading-0 octal, `_` only after a prefix.
+function parseGoInt(text: string): number | undefined {
+  const match = /^([+-]?)(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|0[0-7]*|[1-9]\d*)$/.exec(text);
+  if (!match) return undefined;
+  const digits = match[2] ?? '';
+  const sign = match[1] === '-' ? -1 : 1;
+  if (/^0[0-7]+$/.test(digits)) return sign * parseInt(digits, 8);
+  return sign * Number(digits.replace(/_/g, ''));
+}
+
+/** Sprig's toInt64 (spf13/cast): numbers truncate, bools are 1/0, nil is 0. taskrun rejects non-numeric strings. */
+function toInt64(value: unknown): number {
+  switch (kindOf(value)) {
+    case 'nil':
+      return 0;
+    case 'bool':
+      return value ? 1 : 0;
+    case 'int':
+    case 'float':
+      return Math.trunc(numberOf(value));
+    case 'string': {
+      const parsed = parseGoInt(value as string);
+      if (parsed === undefined) fail(`cannot convert ${quoteGo(value as string)} to a number`);
+      return parsed;
+    }
+    default:
+      return fail(`cannot convert ${typeNameOf(value)} to a number`);
+  }
+}
+
+function toFloat64(value: unknown): GoFloat {
+  const kind = kindOf(value);
+  if (kind === 'string') {
+    const text = value as string;
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(Inf|NaN)$/i.test(text)) fail(`cannot convert ${quoteGo(text)} to a number`);
+    return new GoFloat(Number(text.replace(/inf/i, 'Infinity')));
+  }
+  if (kind === 'int' || kind === 'float') return new GoFloat(numberOf(value));
+  return new GoFloat(toInt64(value));
+}
+
+/** Sprig's `empty`: nil, false, 0, "" and empty lists/maps. */
+function isEmpty(value: unknown): boolean {
+  return !isTruthy(value);
+}
+
+/** Sprig's strslice: a list's items as strings (nil items dropped), a scalar as one item. */
+function toStrings(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((item) => item !== null && item !== undefined).map(stringOf);
+  if (value === null || value === undefined) return [];
+  return [stringOf(value)];
+}
+
+// strings.Title: upper-cases the first letter of every word (words end at spaces and ASCII punctuation).
+function titleCase(text: string): string {
+  let isPreviousSeparator = true;
+  let out = '';
+  for (const char of text) {
+    out += isPreviousSeparator ? char.toUpperCase() : char;
+    isPreviousSeparator = /[\s]/u.test(char) || (/[\x21-\x7e]/.test(char) && !/[A-Za-z0-9_]/.test(char));
+  }
+  return out;
+}
+
+function splitWords(text: string): string[] {
+  return text
+    .replace(/([\p{Ll}\p{Nd}])(\p{Lu})/gu, '$1 $2')
+    .replace(/(\p{Lu})(\p{Lu}\p{Ll})/gu, '$1 $2')
+    .split(/[\s_\-.]+/u)
+    .filter(Boolean);
+}
+
+function compileRegex(pattern: string, flags = ''): RegExp {
+  let source = pattern.replace(/\(\?P</g, '(?<');
+  let allFlags = flags;
+  const inline = /^\(\?([imsU]+)\)/.exec(source);
+  if (inline) {
+    source = source.slice(inline[0].length);
+    allFlags += (inline[1] ?? '').replace(/U/g, '');
+  }
+  try {
+    return new RegExp(source, `${allFlags}u`);
+  } catch (cause) {
+    return fail(`error parsing regexp: ${(cause as Error).message}`);
+  }
+}
+
+// Go's Regexp.Expand: `$1`, `${1}`, `$name`, `${name}`; `$$` is a dollar; unknown groups are empty.
+function expandReplacement(template: string, match: RegExpExecArray): string {
+  return template.replace(/\$(\$|\{(\w+)\}|(\w+))/g, (_text, whole: string, braced?: string, bare?: string) => {
+    if (whole === '$') return '$';
+    const name = braced ?? bare ?? '';
+    const value = /^\d+$/.test(name) ? match[Number(name)] : match.groups?.[name];
+    return value ?? '';
+  });
+}
+
+function compare(name: string, a: unknown, b: unknown): number {
+  const left = kindOf(a);
+  const right = kindOf(b);
+  const isNumber = (kind: string) => kind === 'int' || kind === 'float';
+  if (left === 'string' && right === 'string') return a === b ? 0 : (a as string) < (b as string) ? -1 : 1;
+  if (isNumber(left) && isNumber(right) && left === right) return Math.sign(numberOf(a) - numberOf(b));
+  if (!['string', 'int', 'float'].includes(left) || !['string', 'int', 'float'].includes(right)) {
+    return fail(`error calling ${name}: invalid type for comparison`);
+  }
+  return fail(`error calling ${name}: incompatible types for comparison`);
+}
+
+function isEqual(a: unknown, b: unknown): boolean {
+  const left = kindOf(a);
+  const right = kindOf(b);
+  if (left === 'nil' || right === 'nil') return left === right;
+  if (left !== right) fail('error calling eq: incompatible types for comparison');
+  if (left === 'list' || left === 'map' || left === 'other') fail(`error calling eq: non-comparable type ${formatValue(a)}: ${typeNameOf(a)}`);
+  return left === 'int' || left === 'float' ? numberOf(a) === numberOf(b) : a === b;
+}
+
+function indexInto(item: unknown, key: unknown): unknown {
+  if (Array.isArray(item) || typeof item === 'string') {
+    if (kindOf(key) !== 'int') fail(`error calling index: cannot index slice/array with type ${typeNameOf(key)}`);
+    const i = key as number;
+    const length = typeof item === 'string' ? Buffer.byteLength(item) : item.length;
+    if (i < 0 || i >= length) fail(`error calling index: index out of range: ${i}`);
+    return typeof item === 'string' ? Buffer.from(item)[i] : item[i];
+  }
+  if (isGoMap(item)) {
+    if (typeof key !== 'string') fail(`error calling index: value has type ${typeNameOf(key)}; should be string`);
+    return Object.hasOwn(item, key) ? item[key] : null;
+  }
+  if (item === null || item === undefined) fail('error calling index: index of untyped nil');
+  return fail(`error calling index: can't index item of type ${typeNameOf(item)}`);
+}
+
+function lengthOf(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (Array.isArray(value)) return value.length;
+  if (isGoMap(value)) return Object.keys(value).length;
+  return fail(`error calling len: len of type ${typeNameOf(value)}`);
+}
+
+function b64enc(value: unknown, context: CallContext): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return Buffer.from(value, 'utf8').toString('base64');
+  // acb's override encodes reflect.Value.String(), which for non-strings is a placeholder such as `<int Value>`.
+  const placeholder = `<${typeNameOf(value)} Value>`;
+  context.warn(
+    'template-b64enc-non-string',
+    `\`b64enc\` of a ${typeNameOf(value)} value encodes the text \`${placeholder}\`, as on ACR`,
+    'convert the value first: `{{ .Values.x | toString | b64enc }}`',
+  );
+  return Buffer.from(placeholder, 'utf8').toString('base64');
+}
+
+type Call = GoFunction['call'];
+
+function fn(minArgs: number, maxArgs: number, call: Call, isPresenceTest = false): GoFunction {
+  return { minArgs, maxArgs, call, isPresenceTest };
+}
+
+const MANY = Number.POSITIVE_INFINITY;
+
+const unary = (call: (value: unknown, context: CallContext) => unknown): GoFunction => fn(1, 1, (args, context) => call(args[0], context));
+const stringUnary = (call: (text: string) => unknown): GoFunction => unary((value) => call(asString(value)));
+// Sprig's (a, b string) functions whose second argument is the subject: `trimPrefix "v" .tag`.
+const stringBinary = (call: (a: string, b: string) => unknown): GoFunction => fn(2, 2, (args) => call(asString(args[0]), asString(args[1])));
+
+const FUNCTION_TABLE: Record<string, GoFunction> = {
+  // Go text/template built-ins (`and`/`or` are evaluated lazily by the evaluator).
+  and: fn(1, MANY, (args) => args.find((arg) => !isTruthy(arg)) ?? args[args.length - 1], true),
+  or: fn(1, MANY, (args) => args.find((arg) => isTruthy(arg)) ?? args[args.length - 1], true),
+  not: fn(1, 1, (args) => !isTruthy(args[0]), true),
+  len: unary(lengthOf),
+  index: fn(1, MANY, (args) => args.slice(1).reduce((item, key) => indexInto(item, key), args[0])),
+  print: fn(0, MANY, (args) => sprint(args)),
+  printf: fn(1, MANY, (args) => sprintf(asString(args[0]), args.slice(1))),
+  println: fn(0, MANY, (args) => sprintln(args)),
+  eq: fn(2, MANY, (args) => args.slice(1).some((arg) => isEqual(args[0], arg)), true),
+  ne: fn(2, 2, (args) => !isEqual(args[0], args[1]), true),
+  lt: fn(2, 2, (args) => compare('lt', args[0], args[1]) < 0),
+  le: fn(2, 2, (args) => compare('le', args[0], args[1]) <= 0),
+  gt: fn(2, 2, (args) => compare('gt', args[0], args[1]) > 0),
+  ge: fn(2, 2, (args) => compare('ge', args[0], args[1]) >= 0),
+  slice: fn(1, 3, (args) => {
+    const list = asList(args[0], 'slice');
+    const start = args.length > 1 ? toInt64(args[1]) : 0;
+    const end = args.length > 2 ? toInt64(args[2]) : list.length;
+    if (start < 0 || end > list.length || start > end) fail(`slice index out of range: [${start}:${end}] with length ${list.length}`);
+    return list.slice(start, end);
+  }),
+
+  // Sprig: defaults and tests.
+  default: fn(1, 2, (args) => (args.length < 2 || isEmpty(args[1]) ? args[0] : args[1]), true),
+  empty: fn(1, 1, (args) => isEmpty(args[0]), true),
+  coalesce: fn(0, MANY, (args) => args.find((arg) => !isEmpty(arg)) ?? null, true),
+  ternary: fn(3, 3, (args) => (args[2] === true ? args[0] : args[1]), true),
+
+  // Sprig: strings.
+  quote: fn(0, MANY, (args) =>
+    args
+      .filter((arg) => arg !== null && arg !== undefined)
+      .map((arg) => quoteGo(stringOf(arg)))
+      .join(' '),
+  ),
+  squote: fn(0, MANY, (args) =>
+    args
+      .filter((arg) => arg !== null && arg !== undefined)
+      .map((arg) => `'${stringOf(arg)}'`)
+      .join(' '),
+  ),
+  lower: stringUnary((text) => text.toLowerCase()),
+  upper: stringUnary((text) => text.toUpperCase()),
+  title: stringUnary(titleCase),
+  trim: stringUnary((text) => text.trim()),
+  trimAll: stringBinary((cutset, text) => trimCutset(text, cutset)),
+  trimall: stringBinary((cutset, text) => trimCutset(text, cutset)),
+  trimPrefix: stringBinary((prefix, text) => (text.startsWith(prefix) ? text.slice(prefix.length) : text)),
+  trimSuffix: stringBinary((suffix, text) => (suffix && text.endsWith(suffix) ? text.slice(0, -suffix.length) : text)),
+  replace: fn(3, 3, (args) => asString(args[2]).split(asString(args[0])).join(asString(args[1]))),
+  contains: stringBinary((needle, text) => text.includes(needle)),
+  hasPrefix: stringBinary((prefix, text) => text.startsWith(prefix)),
+  hasSuffix: stringBinary((suffix, text) => text.endsWith(suffix)),
+  repeat: fn(2, 2, (args) => {
+    const count = asInt(args[0]);
+    if (count < 0) fail('strings: negative Repeat count');
+    return asString(args[1]).repeat(count);
+  }),
+  substr: fn(3, 3, (args) => {
+    const start = asInt(args[0]);
+    const end = asInt(args[1]);
+    const text = asString(args[2]);
+    if (start < 0) return text.slice(0, end);
+    if (end < 0 || end > text.length) return text.slice(start);
+    if (start > end) fail(`slice bounds out of range [${start}:${end}]`);
+    return text.slice(start, end);
+  }),
+  trunc: fn(2, 2, (args) => {
+    const count = asInt(args[0]);
+    const text = asString(args[1]);
+    if (count < 0 && text.length + count > 0) return text.slice(text.length + count);
+    if (count >= 0 && text.length > count) return text.slice(0, count);
+    return text;
+  }),
+  nospace: stringUnary((text) => text.replace(/\s+/gu, '')),
+  indent: fn(2, 2, (args) => indent(asInt(args[0]), asString(args[1]))),
+  nindent: fn(2, 2, (args) => `\n${indent(asInt(args[0]), asString(args[1]))}`),
+  cat: fn(0, MANY, (args) =>
+    args
+      .filter((arg) => arg !== null && arg !== undefined)
+      .map(stringOf)
+      .join(' '),
+  ),
+  snakecase: stringUnary((text) => splitWords(text).join('_').toLowerCase()),
+  kebabcase: stringUnary((text) => splitWords(text).join('-').toLowerCase()),
+  camelcase: stringUnary((text) =>
+    text
+      .split('_')
+      .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+      .join(''),
+  ),
+  join: fn(2, 2, (args) => toStrings(args[1]).join(asString(args[0]))),
+  split: fn(2, 2, (args) => {
+    const parts = asString(args[1]).split(asString(args[0]));
+    return Object.fromEntries(parts.map((part, i) => [`_${i}`, part]));
+  }),
+  splitList: fn(2, 2, (args) => asString(args[1]).split(asString(args[0]))),
+  toString: unary((value) => stringOf(value)),
+
+  // Sprig: encodings and hashes.
+  b64enc: unary(b64enc),
+  b64dec: stringUnary((text) => {
+    if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) {
+      fail(`illegal base64 data in ${quoteGo(text)}`);
+    }
+    return Buffer.from(text, 'base64').toString('utf8');
+  }),
+  toJson: unary((value) => encodeGoJson(value)),
+  toPrettyJson: unary((value) => encodeGoJson(value, '  ')),
+  sha256sum: stringUnary((text) => createHash('sha256').update(text, 'utf8').digest('hex')),
+  sha1sum: stringUnary((text) => createHash('sha1').update(text, 'utf8').digest('hex')),
+
+  // Sprig: integer math (int64, truncating like Go).
+  add: fn(0, MANY, (args) => args.reduce<number>((sum, arg) => sum + toInt64(arg), 0)),
+  add1: unary((value) => toInt64(value) + 1),
+  sub: fn(2, 2, (args) => toInt64(args[0]) - toInt64(args[1])),
+  mul: fn(1, MANY, (args) => args.slice(1).reduce<number>((product, arg) => product * toInt64(arg), toInt64(args[0]))),
+  div: fn(2, 2, (args) => {
+    const divisor = toInt64(args[1]);
+    if (divisor === 0) fail('integer divide by zero');
+    return Math.trunc(toInt64(args[0]) / divisor);
+  }),
+  mod: fn(2, 2, (args) => {
+    const divisor = toInt64(args[1]);
+    if (divisor === 0) fail('integer divide by zero');
+    return toInt64(args[0]) % divisor;
+  }),
+  max: fn(1, MANY, (args) => Math.max(...args.map(toInt64))),
+  min: fn(1, MANY, (args) => Math.min(...args.map(toInt64))),
+  atoi: stringUnary((text) => {
+    if (!/^[+-]?\d+$/.test(text)) fail(`strconv.Atoi: parsing ${quoteGo(text)}: invalid syntax`);
+    return Number(text);
+  }),
+  int: unary(toInt64),
+  int64: unary(toInt64),
+  float64: unary(toFloat64),
+
+  // Sprig: lists and dicts.
+  list: fn(0, MANY, (args) => [...args]),
+  dict: fn(0, MANY, (args) => {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < args.length; i += 2) out[stringOf(args[i])] = i + 1 < args.length ? args[i + 1] : '';
+    return out;
+  }),
+  first: unary((value) => asList(value, 'first')[0] ?? null),
+  last: unary((value) => {
+    const list = asList(value, 'last');
+    return list[list.length - 1] ?? null;
+  }),
+  has: fn(2, 2, (args) => {
+    if (args[1] === null || args[1] === undefined) return false;
+    return asList(args[1], 'has').some((item) => deepEqual(item, args[0]));
+  }),
+  hasKey: fn(2, 2, (args) => Object.hasOwn(asMap(args[0]), asString(args[1]))),
+  // Go ranges over a map in random order, so Sprig's `keys` is unordered on ACR; taskrun sorts.
+  keys: fn(1, MANY, (args) => args.flatMap((map) => sortedKeys(asMap(map)))),
+  uniq: unary((value) => {
+    const out: unknown[] = [];
+    for (const item of asList(value, 'uniq')) if (!out.some((kept) => deepEqual(kept, item))) out.push(item);
+    return out;
+  }),
+
+  // Sprig: regular expressions (RE2 syntax, run by the JS engine).
+  regexMatch: stringBinary((pattern, text) => compileRegex(pattern).test(text)),
+  regexFind: stringBinary((pattern, text) => compileRegex(pattern).exec(text)?.[0] ?? ''),
+  regexReplaceAll: fn(3, 3, (args) => {
+    const regex = compileRegex(asString(args[0]), 'g');
+    const replacement = asString(args[2]);
+    return asString(args[1]).replace(regex, (...groups) => {
+      const match = Object.assign([...groups.slice(0, -2)], { groups: typeof groups.at(-1) === 'object' ? groups.at(-1) : undefined });
+      return expandReplacement(replacement, match as unknown as RegExpExecArray);
+    });
+  }),
+
+  // Sprig: environment. On ACR these read the acb agent's environment; here, taskrun's.
+  env: stringUnary((name) => process.env[name] ?? ''),
+  expandenv: stringUnary((text) =>
+    text.replace(/\$(?:\{([^}]*)\}|([A-Za-z0-9_]+))/g, (_match, braced?: string, bare?: string) => process.env[braced ?? bare ?? ''] ?? ''),
+  ),
+};
+
+function trimCutset(text: string, cutset: string): string {
+  const chars = new Set(cutset);
+  const list = [...text];
+  let start = 0;
+  let end = list.length;
+  while (start < end && chars.has(list[start] ?? '')) start++;
+  while (end > start && chars.has(list[end - 1] ?? '')) end--;
+  return list.slice(start, end).join('');
+}
+
+function indent(spaces: number, text: string): string {
+  const pad = ' '.repeat(Math.max(0, spaces));
+  return pad + text.split('\n').join(`\n${pad}`);
+}
+
+export const FUNCTIONS: ReadonlyMap<string, GoFunction> = new Map(Object.entries(FUNCTION_TABLE));
+
+/** Names Go or Sprig v2.22 define that taskrun does not implement. */
+export const UNSUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set(SPRIG_AND_BUILTIN_NAMES.filter((name) => !FUNCTIONS.has(name)));

@@ -1,0 +1,175 @@
+// Template stage: Go's view of template values — kinds, truthiness, `%v` printing and
+// `encoding/json` output — so rendered text matches what acb (Go text/template) prints.
+
+/** A Go float64 whose value is integral (`float64 "3"`, `ceil 2.5`); plain JS integers are Go ints. */
+export class GoFloat {
+  readonly value: number;
+  constructor(value: number) {
+    this.value = value;
+  }
+}
+
+export type GoMap = { readonly [key: string]: unknown };
+
+export type GoKind = 'nil' | 'bool' | 'int' | 'float' | 'string' | 'list' | 'map' | 'other';
+
+export function kindOf(value: unknown): GoKind {
+  if (value === null || value === undefined) return 'nil';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  if (typeof value === 'bigint') return 'int';
+  if (value instanceof GoFloat) return 'float';
+  if (typeof value === 'string') return 'string';
+  if (Array.isArray(value)) return 'list';
+  if (isGoMap(value)) return 'map';
+  return 'other';
+}
+
+export function isGoMap(value: unknown): value is GoMap {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof GoFloat) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** Go's type name as text/template and fmt print it in messages. */
+export function typeNameOf(value: unknown): string {
+  const names: Record<GoKind, string> = {
+    nil: '<nil>',
+    bool: 'bool',
+    int: 'int',
+    float: 'float64',
+    string: 'string',
+    list: '[]interface {}',
+    map: 'map[string]interface {}',
+    other: 'interface {}',
+  };
+  return names[kindOf(value)];
+}
+
+export function numberOf(value: unknown): number {
+  if (value instanceof GoFloat) return value.value;
+  if (typeof value === 'bigint') return Number(value);
+  return typeof value === 'number' ? value : Number.NaN;
+}
+
+/** Map keys in Go's order (sorted byte-wise; ASCII keys sort the same in UTF-16). */
+export function sortedKeys(map: GoMap): string[] {
+  return Object.keys(map).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** text/template's truth: false, 0, "", nil and empty lists/maps are false. */
+export function isTruthy(value: unknown): boolean {
+  switch (kindOf(value)) {
+    case 'nil':
+      return false;
+    case 'bool':
+      return value as boolean;
+    case 'int':
+    case 'float':
+      return numberOf(value) !== 0;
+    case 'string':
+      return (value as string).length > 0;
+    case 'list':
+      return (value as unknown[]).length > 0;
+    case 'map':
+      return Object.keys(value as GoMap).length > 0;
+    default:
+      return true;
+  }
+}
+
+/** strconv.FormatFloat(f, 'g', -1, 64), as `%v` prints a float64: `1.5`, `123456`, `1e+06`, `1e-05`. */
+export function formatFloat(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
+  if (value === 0) return Object.is(value, -0) ? '-0' : '0';
+  const [mantissa = '', exponentText = '0'] = value.toExponential().split('e');
+  const exponent = Number(exponentText);
+  if (exponent < -4 || exponent >= 6) {
+    return `${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  }
+  const digitCount = mantissa.replace(/[-.]/g, '').length;
+  return value.toFixed(Math.max(0, digitCount - 1 - exponent));
+}
+
+/** fmt's `%v` for template values: `[a b]`, `map[a:1 b:2]`, `<nil>`, `true`, `1.5`, `1e+06`. */
+export function formatValue(value: unknown): string {
+  switch (kindOf(value)) {
+    case 'nil':
+      return '<nil>';
+    case 'bool':
+      return value ? 'true' : 'false';
+    case 'int':
+      return String(value);
+    case 'float':
+      return formatFloat(numberOf(value));
+    case 'string':
+      return value as string;
+    case 'list':
+      return `[${(value as unknown[]).map(formatValue).join(' ')}]`;
+    case 'map': {
+      const map = value as GoMap;
+      return `map[${sortedKeys(map)
+        .map((key) => `${key}:${formatValue(map[key])}`)
+        .join(' ')}]`;
+    }
+    default:
+      return String(value);
+  }
+}
+
+/** Sprig's `strval`: strings as they are, everything else as `%v`. */
+export function stringOf(value: unknown): string {
+  return typeof value === 'string' ? value : formatValue(value);
+}
+
+/** Go `encoding/json` (json.Marshal): sorted keys, HTML-safe escapes, no spaces; indent for MarshalIndent. */
+export function encodeGoJson(value: unknown, indent = ''): string {
+  const plain = toJsonValue(value);
+  const text = indent ? JSON.stringify(plain, null, indent) : JSON.stringify(plain);
+  return (text ?? 'null')
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+function toJsonValue(value: unknown): unknown {
+  switch (kindOf(value)) {
+    case 'nil':
+      return null;
+    case 'float':
+    case 'int':
+      return numberOf(value);
+    case 'list':
+      return (value as unknown[]).map(toJsonValue);
+    case 'map': {
+      const map = value as GoMap;
+      const out: Record<string, unknown> = {};
+      for (const key of sortedKeys(map)) out[key] = toJsonValue(map[key]);
+      return out;
+    }
+    default:
+      return value;
+  }
+}
+
+/** Go's reflect.DeepEqual for template values (ints and floats of equal value differ, as in Go). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  const kind = kindOf(a);
+  if (kind !== kindOf(b)) return false;
+  if (kind === 'list') {
+    const left = a as unknown[];
+    const right = b as unknown[];
+    return left.length === right.length && left.every((item, i) => deepEqual(item, right[i]));
+  }
+  if (kind === 'map') {
+    const left = a as GoMap;
+    const right = b as GoMap;
+    const keys = Object.keys(left);
+    return keys.length === Object.keys(right).length && keys.every((key) => key in right && deepEqual(left[key], right[key]));
+  }
+  if (kind === 'int' || kind === 'float') return numberOf(a) === numberOf(b);
+  return a === b || (kind === 'nil' && kind === kindOf(b));
+}

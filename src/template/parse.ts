@@ -1,0 +1,355 @@
+// Template stage: parses Go text/template syntax (the subset ACR task files use) into
+// `syntax.ts` nodes, resolving variables with Go's scoping and checking function names.
+
+import { didYouMean } from '../diagnostics.js';
+import { FUNCTIONS, UNSUPPORTED_FUNCTIONS } from './functions.js';
+import { scanTemplate, type Piece, type Token } from './scan.js';
+import type { ActionPosition, Expr, ParsedTemplate, TemplateNode } from './syntax.js';
+
+export type ParseProblemCode = 'template-syntax' | 'template-unknown-function' | 'template-unsupported';
+
+export interface ParseProblem {
+  readonly at: number;
+  readonly code: ParseProblemCode;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+export interface ParseResult {
+  /** Present iff there are no problems. */
+  readonly template?: ParsedTemplate;
+  readonly problems: readonly ParseProblem[];
+  readonly positions: readonly ActionPosition[];
+}
+
+// Helm / Sprig v3 functions people expect; ACR's Sprig v2 lacks them (acb-spec §2.1).
+const NEWER_SPRIG_ALTERNATIVES: Readonly<Record<string, string>> = {
+  toYaml: 'use `toJson` instead (JSON is valid YAML)',
+  toRawJson: 'use `toJson` instead',
+  fromJson: 'pass structured values through a values file instead',
+  required: 'test the value with `{{ if … }}` or give a fallback with `default`',
+  get: 'use `index` instead',
+  dig: 'use `index` or chained fields (`.Values.a.b`) instead',
+  include: 'inline the text instead',
+  tpl: 'inline the text instead',
+};
+
+const UNSUPPORTED_ACTIONS = new Set(['define', 'template', 'block', 'break', 'continue']);
+const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', ...UNSUPPORTED_ACTIONS]);
+
+/** Stops parsing at the first structural error, as Go's parser does. */
+class ParseAbort extends Error {
+  readonly problem: ParseProblem;
+  constructor(problem: ParseProblem) {
+    super(problem.message);
+    this.problem = problem;
+  }
+}
+
+type Stop = { readonly kind: 'end' | 'else'; readonly at: number; readonly rest: readonly Token[] } | undefined;
+
+type Operand = Expr | { readonly kind: 'function'; readonly name: string };
+
+export function parseTemplate(text: string): ParseResult {
+  const scanned = scanTemplate(text);
+  if (scanned.problem) {
+    return { problems: [{ ...scanned.problem, code: 'template-syntax' }], positions: scanned.positions };
+  }
+  const parser = new Parser(scanned.pieces);
+  try {
+    const { nodes, stop } = parser.parseList();
+    if (stop) parser.abort(stop.at, `unexpected \`{{${stop.kind}}}\`: there is no \`{{if}}\`, \`{{range}}\` or \`{{with}}\` to close`);
+    if (parser.problems.length > 0) return { problems: parser.problems, positions: scanned.positions };
+    return { template: { nodes, positions: scanned.positions, slotCount: parser.slotCount }, problems: [], positions: scanned.positions };
+  } catch (caught) {
+    if (!(caught instanceof ParseAbort)) throw caught;
+    return { problems: [...parser.problems, caught.problem], positions: scanned.positions };
+  }
+}
+
+class Parser {
+  readonly problems: ParseProblem[] = [];
+  slotCount = 1;
+  private readonly pieces: readonly Piece[];
+  private index = 0;
+  private readonly scopes: Map<string, number>[] = [new Map([['$', 0]])];
+  // Cursor over the tokens of the action being parsed.
+  private tokens: readonly Token[] = [];
+  private cursor = 0;
+  private at = 0;
+
+  constructor(pieces: readonly Piece[]) {
+    this.pieces = pieces;
+  }
+
+  abort(at: number, message: string, code: ParseProblemCode = 'template-syntax', hint?: string): never {
+    throw new ParseAbort({ at, code, message, ...(hint && { hint }) });
+  }
+
+  private report(problem: ParseProblem): void {
+    if (!this.problems.some((p) => p.at === problem.at && p.message === problem.message)) this.problems.push(problem);
+  }
+
+  parseList(): { nodes: TemplateNode[]; stop: Stop } {
+    const nodes: TemplateNode[] = [];
+    while (this.index < this.pieces.length) {
+      const piece = this.pieces[this.index++];
+      if (!piece) break;
+      if (piece.kind === 'text') {
+        nodes.push(piece);
+        continue;
+      }
+      const [first, ...rest] = piece.tokens;
+      const keyword = first?.type === 'identifier' && KEYWORDS.has(first.text) ? first.text : undefined;
+      if (keyword === 'end') {
+        if (rest.length > 0) this.abort(piece.at, `unexpected \`${rest[0]?.text}\` in \`{{end}}\``);
+        return { nodes, stop: { kind: 'end', at: piece.at, rest } };
+      }
+      if (keyword === 'else') return { nodes, stop: { kind: 'else', at: piece.at, rest } };
+      if (keyword === 'if' || keyword === 'with' || keyword === 'range') {
+        nodes.push(this.parseControl(keyword, rest, piece.at));
+        continue;
+      }
+      if (keyword !== undefined) {
+        this.abort(
+          piece.at,
+          `\`{{${keyword}}}\` is not supported by taskrun`,
+          'template-unsupported',
+          'ACR task files are a single template; inline the text instead of defining or calling sub-templates',
+        );
+      }
+      this.begin(piece.tokens, piece.at);
+      const { expr, isDeclaration } = this.parsePipeline({ isRange: false, isInParens: false });
+      nodes.push({ kind: isDeclaration ? 'exec' : 'output', expr, at: piece.at });
+    }
+    return { nodes, stop: undefined };
+  }
+
+  private parseControl(keyword: 'if' | 'with' | 'range', tokens: readonly Token[], at: number): TemplateNode {
+    this.scopes.push(new Map());
+    this.begin(tokens, at);
+    if (tokens.length === 0) this.abort(at, `missing value for \`{{${keyword}}}\``);
+    const { expr, slots } = this.parsePipeline({ isRange: keyword === 'range', isInParens: false });
+    const { nodes: body, stop } = this.parseList();
+    if (!stop) this.abort(at, `\`{{${keyword}}}\` has no matching \`{{end}}\``);
+    let otherwise: TemplateNode[] | undefined;
+    if (stop.kind === 'else') {
+      const [next, ...rest] = stop.rest;
+      if (next === undefined) {
+        const tail = this.parseList();
+        if (!tail.stop) this.abort(at, `\`{{${keyword}}}\` has no matching \`{{end}}\``);
+        if (tail.stop.kind === 'else') this.abort(tail.stop.at, `unexpected \`{{else}}\`: \`{{${keyword}}}\` already has an \`{{else}}\``);
+        otherwise = tail.nodes;
+      } else if (next.type === 'identifier' && next.text === keyword && keyword !== 'range') {
+        otherwise = [this.parseControl(keyword, rest, stop.at)];
+      } else {
+        this.abort(stop.at, `unexpected \`${next.text}\` after \`{{else}}\` in \`{{${keyword}}}\``);
+      }
+    }
+    this.scopes.pop();
+    if (keyword === 'range') {
+      const [first, second] = slots;
+      const keySlot = second === undefined ? undefined : first;
+      const elementSlot = second ?? first;
+      return { kind: 'range', expr, keySlot, elementSlot, body, otherwise, at };
+    }
+    return { kind: keyword, expr, body, otherwise, at };
+  }
+
+  private begin(tokens: readonly Token[], at: number): void {
+    this.tokens = tokens;
+    this.cursor = 0;
+    this.at = at;
+  }
+
+  private peek(offset = 0): Token | undefined {
+    return this.tokens[this.cursor + offset];
+  }
+
+  private next(): Token | undefined {
+    return this.tokens[this.cursor++];
+  }
+
+  // pipeline := [decl] command { '|' command }
+  private parsePipeline(options: { isRange: boolean; isInParens: boolean }): {
+    expr: Expr;
+    isDeclaration: boolean;
+    slots: number[];
+  } {
+    const declared: { name: string; isNew: boolean }[] = [];
+    const first = this.peek();
+    const isDeclarationAhead = (offset: number) => ['declare', 'assign'].includes(this.peek(offset)?.type ?? '');
+    if (first?.type === 'variable') {
+      if (isDeclarationAhead(1)) {
+        declared.push({ name: first.text, isNew: this.peek(1)?.type === 'declare' });
+        this.cursor += 2;
+      } else if (this.peek(1)?.type === 'comma' && this.peek(2)?.type === 'variable' && isDeclarationAhead(3)) {
+        if (!options.isRange) this.abort(this.at, 'too many declarations: only `{{range}}` can declare two variables');
+        declared.push({ name: first.text, isNew: true }, { name: this.peek(2)?.text ?? '', isNew: true });
+        this.cursor += 4;
+      }
+    }
+    let expr: Expr | undefined;
+    let stage = 1;
+    for (;;) {
+      expr = this.parseCommand(expr, stage);
+      const after = this.peek();
+      if (after?.type === 'pipe') {
+        this.cursor++;
+        stage++;
+        continue;
+      }
+      if (after === undefined || (after.type === 'rparen' && options.isInParens)) break;
+      this.abort(this.at, after.type === 'rparen' ? 'unexpected `)`: no matching `(`' : `unexpected \`${after.text}\` in action`);
+    }
+    const slots = declared.map(({ name, isNew }) => this.bindVariable(name, isNew));
+    if (declared.length === 1 && !options.isRange) {
+      return { expr: { kind: 'assign', slot: slots[0] ?? 0, value: expr }, isDeclaration: true, slots };
+    }
+    return { expr, isDeclaration: false, slots };
+  }
+
+  private bindVariable(name: string, isNew: boolean): number {
+    if (!isNew) return this.lookupVariable(name);
+    const slot = this.slotCount++;
+    this.scopes[this.scopes.length - 1]?.set(name, slot);
+    return slot;
+  }
+
+  private lookupVariable(name: string): number {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const slot = this.scopes[i]?.get(name);
+      if (slot !== undefined) return slot;
+    }
+    return this.abort(this.at, `undefined variable \`${name}\``, 'template-syntax', `declare it first: \`{{ ${name} := … }}\``);
+  }
+
+  // command := operand { operand }; a piped value becomes the last argument.
+  private parseCommand(piped: Expr | undefined, stage: number): Expr {
+    const operands: { operand: Operand; text: string }[] = [];
+    for (let token = this.peek(); token && token.type !== 'pipe' && token.type !== 'rparen'; token = this.peek()) {
+      if (operands.length > 0 && !token.isSpaced && token.type !== 'lparen') {
+        this.abort(this.at, `missing space before \`${token.text}\``);
+      }
+      operands.push(this.parseOperand());
+    }
+    const [head, ...args] = operands;
+    if (!head) this.abort(this.at, stage > 1 ? 'missing command after `|`' : 'missing value for command');
+    if (head.operand.kind === 'function') {
+      const argExprs = args.map(({ operand }) => this.toArgument(operand));
+      if (piped) argExprs.push(piped);
+      return this.makeCall(head.operand.name, argExprs);
+    }
+    if (args.length > 0 || piped) {
+      const what = piped ? `\`${head.text}\` cannot receive a piped value` : `can't give argument to non-function \`${head.text}\``;
+      this.abort(this.at, what, 'template-syntax', 'only a function can take arguments or follow `|`');
+    }
+    if (head.operand.kind === 'literal' && head.operand.value === null) this.abort(this.at, '`nil` is not a command');
+    return head.operand;
+  }
+
+  private toArgument(operand: Operand): Expr {
+    return operand.kind === 'function' ? this.makeCall(operand.name, []) : operand;
+  }
+
+  private makeCall(name: string, args: Expr[]): Expr {
+    const fn = FUNCTIONS.get(name);
+    if (fn && (args.length < fn.minArgs || args.length > fn.maxArgs)) {
+      const want = fn.minArgs === fn.maxArgs ? `${fn.minArgs}` : fn.maxArgs === Infinity ? `at least ${fn.minArgs}` : `${fn.minArgs} to ${fn.maxArgs}`;
+      this.report({
+        at: this.at,
+        code: 'template-syntax',
+        message: `wrong number of arguments for \`${name}\`: want ${want}, got ${args.length}`,
+        hint: 'a value piped with `|` counts as the last argument',
+      });
+    }
+    return { kind: 'call', name, args };
+  }
+
+  private parseOperand(): { operand: Operand; text: string } {
+    const start = this.cursor;
+    let operand = this.parseTerm();
+    const names: string[] = [];
+    while (this.peek()?.type === 'field' && !this.peek()?.isSpaced) names.push(String(this.next()?.value));
+    const text = this.tokens
+      .slice(start, this.cursor)
+      .map((token) => token.text)
+      .join('');
+    if (names.length > 0) {
+      if (operand.kind === 'function' || operand.kind === 'literal' || operand.kind === 'float') {
+        this.abort(this.at, `unexpected \`.${names[0]}\` after \`${this.tokens[start]?.text}\``);
+      }
+      if (operand.kind === 'field') operand = { kind: 'field', receiver: operand.receiver, names: [...operand.names, ...names], text };
+      else operand = { kind: 'field', receiver: operand, names, text };
+    }
+    return { operand, text };
+  }
+
+  private parseTerm(): Operand {
+    const token = this.next();
+    if (!token) return this.abort(this.at, 'missing value for command');
+    switch (token.type) {
+      case 'dot':
+        return { kind: 'dot' };
+      case 'field':
+        return { kind: 'field', receiver: { kind: 'dot' }, names: [String(token.value)], text: token.text };
+      case 'variable':
+        return { kind: 'variable', name: token.text, slot: this.lookupVariable(token.text) };
+      case 'string':
+        return { kind: 'literal', value: String(token.value) };
+      case 'char':
+        return { kind: 'literal', value: Number(token.value) };
+      case 'number':
+        return parseNumber(token.text) ?? this.abort(this.at, `bad number syntax: ${token.text}`);
+      case 'lparen': {
+        const { expr } = this.parsePipeline({ isRange: false, isInParens: true });
+        if (this.next()?.type !== 'rparen') this.abort(this.at, 'unclosed left paren: `(` has no matching `)`');
+        return expr;
+      }
+      case 'identifier':
+        return this.parseIdentifier(token.text);
+      default:
+        return this.abort(this.at, `unexpected \`${token.text}\` in operand`);
+    }
+  }
+
+  private parseIdentifier(name: string): Operand {
+    if (name === 'true' || name === 'false') return { kind: 'literal', value: name === 'true' };
+    if (name === 'nil') return { kind: 'literal', value: null };
+    if (KEYWORDS.has(name)) this.abort(this.at, `unexpected \`${name}\` in operand`);
+    if (UNSUPPORTED_FUNCTIONS.has(name)) {
+      this.report({
+        at: this.at,
+        code: 'template-unsupported',
+        message: `template function \`${name}\` is not supported by taskrun`,
+        hint: 'it exists in ACR\'s Sprig v2 set, but taskrun does not implement it; compute the value outside the template and pass it with --set',
+      });
+    } else if (!FUNCTIONS.has(name)) {
+      const suggestion = didYouMean(name, FUNCTIONS.keys());
+      const alternative = NEWER_SPRIG_ALTERNATIVES[name] ?? (name.startsWith('must') ? 'the `must…` variants exist only in Sprig v3' : undefined);
+      const hint = alternative ? `\`${name}\` is a Helm / Sprig v3 function; ${alternative}` : suggestion && `did you mean \`${suggestion}\`?`;
+      this.report({
+        at: this.at,
+        code: 'template-unknown-function',
+        message: `unknown template function \`${name}\` (not in ACR's Sprig v2 set)`,
+        ...(hint && { hint }),
+      });
+    }
+    return { kind: 'function', name };
+  }
+}
+
+// Go number literals: ints stay ints; a `.`, exponent or `p` makes a float64 (parse.go's idealConstant).
+function parseNumber(text: string): Expr | undefined {
+  const clean = text.replace(/_/g, '');
+  const sign = clean.startsWith('-') ? -1 : 1;
+  const body = clean.replace(/^[+-]/, '');
+  if (/^0[xX][0-9a-fA-F]+$|^0[bB][01]+$|^0[oO][0-7]+$/.test(body)) {
+    const radix = { x: 16, b: 2, o: 8 }[body[1]?.toLowerCase() as 'x'];
+    return { kind: 'literal', value: sign * parseInt(body.slice(2), radix) };
+  }
+  if (/^0[0-7]+$/.test(body)) return { kind: 'literal', value: sign * parseInt(body, 8) };
+  if (/^\d+$/.test(body)) return { kind: 'literal', value: sign * Number(body) };
+  const value = sign * Number(body);
+  return Number.isNaN(value) ? undefined : { kind: 'float', value };
+}

@@ -1,0 +1,227 @@
+// Template stage: splits Go-template text into literal text and `{{ … }}` actions (with
+// `{{- -}}` trimming and `{{/* */}}` comments applied) and tokenizes each action.
+
+import type { ActionPosition } from './syntax.js';
+
+export type TokenType =
+  | 'field' // `.Name`
+  | 'dot' // `.`
+  | 'variable' // `$name` or `$`
+  | 'identifier' // function names and keywords
+  | 'string' // "…" or `…` (value already unquoted)
+  | 'char' // 'x' (value is the code point)
+  | 'number'
+  | 'pipe'
+  | 'lparen'
+  | 'rparen'
+  | 'comma'
+  | 'declare' // :=
+  | 'assign'; // =
+
+export interface Token {
+  readonly type: TokenType;
+  /** The token as written. */
+  readonly text: string;
+  /** Unquoted string, code point of a char, or the name without `.`/`$`. */
+  readonly value: string | number;
+  /** Whether white space separates it from the previous token. */
+  readonly isSpaced: boolean;
+}
+
+export type Piece =
+  | { readonly kind: 'text'; readonly text: string; readonly offset: number }
+  | { readonly kind: 'action'; readonly tokens: readonly Token[]; readonly at: number };
+
+export interface ScanProblem {
+  readonly at: number;
+  readonly message: string;
+}
+
+export interface ScanResult {
+  readonly pieces: readonly Piece[];
+  readonly positions: readonly ActionPosition[];
+  readonly problem?: ScanProblem;
+}
+
+const SPACE = /[ \t\r\n]/;
+const NUMBER = /^[+-]?(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?)/;
+const WORD = /^[\p{L}_][\p{L}\p{Nd}_]*/u;
+
+function isSpace(char: string | undefined): boolean {
+  return char !== undefined && SPACE.test(char);
+}
+
+export function scanTemplate(text: string): ScanResult {
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  const positionOf = (offset: number): ActionPosition => {
+    let line = lineStarts.length - 1;
+    while ((lineStarts[line] ?? 0) > offset) line--;
+    return { line: line + 1, col: offset - (lineStarts[line] ?? 0) + 1 };
+  };
+
+  const pieces: Piece[] = [];
+  const positions: ActionPosition[] = [];
+  let textStart = 0;
+  let pos = 0;
+  while (pos <= text.length) {
+    const open = text.indexOf('{{', pos);
+    const textEnd = open < 0 ? text.length : open;
+    let isLeftTrim = false;
+    let inner = open + 2;
+    if (open >= 0 && text[inner] === '-' && isSpace(text[inner + 1])) {
+      isLeftTrim = true;
+      inner += 2;
+    }
+    let kept = text.slice(textStart, textEnd);
+    if (isLeftTrim) kept = kept.replace(/[ \t\r\n]+$/, '');
+    if (kept) pieces.push({ kind: 'text', text: kept, offset: textStart });
+    if (open < 0) break;
+
+    const at = positions.length;
+    positions.push(positionOf(open));
+    const action = text.startsWith('/*', inner) ? scanComment(text, inner, at) : scanAction(text, inner, at);
+    if ('message' in action) return { pieces, positions, problem: action };
+    if (action.tokens) pieces.push({ kind: 'action', tokens: action.tokens, at });
+    pos = action.end;
+    if (action.isRightTrim) while (isSpace(text[pos])) pos++;
+    textStart = pos;
+  }
+  return { pieces, positions };
+}
+
+interface ScannedAction {
+  readonly tokens?: readonly Token[];
+  readonly end: number;
+  readonly isRightTrim: boolean;
+}
+
+function scanComment(text: string, start: number, at: number): ScannedAction | ScanProblem {
+  const close = text.indexOf('*/', start + 2);
+  if (close < 0) return { at, message: 'unclosed comment: `/*` has no matching `*/`' };
+  const after = close + 2;
+  if (text.startsWith('}}', after)) return { end: after + 2, isRightTrim: false };
+  if (isSpace(text[after]) && text.startsWith('-}}', after + 1)) return { end: after + 4, isRightTrim: true };
+  return { at, message: 'comment ends before the closing `}}`: write `{{/* … */}}` with nothing after `*/`' };
+}
+
+function scanAction(text: string, start: number, at: number): ScannedAction | ScanProblem {
+  const tokens: Token[] = [];
+  let pos = start;
+  let isSpaced = true;
+  const push = (type: TokenType, tokenText: string, value: string | number = tokenText) => {
+    tokens.push({ type, text: tokenText, value, isSpaced });
+    isSpaced = false;
+    pos += tokenText.length;
+  };
+  for (;;) {
+    const char = text[pos];
+    if (char === undefined) return { at, message: 'unclosed action: `{{` has no matching `}}`' };
+    if (isSpace(char) && text[pos + 1] === '-' && text.startsWith('}}', pos + 2)) {
+      return { tokens, end: pos + 4, isRightTrim: true };
+    }
+    if (text.startsWith('}}', pos)) return { tokens, end: pos + 2, isRightTrim: false };
+    if (isSpace(char)) {
+      isSpaced = true;
+      pos++;
+      continue;
+    }
+    const rest = text.slice(pos, pos + 400);
+    if (char === '|') push('pipe', char);
+    else if (char === '(') push('lparen', char);
+    else if (char === ')') push('rparen', char);
+    else if (char === ',') push('comma', char);
+    else if (rest.startsWith(':=')) push('declare', ':=');
+    else if (char === '=') push('assign', char);
+    else if (char === '"' || char === "'") {
+      const end = findClosingQuote(text, pos, char);
+      if (end < 0) return { at, message: `unterminated ${char === '"' ? 'quoted string' : 'character constant'} in action` };
+      const written = text.slice(pos, end + 1);
+      const value = unquoteGo(written);
+      if (value === undefined) return { at, message: `invalid escape sequence in ${written}` };
+      if (char === "'") {
+        const codePoint = value.codePointAt(0);
+        if (codePoint === undefined || [...value].length !== 1) return { at, message: `malformed character constant ${written}` };
+        push('char', written, codePoint);
+      } else push('string', written, value);
+    } else if (char === '`') {
+      const end = text.indexOf('`', pos + 1);
+      if (end < 0) return { at, message: 'unterminated raw quoted string in action' };
+      const written = text.slice(pos, end + 1);
+      push('string', written, written.slice(1, -1));
+    } else if (char === '$') {
+      const name = WORD.exec(text.slice(pos + 1, pos + 400))?.[0] ?? '';
+      push('variable', `$${name}`, name);
+    } else if (char === '.' && WORD.test(text.slice(pos + 1, pos + 2)) && !/\d/.test(text[pos + 1] ?? '')) {
+      const name = WORD.exec(text.slice(pos + 1, pos + 400))?.[0] ?? '';
+      push('field', `.${name}`, name);
+    } else if (/[\d+\-.]/.test(char) && NUMBER.test(rest)) {
+      const written = NUMBER.exec(rest)?.[0] ?? '';
+      if (/[\p{L}\p{Nd}_.]/u.test(text[pos + written.length] ?? '')) {
+        return { at, message: `bad number syntax: ${rest.slice(0, written.length + 1)}` };
+      }
+      push('number', written);
+    } else if (char === '.') push('dot', char);
+    else if (WORD.test(rest)) push('identifier', WORD.exec(rest)?.[0] ?? '');
+    else return { at, message: `unrecognized character in action: ${JSON.stringify(char)}` };
+  }
+}
+
+function findClosingQuote(text: string, start: number, quote: string): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const char = text[i];
+    if (char === '\\') i++;
+    else if (char === quote) return i;
+    else if (char === '\n') return -1;
+  }
+  return -1;
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
+  '"': '"',
+  "'": "'",
+};
+
+/** Go's strconv.Unquote for "…" and '…' literals; undefined on a bad escape. */
+export function unquoteGo(written: string): string | undefined {
+  const body = written.slice(1, -1);
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const char = body[i] ?? '';
+    if (char !== '\\') {
+      out += char;
+      continue;
+    }
+    const next = body[i + 1] ?? '';
+    const simple = SIMPLE_ESCAPES[next];
+    if (simple !== undefined) {
+      out += simple;
+      i++;
+      continue;
+    }
+    const hexLength = next === 'x' ? 2 : next === 'u' ? 4 : next === 'U' ? 8 : 0;
+    if (hexLength > 0) {
+      const digits = body.slice(i + 2, i + 2 + hexLength);
+      if (!new RegExp(`^[0-9a-fA-F]{${hexLength}}$`).test(digits)) return undefined;
+      out += String.fromCodePoint(parseInt(digits, 16));
+      i += 1 + hexLength;
+      continue;
+    }
+    const octal = body.slice(i + 1, i + 4);
+    if (/^[0-7]{3}$/.test(octal)) {
+      out += String.fromCodePoint(parseInt(octal, 8));
+      i += 3;
+      continue;
+    }
+    return undefined;
+  }
+  return out;
+}

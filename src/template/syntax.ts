@@ -1,0 +1,51 @@
+// Template stage: the parsed form of a Go text/template file (what `parse.ts` produces and
+// `translate.ts` turns into a handlebars program).
+
+/** Where an action's `{{` sits in the template text (1-based). */
+export interface ActionPosition {
+  readonly line: number;
+  readonly col: number;
+}
+
+export type Expr =
+  | { readonly kind: 'dot' }
+  /** `.a.b`, `$x.a.b` or `(pipeline).a.b`; `text` is the expression as written, for messages. */
+  | { readonly kind: 'field'; readonly receiver: Expr; readonly names: readonly string[]; readonly text: string }
+  | { readonly kind: 'variable'; readonly name: string; readonly slot: number }
+  | { readonly kind: 'call'; readonly name: string; readonly args: readonly Expr[] }
+  /** Strings, Go ints (JS integers), bools and nil. */
+  | { readonly kind: 'literal'; readonly value: string | number | boolean | null }
+  | { readonly kind: 'float'; readonly value: number }
+  /** `$x := value` or `$x = value`; evaluates to the value. */
+  | { readonly kind: 'assign'; readonly slot: number; readonly value: Expr };
+
+export type TemplateNode =
+  /** Literal text; `offset` is where it starts in the template text (after trimming). */
+  | { readonly kind: 'text'; readonly text: string; readonly offset: number }
+  | { readonly kind: 'output'; readonly expr: Expr; readonly at: number }
+  /** A declaration or assignment action: evaluated, prints nothing. */
+  | { readonly kind: 'exec'; readonly expr: Expr; readonly at: number }
+  | {
+      readonly kind: 'if' | 'with';
+      readonly expr: Expr;
+      readonly body: readonly TemplateNode[];
+      readonly otherwise: readonly TemplateNode[] | undefined;
+      readonly at: number;
+    }
+  | {
+      readonly kind: 'range';
+      readonly expr: Expr;
+      readonly keySlot: number | undefined;
+      readonly elementSlot: number | undefined;
+      readonly body: readonly TemplateNode[];
+      readonly otherwise: readonly TemplateNode[] | undefined;
+      readonly at: number;
+    };
+
+export interface ParsedTemplate {
+  readonly nodes: readonly TemplateNode[];
+  /** positions[at] is the `{{` of action `at`. */
+  readonly positions: readonly ActionPosition[];
+  /** How many variable slots the template uses (slot 0 is `$`). */
+  readonly slotCount: number;
+}
