@@ -1,0 +1,106 @@
+// Stage 5, execute: pure builders of engine argv (everything after the binary).
+// Flag order follows acb's `docker run` template (acb-spec §4.2) where it applies.
+
+import type { EngineName } from './engine.js';
+
+export interface VolumeBinding {
+  /** A host path or a named volume. */
+  readonly source: string;
+  readonly target: string;
+}
+
+export interface RunArgvInput {
+  readonly image: string;
+  readonly args: readonly string[];
+  readonly containerName: string;
+  readonly remove: boolean;
+  readonly detach: boolean;
+  readonly ports: readonly string[];
+  readonly expose: readonly string[];
+  readonly privileged: boolean;
+  readonly user?: string;
+  readonly network?: string;
+  readonly networkAlias?: string;
+  readonly isolation?: string;
+  readonly cpus?: string;
+  readonly entryPoint?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly volumes: readonly VolumeBinding[];
+  /** `KEY=value` items, in order: a later item wins. */
+  readonly env: readonly string[];
+  readonly workdir?: string;
+}
+
+export function buildRunArgv(input: RunArgvInput): string[] {
+  const argv = ['run'];
+  if (input.remove) argv.push('--rm');
+  if (input.detach) argv.push('--detach');
+  for (const port of input.ports) argv.push('-p', port);
+  for (const port of input.expose) argv.push('--expose', port);
+  if (input.privileged) argv.push('--privileged');
+  if (input.user !== undefined) argv.push('--user', input.user);
+  if (input.network !== undefined) argv.push('--network', input.network);
+  if (input.networkAlias !== undefined) argv.push('--network-alias', input.networkAlias);
+  if (input.isolation !== undefined) argv.push('--isolation', input.isolation);
+  if (input.cpus !== undefined) argv.push('--cpus', input.cpus);
+  if (input.entryPoint !== undefined) argv.push('--entrypoint', input.entryPoint);
+  argv.push('--name', input.containerName);
+  for (const [key, value] of Object.entries(input.labels)) argv.push('--label', `${key}=${value}`);
+  for (const volume of input.volumes) argv.push('--volume', `${volume.source}:${volume.target}`);
+  for (const item of input.env) argv.push('--env', item);
+  if (input.workdir !== undefined) argv.push('--workdir', input.workdir);
+  argv.push(input.image, ...input.args);
+  return argv;
+}
+
+export function buildBuildArgv(input: { args: readonly string[] }): string[] {
+  return ['build', ...input.args];
+}
+
+// podman writes the pushed manifest's digest to a file; docker prints it (`digest: sha256:…`).
+export function buildPushArgv(input: { engine: EngineName; image: string; digestFile?: string }): string[] {
+  if (input.engine === 'podman' && input.digestFile !== undefined) return ['push', '--digestfile', input.digestFile, input.image];
+  return ['push', input.image];
+}
+
+export function buildPullArgv(input: { image: string }): string[] {
+  return ['pull', input.image];
+}
+
+export function buildNetworkCreateArgv(input: {
+  name: string;
+  driver?: string;
+  ipv6?: boolean;
+  labels?: Readonly<Record<string, string>>;
+}): string[] {
+  const argv = ['network', 'create'];
+  if (input.ipv6) argv.push('--ipv6');
+  if (input.driver !== undefined) argv.push('--driver', input.driver);
+  for (const [key, value] of Object.entries(input.labels ?? {})) argv.push('--label', `${key}=${value}`);
+  argv.push(input.name);
+  return argv;
+}
+
+export function buildNetworkRemoveArgv(input: { names: readonly string[] }): string[] {
+  return ['network', 'rm', ...input.names];
+}
+
+export function buildVolumeCreateArgv(input: { name: string; labels?: Readonly<Record<string, string>> }): string[] {
+  const argv = ['volume', 'create'];
+  for (const [key, value] of Object.entries(input.labels ?? {})) argv.push('--label', `${key}=${value}`);
+  argv.push(input.name);
+  return argv;
+}
+
+export function buildVolumeRemoveArgv(input: { names: readonly string[] }): string[] {
+  return ['volume', 'rm', '--force', ...input.names];
+}
+
+// podman's `rm -f` waits the stop timeout (10 s) for a container that ignores SIGTERM; `-t 0` kills at once.
+export function buildRemoveContainersArgv(input: { engine: EngineName; names: readonly string[] }): string[] {
+  return input.engine === 'podman' ? ['rm', '--force', '--ignore', '--time', '0', ...input.names] : ['rm', '--force', ...input.names];
+}
+
+export function buildListContainersArgv(input: { label: string }): string[] {
+  return ['ps', '--all', '--quiet', '--filter', `label=${input.label}`];
+}

@@ -1,0 +1,72 @@
+// Stage 5, execute: the one place that starts engine processes. An argv array,
+// never a shell; success and failure come back as one ExecResult value.
+
+import { execa } from 'execa';
+
+export type OutputStream = 'stdout' | 'stderr';
+
+export interface ExecResult {
+  /** Undefined when the process could not start or was killed by a signal. */
+  readonly exitCode?: number;
+  readonly signal?: string;
+  readonly timedOut: boolean;
+  readonly isCanceled: boolean;
+  readonly durationMs: number;
+  /** The last lines of stdout and stderr, interleaved as they arrived. */
+  readonly outputTail: string;
+  /** Why the process could not start (`spawn podman ENOENT`), when it could not. */
+  readonly spawnError?: string;
+  readonly failed: boolean;
+}
+
+export interface RunProcessInput {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly cwd?: string;
+  readonly env?: Readonly<Record<string, string>>;
+  /** Aborting it stops the process: SIGTERM, then SIGKILL after `forceKillAfterMs`. */
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+  readonly forceKillAfterMs?: number;
+  /** Called for every line as it arrives, without its newline. */
+  readonly onLine?: (line: string, stream: OutputStream) => void;
+  readonly tailLines?: number;
+}
+
+const DEFAULT_TAIL_LINES = 40;
+const DEFAULT_FORCE_KILL_AFTER_MS = 2000;
+
+export async function runProcess(input: RunProcessInput): Promise<ExecResult> {
+  const tail: string[] = [];
+  const tailLines = input.tailLines ?? DEFAULT_TAIL_LINES;
+  const collect = (stream: OutputStream) =>
+    function* (line: unknown) {
+      const text = String(line);
+      tail.push(text);
+      if (tail.length > tailLines) tail.shift();
+      input.onLine?.(text, stream);
+    };
+  const result = await execa(input.file, [...input.args], {
+    reject: false,
+    cwd: input.cwd,
+    env: input.env,
+    stdin: 'ignore',
+    stdout: [collect('stdout')],
+    stderr: [collect('stderr')],
+    cancelSignal: input.signal,
+    forceKillAfterDelay: input.forceKillAfterMs ?? DEFAULT_FORCE_KILL_AFTER_MS,
+    timeout: input.timeoutMs,
+    windowsHide: true,
+  });
+  const spawnError = result.exitCode === undefined && result.signal === undefined && result.failed ? result.originalMessage || result.shortMessage : undefined;
+  return {
+    ...(result.exitCode !== undefined && { exitCode: result.exitCode }),
+    ...(result.signal !== undefined && { signal: result.signal }),
+    timedOut: result.timedOut,
+    isCanceled: result.isCanceled,
+    durationMs: result.durationMs,
+    outputTail: tail.join('\n'),
+    ...(spawnError && { spawnError }),
+    failed: result.failed,
+  };
+}

@@ -1,0 +1,59 @@
+// Stage 5, execute: which engine a run uses: `--engine`, else TASKRUN_ENGINE, else
+// docker when its daemon answers, else podman when it runs; the lab's settings included.
+
+import { didYouMean, error, InputError } from '../diagnostics.js';
+import { createEngine, ENGINE_NAMES, isEngineName } from './engine.js';
+import type { Engine, EngineName } from './engine.js';
+import { readLabEnv } from './lab-env.js';
+import { runEngine } from './run-engine.js';
+
+const PROBE_TIMEOUT_MS = 10_000;
+const LAB_HINT = 'start the local lab with `npm run lab` (it provides podman and a docker socket), or install docker or podman';
+
+/** True when the engine answers: for docker, its daemon (a server version); for podman, the CLI itself. */
+export async function isEngineAnswering(engine: Engine): Promise<boolean> {
+  const args = engine.name === 'docker' ? ['version', '--format', '{{.Server.Version}}'] : ['version', '--format', '{{.Client.Version}}'];
+  const result = await runEngine({ engine, args, timeoutMs: PROBE_TIMEOUT_MS });
+  return result.exitCode === 0;
+}
+
+export async function selectEngine(input: {
+  /** The `--engine` flag as given. */
+  requested?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Replaces the lab lookup (tests). */
+  labVars?: Readonly<Record<string, string>>;
+  /** Replaces the probe (tests). */
+  isAnswering?: (engine: Engine) => Promise<boolean>;
+}): Promise<Engine> {
+  const env = input.env ?? process.env;
+  const isAnswering = input.isAnswering ?? isEngineAnswering;
+  const labVars = input.labVars ?? (await readLabEnv(env))?.vars ?? {};
+  const fromFlag = input.requested !== undefined && input.requested !== '';
+  const requested = fromFlag ? input.requested : env.TASKRUN_ENGINE || undefined;
+  const source = fromFlag ? '--engine' : 'TASKRUN_ENGINE';
+  if (requested !== undefined) {
+    if (!isEngineName(requested)) {
+      const suggestion = didYouMean(requested, ENGINE_NAMES);
+      throw new InputError([
+        error('unknown-engine', `${source} "${requested}" is not an engine taskrun knows`, undefined, suggestion ? `did you mean ${suggestion}? (docker or podman)` : 'use docker or podman'),
+      ]);
+    }
+    const engine = createEngine({ name: requested, labVars, processEnv: env });
+    if (!(await isAnswering(engine))) {
+      throw new InputError([error('engine-unavailable', `${source} ${requested}: ${describeSilence(requested)}`, undefined, LAB_HINT)]);
+    }
+    return engine;
+  }
+  for (const name of ENGINE_NAMES) {
+    const engine = createEngine({ name, labVars, processEnv: env });
+    if (await isAnswering(engine)) return engine;
+  }
+  throw new InputError([
+    error('engine-unavailable', `no container engine answers: ${ENGINE_NAMES.map((name) => `${name} (${describeSilence(name)})`).join(', ')}`, undefined, LAB_HINT),
+  ]);
+}
+
+function describeSilence(name: EngineName): string {
+  return name === 'docker' ? 'no docker daemon answers' : 'podman is not installed or does not run';
+}

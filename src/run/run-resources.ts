@@ -1,0 +1,176 @@
+// Stage 5, execute: what a run creates around its steps and removes on every path:
+// the run network (or the task's networks), the home volume, the secret-volume folders.
+
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  buildNetworkCreateArgv,
+  buildNetworkRemoveArgv,
+  buildRemoveContainersArgv,
+  buildVolumeCreateArgv,
+  buildVolumeRemoveArgv,
+} from '../engine/argv.js';
+import { describeFailure } from '../engine/describe-failure.js';
+import type { Engine } from '../engine/engine.js';
+import { homeVolumeName, RUN_LABEL, runNetworkName, sanitiseEngineName } from '../engine/names.js';
+import { CLEANUP_TIMEOUT_MS, listLabelledContainers, removeContainers, runEngine } from '../engine/run-engine.js';
+import { ACB_DEFAULT_NETWORK } from '../steps/container-run.js';
+import type { RunResources, StepCommand } from '../steps/context.js';
+import type { Task } from '../task/types.js';
+
+export interface NetworkToCreate {
+  readonly name: string;
+  readonly driver?: string;
+  readonly ipv6: boolean;
+}
+
+export interface ResourcePlan {
+  readonly resources: RunResources;
+  readonly networksToCreate: readonly NetworkToCreate[];
+}
+
+/** Networks every engine has: a step id cannot be an alias on them. */
+const BUILTIN_NETWORKS = new Set(['host', 'none', 'bridge', 'default', 'podman', 'nat']);
+
+// Pure: the same task and run id always give the same names and commands (dry run shows them).
+export function planRunResources(input: { task: Task; runId: string; engine: Engine; contextDir: string; scratchDir: string }): ResourcePlan {
+  const { task, runId } = input;
+  const declared = task.networks.filter((network) => network.name !== ACB_DEFAULT_NETWORK);
+  const base = {
+    runId,
+    engine: input.engine,
+    contextDir: input.contextDir,
+    homeVolume: homeVolumeName(runId),
+    scratchDir: input.scratchDir,
+    volumeDirs: Object.fromEntries(task.volumes.map((volume) => [volume.name, volumeDirFor(input.scratchDir, volume.name)])),
+  };
+  if (declared.length === 0) {
+    const name = runNetworkName(runId);
+    return { resources: { ...base, defaultNetwork: name, aliasNetworks: [name] }, networksToCreate: [{ name, ipv6: false }] };
+  }
+  const defaultNetwork = declared.filter((network) => network.isDefault).at(-1)?.name;
+  return {
+    resources: {
+      ...base,
+      ...(defaultNetwork !== undefined && { defaultNetwork }),
+      aliasNetworks: declared.map((network) => network.name).filter((name) => !BUILTIN_NETWORKS.has(name)),
+    },
+    networksToCreate: declared
+      .filter((network) => !network.skipCreation)
+      .map((network) => ({ name: network.name, ipv6: network.ipv6, ...(network.driver !== undefined && { driver: network.driver }) })),
+  };
+}
+
+function volumeDirFor(scratchDir: string, volumeName: string): string {
+  return path.join(scratchDir, 'volumes', sanitiseEngineName(volumeName));
+}
+
+const labelsOf = (runId: string) => ({ [RUN_LABEL]: runId });
+
+export function describeSetupCommands(plan: ResourcePlan): StepCommand[] {
+  const { engine, runId, homeVolume } = plan.resources;
+  return [
+    ...plan.networksToCreate.map((network) => ({ argv: [engine.binary, ...buildNetworkCreateArgv({ ...network, labels: labelsOf(runId) })] })),
+    { argv: [engine.binary, ...buildVolumeCreateArgv({ name: homeVolume, labels: labelsOf(runId) })] },
+  ];
+}
+
+export function describeCleanupCommands(plan: ResourcePlan, containerNames: readonly string[]): StepCommand[] {
+  const { engine, homeVolume } = plan.resources;
+  const networks = plan.networksToCreate.map((network) => network.name);
+  return [
+    ...(containerNames.length > 0 ? [{ argv: [engine.binary, ...buildRemoveContainersArgv({ engine: engine.name, names: containerNames })] }] : []),
+    ...(networks.length > 0 ? [{ argv: [engine.binary, ...buildNetworkRemoveArgv({ names: networks })] }] : []),
+    { argv: [engine.binary, ...buildVolumeRemoveArgv({ names: [homeVolume] })] },
+  ];
+}
+
+/** What was created, so cleanup removes exactly that. */
+export interface CreatedResources {
+  networks: string[];
+  homeVolume?: string;
+  scratchDir?: string;
+}
+
+// Stops at the first failure with acb's message shape; whatever was created is in `created` for cleanup.
+export async function createRunResources(input: { plan: ResourcePlan; task: Task; signal: AbortSignal; created: CreatedResources }): Promise<string | undefined> {
+  const { plan, task, signal, created } = input;
+  const { engine, runId, scratchDir, volumeDirs } = plan.resources;
+  await mkdir(scratchDir, { recursive: true });
+  created.scratchDir = scratchDir;
+  for (const volume of task.volumes) {
+    const dir = volumeDirs[volume.name] ?? volumeDirFor(scratchDir, volume.name);
+    await mkdir(dir, { recursive: true });
+    for (const [fileName, base64] of Object.entries(volume.secret)) {
+      await writeFile(path.join(dir, path.basename(fileName)), Buffer.from(base64, 'base64'), { mode: 0o600 });
+    }
+  }
+  const [networkError, volumeError] = await Promise.all([
+    createNetworks({ engine, runId, networks: plan.networksToCreate, signal, created }),
+    createHomeVolume({ engine, runId, name: plan.resources.homeVolume, signal, created }),
+  ]);
+  return networkError ?? volumeError;
+}
+
+async function createNetworks(input: {
+  engine: Engine;
+  runId: string;
+  networks: readonly NetworkToCreate[];
+  signal: AbortSignal;
+  created: CreatedResources;
+}): Promise<string | undefined> {
+  for (const network of input.networks) {
+    const result = await runEngine({
+      engine: input.engine,
+      args: buildNetworkCreateArgv({ ...network, labels: labelsOf(input.runId) }),
+      signal: input.signal,
+    });
+    const failure = describeFailure(result, { command: `${input.engine.name} network create` });
+    if (failure !== undefined) return `failed to create network: ${network.name}, err: ${failure}, msg: ${result.outputTail.trim()}`;
+    input.created.networks.push(network.name);
+  }
+  return undefined;
+}
+
+async function createHomeVolume(input: { engine: Engine; runId: string; name: string; signal: AbortSignal; created: CreatedResources }): Promise<string | undefined> {
+  const result = await runEngine({ engine: input.engine, args: buildVolumeCreateArgv({ name: input.name, labels: labelsOf(input.runId) }), signal: input.signal });
+  const failure = describeFailure(result, { command: `${input.engine.name} volume create` });
+  if (failure !== undefined) return `failed to create volume: ${input.name}, err: ${failure}, msg: ${result.outputTail.trim()}`;
+  input.created.homeVolume = input.name;
+  return undefined;
+}
+
+// Never throws and ignores the run's signal: cleanup must finish after a cancel too. Returns problems as warnings.
+export async function removeRunResources(input: {
+  engine: Engine;
+  runId: string;
+  created: CreatedResources;
+  containerNames: readonly string[];
+  /** Also remove any container carrying the run's label (after a stop, a client may have died mid-create). */
+  sweepLabelled: boolean;
+}): Promise<string[]> {
+  const { engine, created } = input;
+  const warnings: string[] = [];
+  const labelled = input.sweepLabelled ? await listLabelledContainers({ engine, label: `${RUN_LABEL}=${input.runId}` }) : [];
+  const names = [...new Set([...input.containerNames, ...labelled])];
+  if (names.length > 0) await removeContainers({ engine, names });
+  const removals: Promise<void>[] = [];
+  if (created.networks.length > 0) {
+    removals.push(
+      runEngine({ engine, args: buildNetworkRemoveArgv({ names: created.networks }), timeoutMs: CLEANUP_TIMEOUT_MS }).then((result) => {
+        if (result.exitCode !== 0) warnings.push(`failed to remove network ${created.networks.join(', ')}: ${result.outputTail.trim()}`);
+      }),
+    );
+  }
+  if (created.homeVolume !== undefined) {
+    const volume = created.homeVolume;
+    removals.push(
+      runEngine({ engine, args: buildVolumeRemoveArgv({ names: [volume] }), timeoutMs: CLEANUP_TIMEOUT_MS }).then((result) => {
+        if (result.exitCode !== 0) warnings.push(`failed to remove volume ${volume}: ${result.outputTail.trim()}`);
+      }),
+    );
+  }
+  if (created.scratchDir !== undefined) removals.push(rm(created.scratchDir, { recursive: true, force: true }));
+  await Promise.all(removals);
+  return warnings;
+}

@@ -1,0 +1,94 @@
+// Stage 5, execute: a cmd step runs its image with `<engine> run` (acb-spec §4.3).
+// A step whose image word is `docker` runs the selected engine's CLI on the host
+// instead (ACR runs the docker CLI image against the host's socket).
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildPullArgv, buildRemoveContainersArgv, buildRunArgv } from '../engine/argv.js';
+import { removeContainers } from '../engine/run-engine.js';
+import { describeError, runDockerManifest } from '../registry/docker-manifest.js';
+import type { CmdStep } from '../task/types.js';
+import type { RunResources, StepCommand, StepContext, StepResult } from './context.js';
+import { describeContainerRun, envRecordOf, hostDirFor, isRemovedAfterExit } from './container-run.js';
+import { runStepCommand } from './run-step-command.js';
+
+export function isHostDockerStep(step: CmdStep): boolean {
+  return step.words[0] === 'docker';
+}
+
+export function describeCmdCommands(step: CmdStep, resources: RunResources): StepCommand[] {
+  if (isHostDockerStep(step)) {
+    const args = step.words.slice(1);
+    return [{ argv: [resources.engine.binary, ...args], cwd: hostDirFor(step, resources.contextDir), ...(args[0] === 'manifest' && { inProcess: true }) }];
+  }
+  const run = describeContainerRun({ step, resources });
+  const pull = step.pull && step.cmdDownloadRetries >= 0 ? [{ argv: [resources.engine.binary, ...buildPullArgv({ image: run.image })] }] : [];
+  const removal = isRemovedAfterExit({ step, resources })
+    ? [{ argv: [resources.engine.binary, ...buildRemoveContainersArgv({ engine: resources.engine.name, names: [run.containerName] })] }]
+    : [];
+  return [...pull, { argv: [resources.engine.binary, ...buildRunArgv(run)] }, ...removal];
+}
+
+export async function runCmdStep(step: CmdStep, ctx: StepContext): Promise<StepResult> {
+  if (isHostDockerStep(step)) return runHostDocker(step, ctx);
+  const run = describeContainerRun({ step, resources: ctx.resources });
+  if (step.isolation !== undefined && run.isolation === undefined && ctx.attempt === 1) {
+    ctx.emit({ type: 'warning', stepId: step.id, message: `isolation "${step.isolation}" is ignored: podman has no --isolation`, time: Date.now() });
+  }
+  if (step.pull && step.cmdDownloadRetries >= 0 && ctx.attempt === 1) {
+    const pulled = await pullWithRetries({ step, ctx, image: run.image });
+    if (!pulled.ok) return { ...pulled, error: `failed to pull ${run.image}: ${pulled.error ?? 'unknown error'}` };
+  }
+  // With keep (no --rm) an earlier attempt's container still holds the name.
+  if (step.keep && ctx.attempt > 1) await removeContainers({ engine: ctx.resources.engine, names: [run.containerName] });
+  const result = await runStepCommand({ ctx, stepId: step.id, args: buildRunArgv(run), containerName: run.containerName });
+  if (isRemovedAfterExit({ step, resources: ctx.resources })) await removeContainers({ engine: ctx.resources.engine, names: [run.containerName] });
+  return result;
+}
+
+async function runHostDocker(step: CmdStep, ctx: StepContext): Promise<StepResult> {
+  if (step.words[1] === 'manifest') return runManifest(step, ctx);
+  return runStepCommand({
+    ctx,
+    stepId: step.id,
+    args: step.words.slice(1),
+    cwd: hostDirFor(step, ctx.resources.contextDir),
+    env: envRecordOf(step.env),
+  });
+}
+
+// docker manifest talks to the registry itself; taskrun does the same in-process, so it works with podman too.
+async function runManifest(step: CmdStep, ctx: StepContext): Promise<StepResult> {
+  const emitText = (stream: 'stdout' | 'stderr') => (text: string) => {
+    for (const line of text.replace(/\n$/, '').split('\n')) ctx.emit({ type: 'step-output', stepId: step.id, stream, text: line, time: Date.now() });
+  };
+  try {
+    const exitCode = await runDockerManifest(step.words.slice(2), {
+      stdout: emitText('stdout'),
+      stderr: emitText('stderr'),
+      signal: ctx.signal,
+      env: { ...process.env, ...ctx.resources.engine.env, ...envRecordOf(step.env) },
+      onManifestPushed: (pushed) =>
+        ctx.emit({ type: 'manifest-pushed', stepId: step.id, image: { reference: pushed.reference, digest: pushed.digest }, mediaType: pushed.mediaType, time: Date.now() }),
+    });
+    return exitCode === 0 ? { ok: true, exitCode } : { ok: false, exitCode, error: `docker manifest exited with code ${exitCode}` };
+  } catch (caught) {
+    return { ok: false, error: ctx.signal.aborted ? 'docker manifest was stopped' : `docker manifest failed: ${describeError(caught)}` };
+  }
+}
+
+async function pullWithRetries(input: { step: CmdStep; ctx: StepContext; image: string }): Promise<StepResult> {
+  const { step, ctx, image } = input;
+  let last: StepResult = { ok: false };
+  for (let attempt = 1; attempt <= step.cmdDownloadRetries + 1; attempt++) {
+    last = await runStepCommand({ ctx, stepId: step.id, args: buildPullArgv({ image }) });
+    if (last.ok || ctx.signal.aborted || attempt > step.cmdDownloadRetries) return last;
+    const delayMs = step.cmdDownloadRetryDelaySeconds * 1000;
+    ctx.emit({ type: 'step-retry', stepId: step.id, attempt: attempt + 1, delayMs, reason: `pull of ${image} failed: ${last.error ?? ''}`, time: Date.now() });
+    try {
+      await sleep(delayMs, undefined, { signal: ctx.signal });
+    } catch {
+      return last;
+    }
+  }
+  return last;
+}

@@ -1,0 +1,84 @@
+// Stage 5, execute: a cmd step's container options → the `run` argv input
+// (acb-spec §4.2 adapted: no docker socket, context folder at /workspace, per-run home volume).
+
+import path from 'node:path';
+import type { RunArgvInput, VolumeBinding } from '../engine/argv.js';
+import { containerNameFor, RUN_LABEL } from '../engine/names.js';
+import type { CmdStep, ContainerOptions } from '../task/types.js';
+import type { RunResources } from './context.js';
+
+export const WORKSPACE_DIR = '/workspace';
+export const HOME_DIR = '/acb/home';
+/** The network acb creates when a task declares none; taskrun creates its own run network instead. */
+export const ACB_DEFAULT_NETWORK = 'acb_default_network';
+
+// Like acb (context.go:285-292): absolute → cleaned; relative or empty → under /workspace.
+export function normaliseWorkdir(dir: string): string {
+  const joined = path.posix.isAbsolute(dir) ? dir : path.posix.join(WORKSPACE_DIR, dir);
+  const cleaned = path.posix.normalize(joined);
+  return cleaned.length > 1 && cleaned.endsWith('/') ? cleaned.slice(0, -1) : cleaned;
+}
+
+/** The host folder for a container working directory: under the context folder when it is under /workspace. */
+export function hostDirFor(options: ContainerOptions, contextDir: string): string {
+  if (options.disableWorkingDirectoryOverride) return contextDir;
+  const workdir = normaliseWorkdir(options.workingDirectory);
+  if (workdir === WORKSPACE_DIR) return contextDir;
+  if (!workdir.startsWith(`${WORKSPACE_DIR}/`)) return contextDir;
+  return path.join(contextDir, workdir.slice(WORKSPACE_DIR.length + 1));
+}
+
+export function resolveStepNetwork(options: ContainerOptions, resources: RunResources): string | undefined {
+  if (options.network === undefined || options.network === ACB_DEFAULT_NETWORK) return resources.defaultNetwork;
+  return options.network;
+}
+
+/**
+ * The docker CLI over podman's compat API (podman 4.3) reports exit code 0 for a failed `run --rm`,
+ * so with docker a foreground container runs without --rm and taskrun removes it after it exits.
+ */
+export function isRemovedAfterExit(input: { step: CmdStep; resources: RunResources }): boolean {
+  return input.resources.engine.name === 'docker' && !input.step.keep && !input.step.detach;
+}
+
+export function describeContainerRun(input: { step: CmdStep; resources: RunResources }): RunArgvInput {
+  const { step, resources } = input;
+  const network = resolveStepNetwork(step, resources);
+  const volumes: VolumeBinding[] = [
+    { source: resources.contextDir, target: WORKSPACE_DIR },
+    { source: resources.homeVolume, target: HOME_DIR },
+    ...step.volumeMounts.map((mount) => ({ source: resources.volumeDirs[mount.name] ?? mount.name, target: mount.mountPath })),
+  ];
+  const [image = '', ...args] = step.words;
+  return {
+    image,
+    args,
+    containerName: containerNameFor({ runId: resources.runId, stepId: step.id }),
+    remove: !step.keep && !isRemovedAfterExit(input),
+    detach: step.detach,
+    ports: step.ports,
+    expose: step.expose,
+    privileged: step.privileged,
+    ...(step.user !== undefined && { user: step.user }),
+    ...(network !== undefined && { network }),
+    ...(network !== undefined && resources.aliasNetworks.includes(network) && { networkAlias: step.id }),
+    // podman has no --isolation; it is a Windows (Hyper-V) option of docker.
+    ...(step.isolation !== undefined && resources.engine.name === 'docker' && { isolation: step.isolation }),
+    ...(step.cpus !== undefined && { cpus: step.cpus }),
+    ...(step.entryPoint !== undefined && { entryPoint: step.entryPoint }),
+    labels: { [RUN_LABEL]: resources.runId },
+    volumes,
+    env: [`HOME=${HOME_DIR}`, ...step.env],
+    ...(!step.disableWorkingDirectoryOverride && { workdir: normaliseWorkdir(step.workingDirectory) }),
+  };
+}
+
+/** `KEY=value` items → an environment object for a host process (a later item wins; `KEY` alone is skipped). */
+export function envRecordOf(items: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const item of items) {
+    const at = item.indexOf('=');
+    if (at > 0) env[item.slice(0, at)] = item.slice(at + 1);
+  }
+  return env;
+}

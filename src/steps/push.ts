@@ -1,0 +1,82 @@
+// Stage 5, execute: a push step is `<engine> push IMAGE` per image, in order, each with
+// up to 3 attempts and acb's back-off (acb-spec §4.5); the registry digest of every
+// pushed image is reported with an image-pushed event.
+
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildPushArgv } from '../engine/argv.js';
+import { sanitiseEngineName } from '../engine/names.js';
+import type { PushStep } from '../task/types.js';
+import type { RunResources, StepCommand, StepContext, StepResult } from './context.js';
+import { runStepCommand } from './run-step-command.js';
+
+export const PUSH_ATTEMPTS = 3;
+/** Waits after a failed attempt: acb's util/backoff.go. */
+export const PUSH_BACKOFF_MS: readonly number[] = [250, 500, 1000];
+
+const DIGEST_LINE = /digest: (sha256:[0-9a-f]{64})/;
+
+function digestFileFor(input: { resources: RunResources; stepId: string; index: number }): string | undefined {
+  if (input.resources.engine.name !== 'podman') return undefined;
+  return path.join(input.resources.scratchDir, `${sanitiseEngineName(input.stepId)}-push-${input.index}.digest`);
+}
+
+function pushArgvFor(input: { step: PushStep; resources: RunResources; index: number; image: string }): string[] {
+  const digestFile = digestFileFor({ resources: input.resources, stepId: input.step.id, index: input.index });
+  return buildPushArgv({ engine: input.resources.engine.name, image: input.image, ...(digestFile && { digestFile }) });
+}
+
+export function describePushCommands(step: PushStep, resources: RunResources): StepCommand[] {
+  return step.images.map((image, index) => ({ argv: [resources.engine.binary, ...pushArgvFor({ step, resources, index, image })] }));
+}
+
+export async function runPushStep(step: PushStep, ctx: StepContext): Promise<StepResult> {
+  for (const [index, image] of step.images.entries()) {
+    const pushed = await pushWithRetries({ step, ctx, index, image });
+    if (!pushed.ok) return { ...pushed, error: `failed to push ${image}: ${pushed.error ?? 'unknown error'}` };
+  }
+  return { ok: true, exitCode: 0 };
+}
+
+async function pushWithRetries(input: { step: PushStep; ctx: StepContext; index: number; image: string }): Promise<StepResult> {
+  const { step, ctx, index, image } = input;
+  const digestFile = digestFileFor({ resources: ctx.resources, stepId: step.id, index });
+  let last: StepResult = { ok: false };
+  for (let attempt = 1; attempt <= PUSH_ATTEMPTS; attempt++) {
+    let printedDigest: string | undefined;
+    last = await runStepCommand({
+      ctx,
+      stepId: step.id,
+      args: pushArgvFor({ step, resources: ctx.resources, index, image }),
+      onStdout: (line) => {
+        printedDigest = DIGEST_LINE.exec(line)?.[1] ?? printedDigest;
+      },
+    });
+    if (last.ok) {
+      const digest = digestFile ? await readDigestFile(digestFile) : printedDigest;
+      ctx.emit({ type: 'image-pushed', stepId: step.id, image: { reference: image, ...(digest && { digest }) }, time: Date.now() });
+      return last;
+    }
+    if (ctx.signal.aborted || attempt === PUSH_ATTEMPTS) break;
+    const delayMs = PUSH_BACKOFF_MS[attempt - 1] ?? 1000;
+    ctx.emit({ type: 'step-retry', stepId: step.id, attempt: attempt + 1, delayMs, reason: `push of ${image} failed: ${last.error ?? ''}`, time: Date.now() });
+    try {
+      await sleep(delayMs, undefined, { signal: ctx.signal });
+    } catch {
+      break;
+    }
+  }
+  return last;
+}
+
+async function readDigestFile(file: string): Promise<string | undefined> {
+  try {
+    const digest = (await readFile(file, 'utf8')).trim();
+    return digest === '' ? undefined : digest;
+  } catch {
+    return undefined;
+  } finally {
+    await rm(file, { force: true });
+  }
+}

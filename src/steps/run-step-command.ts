@@ -1,0 +1,51 @@
+// Stage 5, execute: runs one engine command for a step, streaming its lines as
+// step-output events; a container it started is killed and removed as soon as the
+// step's signal aborts (timeout, cancel), not only the client process.
+
+import { describeFailure } from '../engine/describe-failure.js';
+import type { ExecResult } from '../engine/process.js';
+import { removeContainers, runEngine } from '../engine/run-engine.js';
+import type { StepContext, StepResult } from './context.js';
+
+export interface StepCommandResult extends StepResult {
+  readonly exec: ExecResult;
+}
+
+export async function runStepCommand(input: {
+  ctx: StepContext;
+  stepId: string;
+  args: readonly string[];
+  cwd?: string;
+  env?: Readonly<Record<string, string>>;
+  /** Set for `run`: the container to remove when the step is stopped. */
+  containerName?: string;
+  /** Called with each stdout line as well (digest parsing). */
+  onStdout?: (line: string) => void;
+}): Promise<StepCommandResult> {
+  const { ctx, stepId } = input;
+  const engine = ctx.resources.engine;
+  let removal: Promise<unknown> | undefined;
+  const removeOnAbort = () => {
+    if (input.containerName !== undefined) removal = removeContainers({ engine, names: [input.containerName] });
+  };
+  if (ctx.signal.aborted) removeOnAbort();
+  else ctx.signal.addEventListener('abort', removeOnAbort, { once: true });
+  try {
+    const exec = await runEngine({
+      engine,
+      args: input.args,
+      signal: ctx.signal,
+      ...(input.cwd !== undefined && { cwd: input.cwd }),
+      ...(input.env && { env: input.env }),
+      onLine: (text, stream) => {
+        if (stream === 'stdout') input.onStdout?.(text);
+        ctx.emit({ type: 'step-output', stepId, stream, text, time: Date.now() });
+      },
+    });
+    const error = describeFailure(exec, { command: `${engine.name} ${input.args[0] ?? ''}`.trim(), isContainerRun: input.args[0] === 'run' });
+    return { ok: error === undefined, ...(exec.exitCode !== undefined && { exitCode: exec.exitCode }), ...(error && { error }), exec };
+  } finally {
+    ctx.signal.removeEventListener('abort', removeOnAbort);
+    await removal;
+  }
+}

@@ -1,0 +1,230 @@
+// End-to-end: real task files run on the lab's podman, with podman's CLI and with the
+// docker CLI over podman's socket. A missing lab fails these tests; it never skips them.
+
+import { describe, it, expect, beforeAll } from 'vitest';
+import { execa } from 'execa';
+import type { LabEnv } from '../../src/engine/lab-env.js';
+import type { EngineName } from '../../src/engine/engine.js';
+import { engineEnv, listContainers, listNetworks, requireLab } from '../helpers/lab.js';
+import { newRunId, runOnLab } from './run-on-lab.js';
+
+const ENGINES: readonly EngineName[] = ['podman', 'docker'];
+const REGISTRY_URL = 'http://127.0.0.1:5000';
+const LIST_TYPES = 'application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.index.v1+json';
+
+let lab: LabEnv;
+
+beforeAll(async () => {
+  lab = await requireLab();
+});
+
+async function listVolumes(prefix: string): Promise<string[]> {
+  const { stdout } = await execa('podman', ['volume', 'ls', '--format', '{{.Name}}'], { env: engineEnv(lab, 'podman') });
+  return stdout.split('\n').filter((name) => name.startsWith(prefix));
+}
+
+async function expectNothingLeft(runId: string) {
+  const prefix = `taskrun-${runId}`;
+  expect(await listContainers(lab, prefix)).toEqual([]);
+  expect(await listNetworks(lab, prefix)).toEqual([]);
+  expect(await listVolumes(prefix)).toEqual([]);
+}
+
+describe.each(ENGINES)('taskrun on the lab with %s', (engine) => {
+  it('builds, pushes and combines a two-platform image', { timeout: 180_000 }, async () => {
+    const runId = newRunId(engine);
+    const repo = `${lab.registry}/taskrun-e2e/${runId}`;
+    const run = await runOnLab({
+      lab,
+      engine,
+      runId,
+      files: {
+        // One file per platform, as in samples/multi-arch: identical builds would share podman's layer cache.
+        'dockerfile.amd64': 'FROM scratch\nCOPY hello-amd64.txt /hello.txt\n',
+        'dockerfile.arm64': 'FROM scratch\nCOPY hello-arm64.txt /hello.txt\n',
+        'hello-amd64.txt': 'hello from amd64\n',
+        'hello-arm64.txt': 'hello from arm64\n',
+        'acr-task.yaml': [
+          'version: v1.0.0',
+          'steps:',
+          `  - id: build-amd64`,
+          `    build: --platform linux/amd64 -t ${repo}:amd64 -f dockerfile.amd64 .`,
+          `  - id: build-arm64`,
+          `    build: --platform linux/arm64 -t ${repo}:arm64 -f dockerfile.arm64 .`,
+          `  - id: push`,
+          `    push: ["${repo}:amd64", "${repo}:arm64"]`,
+          `  - id: create`,
+          `    cmd: docker manifest create --insecure ${repo}:latest ${repo}:amd64 ${repo}:arm64`,
+          `  - id: push-list`,
+          `    cmd: docker manifest push --insecure ${repo}:latest`,
+          `  - id: inspect`,
+          `    cmd: docker manifest inspect --insecure ${repo}:latest`,
+          '',
+        ].join('\n'),
+      },
+    });
+    expect(run.outcome.error).toBeUndefined();
+    expect(run.outcome.status).toBe('succeeded');
+    expect(run.outcome.imagesBuilt.map((image) => image.reference)).toEqual([`${repo}:amd64`, `${repo}:arm64`]);
+    const pushed = new Map(run.outcome.imagesPushed.map((image) => [image.reference, image.digest]));
+    expect([...pushed.keys()]).toEqual([`${repo}:amd64`, `${repo}:arm64`]);
+
+    const response = await fetch(`${REGISTRY_URL}/v2/taskrun-e2e/${runId}/manifests/latest`, { headers: { accept: LIST_TYPES } });
+    expect(response.status).toBe(200);
+    const list = (await response.json()) as { manifests: { digest: string; platform: { os: string; architecture: string } }[] };
+    const platforms = new Map(list.manifests.map((m) => [`${m.platform.os}/${m.platform.architecture}`, m.digest]));
+    expect([...platforms.keys()].sort()).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(platforms.get('linux/amd64')).toBe(pushed.get(`${repo}:amd64`));
+    expect(platforms.get('linux/arm64')).toBe(pushed.get(`${repo}:arm64`));
+    expect(pushed.get(`${repo}:amd64`)).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(run.output('inspect').join('\n')).toContain('"architecture": "arm64"');
+    await expectNothingLeft(runId);
+  });
+
+  it('runs steps with when: ["-"] in parallel', async () => {
+    const step = (id: string) => [`  - id: ${id}`, '    cmd: busybox sleep 2', '    when: ["-"]'];
+    const run = await runOnLab({ lab, engine, files: { 'acr-task.yaml': ['steps:', ...step('a'), ...step('b'), ...step('c'), ''].join('\n') } });
+    expect(run.outcome.status).toBe('succeeded');
+    const stepTotalMs = run.outcome.steps.reduce((sum, s) => sum + s.durationMs, 0);
+    expect(stepTotalMs).toBeGreaterThanOrEqual(6000);
+    expect(run.outcome.durationMs).toBeLessThan(6000);
+  });
+
+  it('fails the run when a step exits 3 and never starts later steps', async () => {
+    const run = await runOnLab({
+      lab,
+      engine,
+      files: { 'acr-task.yaml': 'steps:\n  - id: bad\n    cmd: busybox sh -c "exit 3"\n  - id: later\n    cmd: busybox true\n' },
+    });
+    expect(run.outcome.status).toBe('failed');
+    expect(run.outcome.error).toBe('failed to run step ID: bad: exited with code 3');
+    expect(run.started('later')).toBe(false);
+    expect(run.outcome.steps.map((s) => [s.id, s.status, s.exitCode])).toEqual([
+      ['bad', 'failed', 3],
+      ['later', 'skipped', undefined],
+    ]);
+    await expectNothingLeft(run.runId);
+  });
+
+  it('retries a failing step until it succeeds', async () => {
+    const run = await runOnLab({
+      lab,
+      engine,
+      files: {
+        'acr-task.yaml': 'steps:\n  - id: flaky\n    cmd: busybox sh -c "test -f marker || { touch marker; exit 1; }"\n    retries: 2\n    retryDelay: 1\n',
+      },
+    });
+    expect(run.outcome.status).toBe('succeeded');
+    expect(run.outcome.steps[0]).toMatchObject({ id: 'flaky', status: 'succeeded', attempts: 2, exitCode: 0 });
+  });
+
+  it('kills and removes the container of a step that times out', async () => {
+    const run = await runOnLab({
+      lab,
+      engine,
+      files: {
+        'acr-task.yaml': [
+          'steps:',
+          '  - id: slow',
+          '    cmd: busybox sleep 60',
+          '    timeout: 2',
+          '    ignoreErrors: true',
+          '  - id: look',
+          '    cmd: docker ps --all --format "{{.Names}}"',
+          '',
+        ].join('\n'),
+      },
+    });
+    expect(run.outcome.status).toBe('succeeded');
+    expect(run.outcome.steps[0]).toMatchObject({ id: 'slow', status: 'failed', error: 'timed out after 2 s', ignoredError: true });
+    expect(run.outcome.steps[0]?.durationMs).toBeLessThan(8000);
+    expect(run.output('look').filter((name) => name.startsWith(`taskrun-${run.runId}`))).toEqual([]);
+    await expectNothingLeft(run.runId);
+  });
+
+  it('leaves no container, network or volume when cancelled mid-step', async () => {
+    const controller = new AbortController();
+    let abortedAt = 0;
+    const run = await runOnLab({
+      lab,
+      engine,
+      signal: controller.signal,
+      files: { 'acr-task.yaml': 'steps:\n  - id: svc\n    cmd: busybox sleep 60\n    detach: true\n  - id: long\n    cmd: busybox sleep 60\n  - id: never\n    cmd: busybox true\n' },
+      onEvent: (event) => {
+        if (event.type === 'step-output' && event.stepId === 'long' && abortedAt === 0) abortedAt = Date.now();
+        if (event.type === 'step-start' && event.stepId === 'long') {
+          setTimeout(() => {
+            abortedAt = Date.now();
+            controller.abort();
+          }, 1500);
+        }
+      },
+    });
+    expect(run.outcome.status).toBe('cancelled');
+    expect(Date.now() - abortedAt).toBeLessThan(5000);
+    expect(run.outcome.steps.map((s) => [s.id, s.status])).toEqual([
+      ['svc', 'succeeded'],
+      ['long', 'cancelled'],
+      ['never', 'skipped'],
+    ]);
+    await expectNothingLeft(run.runId);
+  });
+
+  it('goes on after a failing step with ignoreErrors', async () => {
+    const run = await runOnLab({
+      lab,
+      engine,
+      files: { 'acr-task.yaml': 'steps:\n  - id: bad\n    cmd: busybox false\n    ignoreErrors: true\n  - id: next\n    cmd: busybox echo went on\n' },
+    });
+    expect(run.outcome.status).toBe('succeeded');
+    expect(run.outcome.steps[0]).toMatchObject({ status: 'failed', ignoredError: true, exitCode: 1 });
+    expect(run.output('next')).toEqual(['went on']);
+  });
+
+  it('reaches a detached step by its id from a later step', async () => {
+    const run = await runOnLab({
+      lab,
+      engine,
+      files: {
+        'index.html': 'served by svc\n',
+        'acr-task.yaml': [
+          'steps:',
+          '  - id: svc',
+          '    cmd: busybox httpd -f -p 8080 -h /workspace',
+          '    detach: true',
+          '  - id: client',
+          '    cmd: busybox sh -c "for i in 1 2 3 4 5; do wget -q -O - http://svc:8080/index.html && exit 0; sleep 1; done; exit 1"',
+          '',
+        ].join('\n'),
+      },
+    });
+    expect(run.outcome.status).toBe('succeeded');
+    expect(run.output('client')).toEqual(['served by svc']);
+    await expectNothingLeft(run.runId);
+  });
+
+  it('merges task and step env and normalises the working directory', async () => {
+    const run = await runOnLab({
+      lab,
+      engine,
+      files: {
+        'sub/.keep': '',
+        'acr-task.yaml': [
+          'env: ["TASK_ONLY=task", "SHARED=from-task"]',
+          'steps:',
+          '  - id: env',
+          '    cmd: busybox sh -c "echo $TASK_ONLY $SHARED \\"$SPACED\\" $HOME; pwd"',
+          '    env: ["SHARED=from-step", "SPACED=a  b"]',
+          '    workingDirectory: sub/../sub',
+          '  - id: abs',
+          '    cmd: busybox pwd',
+          '    workingDirectory: /bin/',
+          '',
+        ].join('\n'),
+      },
+    });
+    expect(run.outcome.error).toBeUndefined();
+    expect(run.output('env')).toEqual(['task from-step a  b /acb/home', '/workspace/sub']);
+    expect(run.output('abs')).toEqual(['/bin']);
+  });
+});

@@ -1,0 +1,77 @@
+// Test support for end-to-end runs: a task file in a temp context folder, prepared by the
+// real front half, executed on the lab with one engine; the events kept for assertions.
+
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createEngine } from '../../src/engine/engine.js';
+import type { Engine, EngineName } from '../../src/engine/engine.js';
+import type { LabEnv } from '../../src/engine/lab-env.js';
+import { planTask } from '../../src/plan/plan.js';
+import type { RunEvent } from '../../src/run/events.js';
+import { executeRun } from '../../src/run/execute-run.js';
+import type { RunOutcome } from '../../src/run/execute-run.js';
+import { prepareTask } from '../../src/task/prepare.js';
+
+let counter = 0;
+
+export function newRunId(engine: EngineName): string {
+  counter += 1;
+  return `e2e${engine[0]}${Date.now().toString(36)}${counter}`;
+}
+
+export function labEngine(lab: LabEnv, name: EngineName): Engine {
+  return createEngine({ name, labVars: lab.vars, processEnv: {} });
+}
+
+/** Writes the files (task file `acr-task.yaml` included) into a new temp folder; returns its path. */
+export async function writeContext(files: Readonly<Record<string, string>>): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'taskrun-e2e-'));
+  for (const [name, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+export interface LabRun {
+  readonly runId: string;
+  readonly outcome: RunOutcome;
+  readonly events: readonly RunEvent[];
+  /** stdout lines of one step. */
+  readonly output: (stepId: string) => string[];
+  readonly started: (stepId: string) => boolean;
+}
+
+export async function runOnLab(input: {
+  lab: LabEnv;
+  engine: EngineName;
+  files: Readonly<Record<string, string>>;
+  runId?: string;
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+}): Promise<LabRun> {
+  const runId = input.runId ?? newRunId(input.engine);
+  const contextDir = await writeContext(input.files);
+  const { task } = await prepareTask({ file: path.join(contextDir, 'acr-task.yaml'), runId, registry: input.lab.registry, contextDir });
+  const events: RunEvent[] = [];
+  const outcome = await executeRun({
+    task,
+    plan: planTask(task),
+    runId,
+    engine: labEngine(input.lab, input.engine),
+    contextDir,
+    signal: input.signal ?? new AbortController().signal,
+    onEvent: (event) => {
+      events.push(event);
+      input.onEvent?.(event);
+    },
+  });
+  return {
+    runId,
+    outcome,
+    events,
+    output: (stepId) => events.flatMap((e) => (e.type === 'step-output' && e.stepId === stepId && e.stream === 'stdout' ? [e.text] : [])),
+    started: (stepId) => events.some((e) => e.type === 'step-start' && e.stepId === stepId),
+  };
+}

@@ -1,0 +1,114 @@
+import { describe, it, expect } from 'vitest';
+import {
+  buildBuildArgv,
+  buildListContainersArgv,
+  buildNetworkCreateArgv,
+  buildNetworkRemoveArgv,
+  buildPullArgv,
+  buildPushArgv,
+  buildRemoveContainersArgv,
+  buildRunArgv,
+  buildVolumeCreateArgv,
+  buildVolumeRemoveArgv,
+} from '../../src/engine/argv.js';
+import type { RunArgvInput } from '../../src/engine/argv.js';
+import { containerNameFor, homeVolumeName, runNetworkName, sanitiseEngineName } from '../../src/engine/names.js';
+
+const minimal: RunArgvInput = {
+  image: 'busybox',
+  args: ['echo', 'hi'],
+  containerName: 'taskrun-r1-a',
+  remove: true,
+  detach: false,
+  ports: [],
+  expose: [],
+  privileged: false,
+  labels: {},
+  volumes: [],
+  env: [],
+};
+
+describe('buildRunArgv', () => {
+  it('builds the smallest run', () => {
+    expect(buildRunArgv(minimal)).toEqual(['run', '--rm', '--name', 'taskrun-r1-a', 'busybox', 'echo', 'hi']);
+  });
+
+  it('puts every option in acb order', () => {
+    expect(
+      buildRunArgv({
+        ...minimal,
+        remove: false,
+        detach: true,
+        ports: ['8000:8000', '8080:8080'],
+        expose: ['80', '81'],
+        privileged: true,
+        user: 'root',
+        network: 'taskrun-r1',
+        networkAlias: 'a',
+        isolation: 'default',
+        cpus: '2',
+        entryPoint: 'sh',
+        labels: { 'taskrun.run': 'r1' },
+        volumes: [
+          { source: '/ctx', target: '/workspace' },
+          { source: 'taskrun-r1-home', target: '/acb/home' },
+        ],
+        env: ['HOME=/acb/home', 'foo=bar baz'],
+        workdir: '/workspace/sub',
+      }),
+    ).toEqual([
+      'run', '--detach', '-p', '8000:8000', '-p', '8080:8080', '--expose', '80', '--expose', '81', '--privileged',
+      '--user', 'root', '--network', 'taskrun-r1', '--network-alias', 'a', '--isolation', 'default', '--cpus', '2',
+      '--entrypoint', 'sh', '--name', 'taskrun-r1-a', '--label', 'taskrun.run=r1', '--volume', '/ctx:/workspace',
+      '--volume', 'taskrun-r1-home:/acb/home', '--env', 'HOME=/acb/home', '--env', 'foo=bar baz', '--workdir', '/workspace/sub',
+      'busybox', 'echo', 'hi',
+    ]);
+  });
+});
+
+describe('other builders', () => {
+  it('build passes the words through', () => {
+    expect(buildBuildArgv({ args: ['-t', 'x:1', '-f', 'Dockerfile', '.'] })).toEqual(['build', '-t', 'x:1', '-f', 'Dockerfile', '.']);
+  });
+
+  it('push asks podman for a digest file, docker prints the digest', () => {
+    expect(buildPushArgv({ engine: 'podman', image: 'localhost:5000/a:1', digestFile: '/tmp/d' })).toEqual(['push', '--digestfile', '/tmp/d', 'localhost:5000/a:1']);
+    expect(buildPushArgv({ engine: 'docker', image: 'localhost:5000/a:1', digestFile: '/tmp/d' })).toEqual(['push', 'localhost:5000/a:1']);
+  });
+
+  it('pull', () => {
+    expect(buildPullArgv({ image: 'busybox' })).toEqual(['pull', 'busybox']);
+  });
+
+  it('network create and rm', () => {
+    expect(buildNetworkCreateArgv({ name: 'n1' })).toEqual(['network', 'create', 'n1']);
+    expect(buildNetworkCreateArgv({ name: 'n1', ipv6: true, driver: 'bridge', labels: { 'taskrun.run': 'r1' } })).toEqual([
+      'network', 'create', '--ipv6', '--driver', 'bridge', '--label', 'taskrun.run=r1', 'n1',
+    ]);
+    expect(buildNetworkRemoveArgv({ names: ['n1', 'n2'] })).toEqual(['network', 'rm', 'n1', 'n2']);
+  });
+
+  it('volume create and rm', () => {
+    expect(buildVolumeCreateArgv({ name: 'v', labels: { 'taskrun.run': 'r1' } })).toEqual(['volume', 'create', '--label', 'taskrun.run=r1', 'v']);
+    expect(buildVolumeRemoveArgv({ names: ['v'] })).toEqual(['volume', 'rm', '--force', 'v']);
+  });
+
+  it('rm -f kills at once on podman', () => {
+    expect(buildRemoveContainersArgv({ engine: 'podman', names: ['a', 'b'] })).toEqual(['rm', '--force', '--ignore', '--time', '0', 'a', 'b']);
+    expect(buildRemoveContainersArgv({ engine: 'docker', names: ['a'] })).toEqual(['rm', '--force', 'a']);
+  });
+
+  it('ps by label', () => {
+    expect(buildListContainersArgv({ label: 'taskrun.run=r1' })).toEqual(['ps', '--all', '--quiet', '--filter', 'label=taskrun.run=r1']);
+  });
+});
+
+describe('names', () => {
+  it('scopes names by run id and keeps docker charset', () => {
+    expect(containerNameFor({ runId: 'cb1', stepId: 'build-qux' })).toBe('taskrun-cb1-build-qux');
+    expect(containerNameFor({ runId: 'cb1', stepId: 'a/b:c' })).toBe('taskrun-cb1-a-b-c');
+    expect(runNetworkName('cb1')).toBe('taskrun-cb1');
+    expect(homeVolumeName('cb1')).toBe('taskrun-cb1-home');
+    expect(sanitiseEngineName('-x')).toBe('x-x');
+  });
+});

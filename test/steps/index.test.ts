@@ -1,0 +1,167 @@
+import { describe, it, expect, beforeEach } from 'vitest';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Engine } from '../../src/engine/engine.js';
+import type { RunEvent } from '../../src/run/events.js';
+import { describeContainerRun, hostDirFor, normaliseWorkdir } from '../../src/steps/container-run.js';
+import type { RunResources, StepContext } from '../../src/steps/context.js';
+import { describeStepCommands, runStep } from '../../src/steps/index.js';
+import { buildStep, cmdStep, pushStep } from '../run/make-task.js';
+
+const fakeEngine = fileURLToPath(new URL('../engine/fixtures/fake-engine', import.meta.url));
+const digestA = `sha256:${'a'.repeat(64)}`;
+const digestB = `sha256:${'b'.repeat(64)}`;
+
+function resourcesFor(engine: Engine, scratchDir = '/tmp/taskrun-r1'): RunResources {
+  return {
+    runId: 'r1',
+    engine,
+    contextDir: '/ctx',
+    defaultNetwork: 'taskrun-r1',
+    aliasNetworks: ['taskrun-r1'],
+    homeVolume: 'taskrun-r1-home',
+    scratchDir,
+    volumeDirs: { secrets: '/tmp/taskrun-r1/volumes/secrets' },
+  };
+}
+
+const podman: Engine = { name: 'podman', binary: 'podman', env: {} };
+
+describe('normaliseWorkdir', () => {
+  it('follows acb', () => {
+    expect(normaliseWorkdir('')).toBe('/workspace');
+    expect(normaliseWorkdir('src')).toBe('/workspace/src');
+    expect(normaliseWorkdir('./a/../b/')).toBe('/workspace/b');
+    expect(normaliseWorkdir('/abs//dir/')).toBe('/abs/dir');
+    expect(normaliseWorkdir('/')).toBe('/');
+  });
+
+  it('maps a working directory to a host folder for host commands', () => {
+    const step = cmdStep({ id: 'a', cmd: 'docker build .', workingDirectory: 'sub' });
+    expect(hostDirFor(step, '/ctx')).toBe('/ctx/sub');
+    expect(hostDirFor({ ...step, workingDirectory: '/elsewhere' }, '/ctx')).toBe('/ctx');
+  });
+});
+
+describe('describeStepCommands', () => {
+  it('runs a cmd step in a container on the run network', () => {
+    const step = cmdStep({
+      id: 'test',
+      cmd: 'busybox echo hi',
+      env: ['foo=bar', 'HOME=qux'],
+      workingDirectory: 'sub',
+      volumeMounts: [{ name: 'secrets', mountPath: '/run/secrets' }],
+    });
+    expect(describeStepCommands(step, resourcesFor(podman))).toEqual([
+      {
+        argv: [
+          'podman', 'run', '--rm', '--network', 'taskrun-r1', '--network-alias', 'test', '--name', 'taskrun-r1-test',
+          '--label', 'taskrun.run=r1', '--volume', '/ctx:/workspace', '--volume', 'taskrun-r1-home:/acb/home',
+          '--volume', '/tmp/taskrun-r1/volumes/secrets:/run/secrets', '--env', 'HOME=/acb/home', '--env', 'foo=bar',
+          '--env', 'HOME=qux', '--workdir', '/workspace/sub', 'busybox', 'echo', 'hi',
+        ],
+      },
+    ]);
+  });
+
+  it('pulls first with pull: true, keeps without --rm, drops --workdir when told', () => {
+    const step = cmdStep({ id: 'k', cmd: 'busybox true', pull: true, keep: true, disableWorkingDirectoryOverride: true, network: 'host' });
+    expect(describeStepCommands(step, resourcesFor(podman)).map((c) => c.argv)).toEqual([
+      ['podman', 'pull', 'busybox'],
+      ['podman', 'run', '--network', 'host', '--name', 'taskrun-r1-k', '--label', 'taskrun.run=r1', '--volume', '/ctx:/workspace', '--volume', 'taskrun-r1-home:/acb/home', '--env', 'HOME=/acb/home', 'busybox', 'true'],
+    ]);
+  });
+
+  it('passes isolation to docker only', () => {
+    const step = cmdStep({ id: 'i', cmd: 'busybox true', isolation: 'default' });
+    expect(describeContainerRun({ step, resources: resourcesFor(podman) }).isolation).toBeUndefined();
+    expect(describeContainerRun({ step, resources: resourcesFor({ ...podman, name: 'docker', binary: 'docker' }) }).isolation).toBe('default');
+  });
+
+  it('with docker, runs a foreground container without --rm and removes it after it exits', () => {
+    const docker: Engine = { name: 'docker', binary: 'docker', env: {} };
+    const step = cmdStep({ id: 'a', cmd: 'busybox true', network: 'host' });
+    expect(describeStepCommands(step, resourcesFor(docker)).map((c) => c.argv)).toEqual([
+      ['docker', 'run', '--network', 'host', '--name', 'taskrun-r1-a', '--label', 'taskrun.run=r1', '--volume', '/ctx:/workspace', '--volume', 'taskrun-r1-home:/acb/home', '--env', 'HOME=/acb/home', '--workdir', '/workspace', 'busybox', 'true'],
+      ['docker', 'rm', '--force', 'taskrun-r1-a'],
+    ]);
+  });
+
+  it('runs `docker …` cmd steps with the engine CLI on the host', () => {
+    const step = cmdStep({ id: 't', cmd: 'docker tag a:1 b:1' });
+    expect(describeStepCommands(step, resourcesFor(podman))).toEqual([{ argv: ['podman', 'tag', 'a:1', 'b:1'], cwd: '/ctx' }]);
+  });
+
+  it('builds on the host in the context folder and pushes image by image', () => {
+    expect(describeStepCommands(buildStep({ id: 'b', build: '-t x:1 -f Dockerfile .' }), resourcesFor(podman))).toEqual([
+      { argv: ['podman', 'build', '-t', 'x:1', '-f', 'Dockerfile', '.'], cwd: '/ctx' },
+    ]);
+    expect(describeStepCommands(pushStep({ id: 'p', images: ['x:1', 'y:2'] }), resourcesFor(podman))).toEqual([
+      { argv: ['podman', 'push', '--digestfile', '/tmp/taskrun-r1/p-push-0.digest', 'x:1'] },
+      { argv: ['podman', 'push', '--digestfile', '/tmp/taskrun-r1/p-push-1.digest', 'y:2'] },
+    ]);
+  });
+});
+
+describe('step handlers on a fake engine', () => {
+  let log: string;
+  let scratchDir: string;
+  let events: RunEvent[];
+  const fake = (name: 'docker' | 'podman', env: Record<string, string> = {}): Engine => ({ name, binary: fakeEngine, env: { FAKE_ENGINE_LOG: log, ...env } });
+  const ctxFor = (engine: Engine, signal = new AbortController().signal): StepContext => ({
+    resources: { ...resourcesFor(engine, scratchDir), contextDir: scratchDir },
+    attempt: 1,
+    signal,
+    emit: (event) => events.push(event),
+  });
+  const calls = async () => (await readFile(log, 'utf8')).trim().split('\n');
+
+  beforeEach(async () => {
+    scratchDir = await mkdtemp(path.join(os.tmpdir(), 'taskrun-steps-'));
+    log = path.join(scratchDir, 'calls.log');
+    events = [];
+  });
+
+  it('streams a cmd step output and reports its exit code', async () => {
+    const result = await runStep({ step: cmdStep({ id: 'a', cmd: 'busybox true' }), ctx: ctxFor(fake('podman', { FAKE_RUN_EXIT: '3' })) });
+    expect(result).toMatchObject({ ok: false, exitCode: 3, error: 'exited with code 3' });
+    const output = events.flatMap((e) => (e.type === 'step-output' ? [`${e.stream}:${e.text}`] : []));
+    expect(output.sort()).toEqual(['stderr:err line 1', 'stdout:out line 1', 'stdout:out line 2']);
+  });
+
+  it('removes the container when the step is stopped', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 150);
+    const result = await runStep({ step: cmdStep({ id: 'a', cmd: 'busybox sleep 9' }), ctx: ctxFor(fake('podman', { FAKE_RUN_SLEEP: '9' }), controller.signal) });
+    expect(result.ok).toBe(false);
+    expect((await calls()).at(-1)).toBe('rm|--force|--ignore|--time|0|taskrun-r1-a');
+  });
+
+  it('reports the digest podman wrote for each pushed image', async () => {
+    const result = await runStep({ step: pushStep({ id: 'p', images: ['localhost:5000/x:1'] }), ctx: ctxFor(fake('podman')) });
+    expect(result.ok).toBe(true);
+    expect(events.filter((e) => e.type === 'image-pushed')).toMatchObject([{ stepId: 'p', image: { reference: 'localhost:5000/x:1', digest: digestB } }]);
+  });
+
+  it('reads the digest docker prints', async () => {
+    await runStep({ step: pushStep({ id: 'p', images: ['localhost:5000/x:1'] }), ctx: ctxFor(fake('docker')) });
+    expect(events.filter((e) => e.type === 'image-pushed')).toMatchObject([{ image: { reference: 'localhost:5000/x:1', digest: digestA } }]);
+  });
+
+  it('tries a push 3 times with back-off', async () => {
+    const started = Date.now();
+    const result = await runStep({ step: pushStep({ id: 'p', images: ['x:1'] }), ctx: ctxFor(fake('docker', { FAKE_EXIT: '1' })) });
+    expect(result).toMatchObject({ ok: false, error: 'failed to push x:1: exited with code 1' });
+    expect(await calls()).toEqual(['push|x:1', 'push|x:1', 'push|x:1']);
+    expect(events.filter((e) => e.type === 'step-retry').map((e) => (e.type === 'step-retry' ? e.delayMs : 0))).toEqual([250, 500]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(740);
+  });
+
+  it('reports each tag of a successful build', async () => {
+    await runStep({ step: buildStep({ id: 'b', build: '-t x:1 --tag y:2 .' }), ctx: ctxFor(fake('podman')) });
+    expect(await calls()).toEqual(['build|-t|x:1|--tag|y:2|.']);
+    expect(events.filter((e) => e.type === 'image-built').map((e) => (e.type === 'image-built' ? e.image.reference : ''))).toEqual(['x:1', 'y:2']);
+  });
+});
