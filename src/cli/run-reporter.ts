@@ -1,9 +1,11 @@
 // CLI: turns run events into terminal text: live step output (prefixed with the step
 // id while steps run in parallel), acb-style step lines, and a summary at the end.
 
-import { quote } from 'shell-quote';
 import type { RunEvent, StepStatus } from '../run/events.js';
 import type { RunOutcome } from '../run/execute-run.js';
+import { shellQuote } from '../template/template-data.js';
+import { createMasker, type Masker } from '../record/masker.js';
+import { createOutputLineSplitter } from '../record/output-lines.js';
 
 type StepEnd = Extract<RunEvent, { type: 'step-end' }>;
 
@@ -15,8 +17,9 @@ const ACB_STATUS: Readonly<Record<StepEnd['status'], string>> = {
   cancelled: 'cancelled',
 };
 
+/** A command line as a POSIX shell would need it typed (words quoted only where needed). */
 export function formatCommand(argv: readonly string[]): string {
-  return quote([...argv]);
+  return argv.map(shellQuote).join(' ');
 }
 
 export function formatOutputLine(input: { stepId: string; text: string; isPrefixed: boolean }): string {
@@ -74,36 +77,104 @@ export function formatSummary(outcome: RunOutcome): string {
   return lines.join('\n');
 }
 
-// The lead's CLI passes `onEvent` to executeRun and calls `finish` with the outcome.
-export function createRunReporter(input: { write: (text: string) => void }): { onEvent: (event: RunEvent) => void; finish: (outcome: RunOutcome) => void } {
-  const running = new Set<string>();
-  const writeLine = (line: string) => input.write(`${line}\n`);
+export interface RunReporterOptions {
+  readonly write: (text: string) => void;
+  /** Hides secret values; everything printed goes through it. */
+  readonly masker?: Masker;
+  /** Only step failures and the summary. */
+  readonly quiet?: boolean;
+  /** A terminal: colours and a live line per running step with its elapsed time. */
+  readonly isTty?: boolean;
+  /** Redraw period of the live line. */
+  readonly tickMs?: number;
+}
+
+export interface RunReporter {
+  readonly onEvent: (event: RunEvent) => void;
+  readonly finish: (outcome: RunOutcome) => void;
+}
+
+const ANSI = { reset: '\x1b[0m', dim: '\x1b[2m', bold: '\x1b[1m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m' } as const;
+const STATUS_COLOUR: Readonly<Record<StepEnd['status'], string>> = { succeeded: ANSI.green, failed: ANSI.red, skipped: ANSI.dim, cancelled: ANSI.yellow };
+
+export function createRunReporter(options: RunReporterOptions): RunReporter {
+  const masker = options.masker ?? createMasker([]);
+  const splitter = createOutputLineSplitter(masker);
+  const isTty = options.isTty === true;
+  const paint = (colour: string, text: string) => (isTty ? `${colour}${text}${ANSI.reset}` : text);
+  const running = new Map<string, number>();
+  let live = '';
+  let ticker: NodeJS.Timeout | undefined;
+
+  const clearLive = () => {
+    if (live) options.write('\r\x1b[K');
+    live = '';
+  };
+  const drawLive = () => {
+    if (!isTty || options.quiet || running.size === 0) return clearLive();
+    const now = Date.now();
+    const parts = [...running].map(([id, startedAt]) => `${id} ${formatElapsed(now - startedAt)}`);
+    const next = paint(ANSI.dim, `running: ${parts.join(', ')}`);
+    options.write(`${live ? '\r\x1b[K' : ''}${next}`);
+    live = next;
+  };
+  const writeLine = (line: string) => {
+    clearLive();
+    options.write(`${masker.mask(line)}\n`);
+    drawLive();
+  };
+  const writeOutput = (lines: readonly { stepId: string; text: string }[]) => {
+    if (options.quiet) return;
+    for (const line of lines) writeLine(formatOutputLine({ stepId: isTty ? paint(ANSI.cyan, line.stepId) : line.stepId, text: line.text, isPrefixed: running.size > 1 }));
+  };
+  const startTicker = () => {
+    if (isTty && !options.quiet && !ticker) {
+      ticker = setInterval(drawLive, options.tickMs ?? 250);
+      ticker.unref();
+    }
+  };
+
   const onEvent = (event: RunEvent) => {
     switch (event.type) {
       case 'step-start':
-        running.add(event.stepId);
-        writeLine(formatStepStart(event));
+        running.set(event.stepId, event.time);
+        startTicker();
+        if (!options.quiet) writeLine(isTty ? paint(ANSI.bold, formatStepStart(event)) : formatStepStart(event));
         return;
       case 'step-output':
-        writeLine(formatOutputLine({ stepId: event.stepId, text: event.text, isPrefixed: running.size > 1 }));
+        writeOutput(splitter.push(event));
         return;
       case 'step-retry':
-        writeLine(`Step ID: ${event.stepId} failed (${event.reason}); retrying in ${event.delayMs / 1000} s (attempt ${event.attempt})`);
+        if (!options.quiet) writeLine(paint(ANSI.yellow, `Step ID: ${event.stepId} failed (${event.reason}); retrying in ${event.delayMs / 1000} s (attempt ${event.attempt})`));
         return;
-      case 'step-end':
+      case 'step-end': {
+        writeOutput(splitter.flush(event.stepId));
         running.delete(event.stepId);
-        if (event.status !== 'skipped') formatStepEnd(event).forEach(writeLine);
+        const isProblem = event.status === 'failed' || event.status === 'cancelled';
+        if (event.status !== 'skipped' && (!options.quiet || isProblem)) {
+          for (const line of formatStepEnd(event)) writeLine(paint(STATUS_COLOUR[event.status], line));
+        }
         return;
+      }
       case 'warning':
-        writeLine(`warning: ${event.stepId ? `step ${event.stepId}: ` : ''}${event.message}`);
+        if (!options.quiet) writeLine(paint(ANSI.yellow, `warning: ${event.stepId ? `step ${event.stepId}: ` : ''}${event.message}`));
         return;
       default:
         return;
     }
   };
   const finish = (outcome: RunOutcome) => {
-    writeLine('');
-    writeLine(formatSummary(outcome));
+    writeOutput(splitter.flushAll());
+    running.clear();
+    if (ticker) clearInterval(ticker);
+    clearLive();
+    options.write('\n');
+    options.write(`${masker.mask(formatSummary(outcome))}\n`);
   };
   return { onEvent, finish };
+}
+
+function formatElapsed(durationMs: number): string {
+  const seconds = Math.floor(durationMs / 1000);
+  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
 }

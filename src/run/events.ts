@@ -16,6 +16,7 @@ export type RunEvent =
   | { readonly type: 'run-start'; readonly runId: string; readonly time: number; readonly stepIds: readonly string[] }
   | { readonly type: 'step-queued'; readonly stepId: string; readonly time: number }
   | { readonly type: 'step-start'; readonly stepId: string; readonly kind: StepKind; readonly time: number; readonly attempt: number; readonly command?: readonly string[] }
+  /** A chunk of a step's output as produced, line ends included; secrets are not masked yet (sinks mask). */
   | { readonly type: 'step-output'; readonly stepId: string; readonly stream: 'stdout' | 'stderr'; readonly text: string; readonly time: number }
   | { readonly type: 'step-retry'; readonly stepId: string; readonly attempt: number; readonly delayMs: number; readonly reason: string; readonly time: number }
   | {

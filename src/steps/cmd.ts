@@ -58,9 +58,7 @@ async function runHostDocker(step: CmdStep, ctx: StepContext): Promise<StepResul
 
 // docker manifest talks to the registry itself; taskrun does the same in-process, so it works with podman too.
 async function runManifest(step: CmdStep, ctx: StepContext): Promise<StepResult> {
-  const emitText = (stream: 'stdout' | 'stderr') => (text: string) => {
-    for (const line of text.replace(/\n$/, '').split('\n')) ctx.emit({ type: 'step-output', stepId: step.id, stream, text: line, time: Date.now() });
-  };
+  const emitText = (stream: 'stdout' | 'stderr') => (text: string) => ctx.emit({ type: 'step-output', stepId: step.id, stream, text, time: Date.now() });
   try {
     const exitCode = await runDockerManifest(step.words.slice(2), {
       stdout: emitText('stdout'),

@@ -39,7 +39,7 @@ export async function runStepCommand(input: {
       ...(input.env && { env: input.env }),
       onLine: (text, stream) => {
         if (stream === 'stdout') input.onStdout?.(text);
-        ctx.emit({ type: 'step-output', stepId, stream, text, time: Date.now() });
+        ctx.emit({ type: 'step-output', stepId, stream, text: `${text}\n`, time: Date.now() });
       },
     });
     const error = describeFailure(exec, { command: `${engine.name} ${input.args[0] ?? ''}`.trim(), isContainerRun: input.args[0] === 'run' });

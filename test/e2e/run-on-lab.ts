@@ -71,7 +71,12 @@ export async function runOnLab(input: {
     runId,
     outcome,
     events,
-    output: (stepId) => events.flatMap((e) => (e.type === 'step-output' && e.stepId === stepId && e.stream === 'stdout' ? [e.text] : [])),
+    output: (stepId) =>
+      events
+        .flatMap((e) => (e.type === 'step-output' && e.stepId === stepId && e.stream === 'stdout' ? [e.text] : []))
+        .join('')
+        .split('\n')
+        .filter((line) => line !== ''),
     started: (stepId) => events.some((e) => e.type === 'step-start' && e.stepId === stepId),
   };
 }

@@ -127,7 +127,7 @@ describe('step handlers on a fake engine', () => {
   it('streams a cmd step output and reports its exit code', async () => {
     const result = await runStep({ step: cmdStep({ id: 'a', cmd: 'busybox true' }), ctx: ctxFor(fake('podman', { FAKE_RUN_EXIT: '3' })) });
     expect(result).toMatchObject({ ok: false, exitCode: 3, error: 'exited with code 3' });
-    const output = events.flatMap((e) => (e.type === 'step-output' ? [`${e.stream}:${e.text}`] : []));
+    const output = events.flatMap((e) => (e.type === 'step-output' ? [`${e.stream}:${e.text.trimEnd()}`] : []));
     expect(output.sort()).toEqual(['stderr:err line 1', 'stdout:out line 1', 'stdout:out line 2']);
   });
 

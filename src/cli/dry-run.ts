@@ -1,0 +1,75 @@
+// CLI: `taskrun run --dry-run` — the plan (parallel groups), the exact command each step
+// would run, and for `docker manifest` steps the registry operations; nothing is executed.
+
+import type { Engine } from '../engine/engine.js';
+import type { Plan } from '../plan/plan.js';
+import { describeStep } from '../plan/format.js';
+import type { Masker } from '../record/masker.js';
+import { describeError, planDockerManifest } from '../registry/docker-manifest.js';
+import { createManifestPlanState } from '../registry/manifest-store.js';
+import { describeRunCommands } from '../run/execute-run.js';
+import type { StepCommand } from '../steps/index.js';
+import type { Task } from '../task/types.js';
+import { formatCommand } from './run-reporter.js';
+
+export async function printDryRun(input: {
+  task: Task;
+  plan: Plan;
+  runId: string;
+  engine: Engine;
+  contextDir: string;
+  masker: Masker;
+  write: (text: string) => void;
+}): Promise<void> {
+  const { task, plan, masker } = input;
+  const commands = describeRunCommands(input);
+  const commandsOf = new Map(commands.steps.map((entry) => [entry.stepId, entry.commands]));
+  const planState = createManifestPlanState();
+  const lines: string[] = [
+    `Dry run of ${task.file}: ${plan.nodes.length} step${plan.nodes.length === 1 ? '' : 's'} in ${plan.groups.length} group${plan.groups.length === 1 ? '' : 's'}, engine ${input.engine.name}, run ID ${input.runId}`,
+  ];
+  if (commands.setup.length) lines.push('', 'setup:', ...commands.setup.map((c) => `  ${formatLine(c)}`));
+  for (const [index, ids] of plan.groups.entries()) {
+    lines.push('', `group ${index + 1}${ids.length > 1 ? ` (${ids.length} steps in parallel)` : ''}:`);
+    for (const id of ids) {
+      const node = plan.nodes.find((n) => n.step.id === id)!;
+      const after = node.dependsOn.length ? `after ${node.dependsOn.join(', ')}` : 'at start';
+      lines.push(`  step ${id} (${node.step.kind}, ${after}): ${oneLine(describeStep(node.step))}`);
+      for (const command of commandsOf.get(id) ?? []) {
+        lines.push(`    ${formatLine(command)}`);
+        if (command.inProcess) lines.push(...(await planManifest(command, planState)).map((line) => `      ${line}`));
+      }
+    }
+  }
+  if (commands.cleanup.length) lines.push('', 'cleanup:', ...commands.cleanup.map((c) => `  ${formatLine(c)}`));
+  lines.push('', 'Nothing was run (--dry-run).', '');
+  input.write(masker.mask(lines.join('\n')));
+}
+
+function formatLine(command: StepCommand): string {
+  const where = command.cwd ? `  (in ${command.cwd})` : '';
+  const how = command.inProcess ? '  [in-process, against the registry]' : '';
+  return `$ ${formatCommand(command.argv)}${where}${how}`;
+}
+
+// The registry is only read (HEAD/GET); a list created by an earlier step lives in planState.
+async function planManifest(command: StepCommand, planState: ReturnType<typeof createManifestPlanState>): Promise<string[]> {
+  const args = command.argv.slice(2);
+  try {
+    return await planDockerManifest(args, {
+      stdout: () => undefined,
+      stderr: () => undefined,
+      signal: AbortSignal.timeout(30_000),
+      env: process.env,
+      planState,
+    });
+  } catch (caught) {
+    const reason = describeError(caught).trim().split('\n');
+    return [`registry plan: would fail now: ${reason[0]}`, ...reason.slice(1), '(images that earlier steps build and push do not exist before a real run)'];
+  }
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 100 ? `${flat.slice(0, 97)}...` : flat;
+}

@@ -1,0 +1,107 @@
+// CLI: the template flags every task command shares (`--registry`, `--set`, `--values`, …),
+// and their translation into the pipeline's PrepareInput.
+
+import type { Command } from 'commander';
+import { prepareTask, type PrepareInput, type PreparedTask } from '../task/prepare.js';
+import { parseSecretFlags } from './secret-flags.js';
+import { InputError, type Diagnostic } from '../diagnostics.js';
+import { createMasker, type Masker } from '../record/masker.js';
+
+/** Shown wherever no run ID exists yet (`render`, `--dry-run`), so `myimage:{{.Run.ID}}` never renders as `myimage:`. */
+export const PLACEHOLDER_RUN_ID = 'run-id';
+
+export interface TaskOptions {
+  readonly registry?: string;
+  readonly runId?: string;
+  readonly set: string[];
+  readonly values: string[];
+  readonly commit?: string;
+  readonly branch?: string;
+  readonly repository?: string;
+  readonly gitTag?: string;
+  readonly triggeredBy?: string;
+  readonly taskName?: string;
+  readonly osVersion?: string;
+  readonly context?: string;
+  readonly strict?: boolean;
+  readonly secret: string[];
+  readonly secretEnv: string[];
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function addTaskOptions(command: Command): Command {
+  return command
+    .option('-r, --registry <host>', 'value of {{.Run.Registry}} (default: localhost:5000, the local lab registry)')
+    .option('--run-id <id>', 'value of {{.Run.ID}}')
+    .option('--set <key=value>', 'set {{.Values.key}} (repeatable; beats --values)', collect, [])
+    .option('--values <file>', 'YAML file of {{.Values}} (repeatable; later files win)', collect, [])
+    .option('-c, --commit <sha>', 'value of {{.Run.Commit}} (default: CI variables, then git in the context folder)')
+    .option('--branch <name>', 'value of {{.Run.Branch}} (default: CI variables, then git in the context folder)')
+    .option('--repository <name>', 'value of {{.Run.Repository}}')
+    .option('--git-tag <tag>', 'value of {{.Run.GitTag}}')
+    .option('--triggered-by <who>', 'value of {{.Run.TriggeredBy}}')
+    .option('--task-name <name>', 'value of {{.Run.TaskName}}')
+    .option('--os-version <version>', 'value of {{.Run.OSVersion}}')
+    .option('--context <dir>', 'build context, mounted at /workspace in cmd steps (default: the task file\'s folder)')
+    .option('--secret <id=value>', 'value of {{.Secrets.id}} (repeatable)', collect, [])
+    .option('--secret-env <id=ENV_VAR>', 'value of {{.Secrets.id}} read from an environment variable (repeatable)', collect, [])
+    .option('--strict', 'treat every warning as an error');
+}
+
+export function toPrepareInput(
+  file: string,
+  options: TaskOptions,
+  extra: { runId: string; secrets: Readonly<Record<string, string>> },
+): PrepareInput {
+  return {
+    file,
+    runId: extra.runId,
+    secrets: extra.secrets,
+    valuesFiles: options.values,
+    set: options.set,
+    strict: options.strict ?? false,
+    ...(options.registry !== undefined && { registry: options.registry }),
+    ...(options.commit !== undefined && { commit: options.commit }),
+    ...(options.branch !== undefined && { branch: options.branch }),
+    ...(options.repository !== undefined && { repository: options.repository }),
+    ...(options.gitTag !== undefined && { gitTag: options.gitTag }),
+    ...(options.triggeredBy !== undefined && { triggeredBy: options.triggeredBy }),
+    ...(options.taskName !== undefined && { taskName: options.taskName }),
+    ...(options.osVersion !== undefined && { osVersion: options.osVersion }),
+    ...(options.context !== undefined && { contextDir: options.context }),
+  };
+}
+
+export interface PreparedWithMasker {
+  readonly prepared: PreparedTask;
+  /** Hides every secret value in what the command prints. */
+  readonly masker: Masker;
+}
+
+/** Prepares the task for commands that run nothing (`validate`, `render`, `graph`, `run --dry-run`). */
+export async function prepareWithoutRun(file: string, options: TaskOptions): Promise<PreparedWithMasker> {
+  const secrets = parseSecretFlags({ secret: options.secret, secretEnv: options.secretEnv, env: process.env });
+  const masker = createMasker(Object.values(secrets));
+  const prepared = await prepareMasked(toPrepareInput(file, options, { runId: options.runId ?? PLACEHOLDER_RUN_ID, secrets }), masker);
+  return { prepared, masker };
+}
+
+/** prepareTask, with secret values hidden in every diagnostic it reports. */
+export async function prepareMasked(input: PrepareInput, masker: Masker): Promise<PreparedTask> {
+  try {
+    const prepared = await prepareTask(input);
+    return { ...prepared, diagnostics: maskDiagnostics(prepared.diagnostics, masker) };
+  } catch (caught) {
+    if (caught instanceof InputError) throw new InputError(maskDiagnostics(caught.diagnostics, masker));
+    throw caught;
+  }
+}
+
+function maskDiagnostics(diagnostics: readonly Diagnostic[], masker: Masker): Diagnostic[] {
+  return diagnostics.map((d) => ({
+    ...d,
+    message: masker.mask(d.message),
+    ...(d.hint !== undefined && { hint: masker.mask(d.hint) }),
+  }));
+}

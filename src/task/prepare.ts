@@ -1,0 +1,133 @@
+// Stages 1–3 wired together in ACR's order (acb-spec §0): read → strip comment lines →
+// (v1.1.0: render the alias block, substitute aliases) → render the whole text →
+// parse + validate + normalise. Collects every diagnostic; throws InputError when any is an error.
+
+import path from 'node:path';
+import { applyStrict, hasErrors, InputError, sortDiagnostics, error, type Diagnostic } from '../diagnostics.js';
+import type { SourceText } from '../source-text.js';
+import { applyAliases } from '../load/apply-aliases.js';
+import { stripCommentLines } from '../load/comment-lines.js';
+import { readTaskFile } from '../load/read-task-file.js';
+import { detectGitInfo, resolveRunVars } from '../load/run-vars.js';
+import { loadValuesFiles, mergeValues, parseSetFlags } from '../load/values.js';
+import { isAliasVersion, sniffVersion } from '../load/version-sniff.js';
+import type { RunVars, TemplateData } from '../template/data.js';
+import { buildTemplateData, renderTemplate } from '../template/render.js';
+import { parseTask } from './parse-task.js';
+import type { Task } from './types.js';
+
+export const DEFAULT_REGISTRY = 'localhost:5000';
+
+export interface PrepareInput {
+  readonly file: string;
+  readonly runId: string;
+  readonly registry?: string;
+  readonly valuesFiles?: readonly string[];
+  readonly set?: readonly string[];
+  readonly commit?: string;
+  readonly branch?: string;
+  readonly repository?: string;
+  readonly gitTag?: string;
+  readonly triggeredBy?: string;
+  readonly taskName?: string;
+  readonly osVersion?: string;
+  readonly sharedVolume?: string;
+  /** The build context and `/workspace` of cmd steps; default: the task file's folder. */
+  readonly contextDir?: string;
+  readonly strict?: boolean;
+  /** `.Secrets.<id>` values supplied by `--secret` / `--secret-env`. */
+  readonly secrets?: Readonly<Record<string, string>>;
+  readonly now?: Date;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface PreparedTask {
+  readonly task: Task;
+  /** The text the YAML parser saw, with line origins. */
+  readonly rendered: SourceText;
+  readonly runVars: RunVars;
+  readonly contextDir: string;
+  /** Warnings only (errors throw). */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export async function prepareTask(input: PrepareInput): Promise<PreparedTask> {
+  const diagnostics: Diagnostic[] = [];
+  const finish = (): Diagnostic[] => sortDiagnostics(applyStrict(diagnostics, input.strict ?? false));
+  const fail = (): never => {
+    throw new InputError(finish());
+  };
+
+  const contextDir = path.resolve(input.contextDir ?? path.dirname(input.file));
+  const [original, data] = await Promise.all([readTaskFile(input.file), buildData(input, contextDir, diagnostics)]);
+  if (hasErrors(diagnostics) || !data) return fail();
+
+  const stripped = stripCommentLines(original);
+  let text = stripped;
+  let aliases: ReadonlyMap<string, string> | undefined;
+  if (isAliasVersion(sniffVersion(stripped.text))) {
+    const applied = await applyAliases({
+      source: stripped,
+      data,
+      taskDir: path.dirname(path.resolve(input.file)),
+      os: data.Run.OS === 'windows' ? 'windows' : 'linux',
+    });
+    diagnostics.push(...applied.diagnostics);
+    if (!applied.source) return fail();
+    aliases = applied.aliases;
+    text = applied.source;
+  }
+
+  const rendered = renderTemplate(text, data);
+  diagnostics.push(...rendered.diagnostics);
+  if (!rendered.source) return fail();
+
+  const parsed = parseTask({ source: rendered.source, ...(aliases && { aliases }) });
+  diagnostics.push(...parsed.diagnostics);
+  if (parsed.task) diagnostics.push(...checkSecretsSupplied(parsed.task, input.secrets ?? {}));
+  const final = finish();
+  if (hasErrors(final) || !parsed.task) throw new InputError(final);
+  return { task: parsed.task, rendered: rendered.source, runVars: data.Run, contextDir, diagnostics: final };
+}
+
+async function buildData(input: PrepareInput, contextDir: string, diagnostics: Diagnostic[]): Promise<TemplateData | undefined> {
+  const env = input.env ?? process.env;
+  const setFlags = parseSetFlags(input.set ?? []);
+  const [fromFiles, git] = await Promise.all([
+    loadValuesFiles(input.valuesFiles ?? []),
+    detectGitInfo({ dir: contextDir, env }),
+  ]);
+  diagnostics.push(...setFlags.diagnostics, ...fromFiles.diagnostics);
+  if (hasErrors(diagnostics)) return undefined;
+  const run = resolveRunVars({
+    registry: input.registry ?? DEFAULT_REGISTRY,
+    runId: input.runId,
+    now: input.now ?? new Date(),
+    flags: {
+      commit: input.commit,
+      branch: input.branch,
+      repository: input.repository,
+      gitTag: input.gitTag,
+      triggeredBy: input.triggeredBy,
+      taskName: input.taskName,
+      osVersion: input.osVersion,
+      sharedVolume: input.sharedVolume,
+    },
+    git,
+  });
+  return buildTemplateData({ run, values: mergeValues(fromFiles.values, setFlags.values), secrets: input.secrets ?? {} });
+}
+
+// ACR fetches `secrets:` from Key Vault; locally each one must come from --secret/--secret-env.
+function checkSecretsSupplied(task: Task, supplied: Readonly<Record<string, string>>): Diagnostic[] {
+  return task.secrets
+    .filter((secret) => !(secret.id in supplied))
+    .map((secret) =>
+      error(
+        'secret-not-supplied',
+        `secret \`${secret.id}\` is not supplied (on ACR it comes from ${secret.keyvault ? `Key Vault ${secret.keyvault}` : 'a managed identity'})`,
+        secret.location,
+        `pass it with --secret ${secret.id}=VALUE or --secret-env ${secret.id}=ENV_VAR`,
+      ),
+    );
+}
