@@ -226,6 +226,25 @@ ensure_podman_service() {
   say "podman service up on unix://$SOCKET (pid $(read_pid "$pid_file"))"
 }
 
+# aardvark-dns (container DNS on podman networks) logs to syslog; with no /dev/log it prints
+# "failed to connect to syslog" into the stderr of every container started on a network.
+# A small sink on /dev/log (only when nothing provides one) keeps step output clean.
+ensure_syslog_sink() {
+  local pid_file="$LAB/syslog-sink.pid"
+  [[ -S /dev/log ]] && return 0
+  is_running "$pid_file" python3 && return 0
+  command -v python3 >/dev/null || return 0
+  start_daemon "$pid_file" "$LAB/syslog-sink.log" python3 -c '
+import socket
+sink = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+sink.bind("/dev/log")
+while True:
+    sink.recv(65536)
+'
+  local i
+  for ((i = 0; i < 50; i++)); do [[ -S /dev/log ]] && break; sleep 0.05; done
+}
+
 is_image_in_registry() {
   curl -fsS -m 5 -o /dev/null -I \
     -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
@@ -300,6 +319,7 @@ lab_up() {
   reset_runtime_state_after_reboot
   write_configs
   ensure_registry
+  ensure_syslog_sink
   ensure_podman_service
   ensure_busybox_image
   if [[ "$IS_CONFIG_CHANGED" == yes || "$IS_IMAGE_CHANGED" == yes || ! -f "$LAB/verified" ]]; then
@@ -313,6 +333,10 @@ lab_up() {
 
 lab_down() {
   stop_daemon 'podman service' "$LAB/podman.pid" podman
+  if is_running "$LAB/syslog-sink.pid" python3; then
+    stop_daemon 'syslog sink' "$LAB/syslog-sink.pid" python3
+    rm -f /dev/log
+  fi
   stop_daemon registry "$LAB/registry.pid" docker-registry
   rm -f "$SOCKET" "$POINTER"
   say "down (data kept in $LAB)"

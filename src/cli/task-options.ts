@@ -2,7 +2,7 @@
 // and their translation into the pipeline's PrepareInput.
 
 import type { Command } from 'commander';
-import { prepareTask, type PrepareInput, type PreparedTask } from '../task/prepare.js';
+import type { PrepareInput, PreparedTask } from '../task/prepare.js';
 import { parseSecretFlags } from './secret-flags.js';
 import { InputError, type Diagnostic } from '../diagnostics.js';
 import { createMasker, type Masker } from '../record/masker.js';
@@ -89,6 +89,8 @@ export async function prepareWithoutRun(file: string, options: TaskOptions): Pro
 
 /** prepareTask, with secret values hidden in every diagnostic it reports. */
 export async function prepareMasked(input: PrepareInput, masker: Masker): Promise<PreparedTask> {
+  // Loaded on demand: the pipeline's parsers are the bulk of start-up time, and `--help` needs none of them.
+  const { prepareTask } = await import('../task/prepare.js');
   try {
     const prepared = await prepareTask(input);
     return { ...prepared, diagnostics: maskDiagnostics(prepared.diagnostics, masker) };

@@ -2,7 +2,6 @@
 // `auth.json`/`config.json` entries (`auths`), and `credsStore`/`credHelpers` run as
 // `docker-credential-<name> get` (server address on stdin, JSON on stdout).
 
-import { execa } from 'execa';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +136,8 @@ export async function runCredentialHelper(options: {
   readonly signal: AbortSignal;
 }): Promise<Credentials | undefined> {
   const program = `docker-credential-${options.helper}`;
+  // Loaded on demand: most registries need no credential helper, and execa is slow to load.
+  const { execa } = await import('execa');
   const result = await execa(program, ['get'], {
     input: options.server,
     env: options.env,

@@ -141,8 +141,10 @@ async function runForReal(options: RunOptions, emit: RunEventListener): Promise<
   let outcome: Omit<PartialOutcome, 'warnings'> = { status: 'failed', steps: [] };
   try {
     const setupError = await createRunResources({ plan: resourcePlan, task: options.task, signal: controller.signal, created });
-    if (setupError !== undefined || controller.signal.aborted) {
-      outcome = { ...finalStatus(controller.signal, undefined), ...(setupError !== undefined && !controller.signal.aborted && { error: setupError }), steps: [] };
+    if (controller.signal.aborted) {
+      outcome = { ...finalStatus(controller.signal, undefined), steps: [] };
+    } else if (setupError !== undefined) {
+      outcome = { status: 'failed', error: setupError, steps: [] };
     } else {
       const scheduled = await scheduleSteps({
         plan: options.plan,
@@ -176,7 +178,7 @@ async function runForReal(options: RunOptions, emit: RunEventListener): Promise<
     runId: options.runId,
     created,
     containerNames: containerNamesOf(options.runId, startedSteps),
-    sweepLabelled: outcome.status !== 'succeeded',
+    sweepLabelled: outcome.status !== 'succeeded' && resourcePlan.usesContainers,
   });
   for (const message of warnings) emit({ type: 'warning', message, time: Date.now() });
   return { ...outcome, warnings };

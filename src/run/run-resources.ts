@@ -16,6 +16,7 @@ import { homeVolumeName, RUN_LABEL, runNetworkName, sanitiseEngineName } from '.
 import { CLEANUP_TIMEOUT_MS, listLabelledContainers, removeContainers, runEngine } from '../engine/run-engine.js';
 import { ACB_DEFAULT_NETWORK } from '../steps/container-run.js';
 import type { RunResources, StepCommand } from '../steps/context.js';
+import { isHostDockerStep } from '../steps/cmd.js';
 import type { Task } from '../task/types.js';
 
 export interface NetworkToCreate {
@@ -27,6 +28,8 @@ export interface NetworkToCreate {
 export interface ResourcePlan {
   readonly resources: RunResources;
   readonly networksToCreate: readonly NetworkToCreate[];
+  /** False when no step starts a container (only builds, pushes and host `docker …`): no network or volume is made. */
+  readonly usesContainers: boolean;
 }
 
 /** Networks every engine has: a step id cannot be an alias on them. */
@@ -35,6 +38,7 @@ const BUILTIN_NETWORKS = new Set(['host', 'none', 'bridge', 'default', 'podman',
 // Pure: the same task and run id always give the same names and commands (dry run shows them).
 export function planRunResources(input: { task: Task; runId: string; engine: Engine; contextDir: string; scratchDir: string }): ResourcePlan {
   const { task, runId } = input;
+  const usesContainers = task.steps.some((step) => step.kind === 'cmd' && !isHostDockerStep(step));
   const declared = task.networks.filter((network) => network.name !== ACB_DEFAULT_NETWORK);
   const base = {
     runId,
@@ -46,7 +50,7 @@ export function planRunResources(input: { task: Task; runId: string; engine: Eng
   };
   if (declared.length === 0) {
     const name = runNetworkName(runId);
-    return { resources: { ...base, defaultNetwork: name, aliasNetworks: [name] }, networksToCreate: [{ name, ipv6: false }] };
+    return { resources: { ...base, defaultNetwork: name, aliasNetworks: [name] }, networksToCreate: usesContainers ? [{ name, ipv6: false }] : [], usesContainers };
   }
   const defaultNetwork = declared.filter((network) => network.isDefault).at(-1)?.name;
   return {
@@ -56,8 +60,9 @@ export function planRunResources(input: { task: Task; runId: string; engine: Eng
       aliasNetworks: declared.map((network) => network.name).filter((name) => !BUILTIN_NETWORKS.has(name)),
     },
     networksToCreate: declared
-      .filter((network) => !network.skipCreation)
+      .filter((network) => usesContainers && !network.skipCreation)
       .map((network) => ({ name: network.name, ipv6: network.ipv6, ...(network.driver !== undefined && { driver: network.driver }) })),
+    usesContainers,
   };
 }
 
@@ -71,7 +76,7 @@ export function describeSetupCommands(plan: ResourcePlan): StepCommand[] {
   const { engine, runId, homeVolume } = plan.resources;
   return [
     ...plan.networksToCreate.map((network) => ({ argv: [engine.binary, ...buildNetworkCreateArgv({ ...network, labels: labelsOf(runId) })] })),
-    { argv: [engine.binary, ...buildVolumeCreateArgv({ name: homeVolume, labels: labelsOf(runId) })] },
+    ...(plan.usesContainers ? [{ argv: [engine.binary, ...buildVolumeCreateArgv({ name: homeVolume, labels: labelsOf(runId) })] }] : []),
   ];
 }
 
@@ -81,7 +86,7 @@ export function describeCleanupCommands(plan: ResourcePlan, containerNames: read
   return [
     ...(containerNames.length > 0 ? [{ argv: [engine.binary, ...buildRemoveContainersArgv({ engine: engine.name, names: containerNames })] }] : []),
     ...(networks.length > 0 ? [{ argv: [engine.binary, ...buildNetworkRemoveArgv({ names: networks })] }] : []),
-    { argv: [engine.binary, ...buildVolumeRemoveArgv({ names: [homeVolume] })] },
+    ...(plan.usesContainers ? [{ argv: [engine.binary, ...buildVolumeRemoveArgv({ names: [homeVolume] })] }] : []),
   ];
 }
 
@@ -105,6 +110,7 @@ export async function createRunResources(input: { plan: ResourcePlan; task: Task
       await writeFile(path.join(dir, path.basename(fileName)), Buffer.from(base64, 'base64'), { mode: 0o600 });
     }
   }
+  if (!plan.usesContainers) return undefined;
   const [networkError, volumeError] = await Promise.all([
     createNetworks({ engine, runId, networks: plan.networksToCreate, signal, created }),
     createHomeVolume({ engine, runId, name: plan.resources.homeVolume, signal, created }),

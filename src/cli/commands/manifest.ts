@@ -2,7 +2,7 @@
 // flags (plus `--format docker|oci` and `--annotation KEY=VALUE`), run in-process.
 
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { runManifestCommand, type ManifestCommandIO } from '../../registry/docker-manifest.js';
+import type { ManifestCommandIO } from '../../registry/docker-manifest.js';
 import type { ManifestCommand } from '../../registry/manifest-args.js';
 import { EXIT_CANCELLED } from '../exit-codes.js';
 
@@ -28,6 +28,7 @@ async function runWithSignals(command: ManifestCommand): Promise<void> {
     env: process.env,
   };
   try {
+    const { runManifestCommand } = await import('../../registry/docker-manifest.js');
     process.exitCode = await runManifestCommand(command, io);
   } catch (caught) {
     if (!controller.signal.aborted) throw caught;

@@ -1,0 +1,158 @@
+// CLI: what `taskrun run FILE` does — prepare, plan and execute a task on a container engine,
+// keeping a run record; `--dry-run` prints the plan and the exact commands instead.
+
+import { rm, writeFile } from 'node:fs/promises';
+import { createEngine } from '../engine/engine.js';
+import { readLabEnv } from '../engine/lab-env.js';
+import { selectEngine } from '../engine/select-engine.js';
+import { planTask } from '../plan/plan.js';
+import { resolveRunFolder, resolveTaskrunHome } from '../record/home.js';
+import { createRunLogger } from '../record/logger.js';
+import { createMasker, type Masker } from '../record/masker.js';
+import { createRecordWriter } from '../record/record.js';
+import { allocateRunId, claimRunId } from '../record/run-id.js';
+import { formatSummaryJson, formatSummaryMarkdown } from '../record/summary.js';
+import type { RunEvent } from '../run/events.js';
+import { executeRun, type RunOutcome } from '../run/execute-run.js';
+import { isHostDockerStep } from '../steps/cmd.js';
+import type { Task } from '../task/types.js';
+import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK } from './exit-codes.js';
+import { printDiagnostics } from './print-diagnostics.js';
+import { createRunReporter } from './run-reporter.js';
+import { printDryRun } from './dry-run.js';
+import { parseSecretFlags } from './secret-flags.js';
+import { PLACEHOLDER_RUN_ID, prepareMasked, toPrepareInput } from './task-options.js';
+import type { RunCommandOptions } from './commands/run.js';
+import { handleStopSignals } from './stop-signals.js';
+
+export async function runTaskCommand(input: { file: string; options: RunCommandOptions; argv: readonly string[] }): Promise<number> {
+  const { file, options } = input;
+  const secrets = parseSecretFlags({ secret: options.secret, secretEnv: options.secretEnv, env: process.env });
+  const masker = createMasker(Object.values(secrets));
+  if (options.dryRun) {
+    await runDry(file, options, secrets, masker);
+    return EXIT_OK;
+  }
+  return runForReal({ file, options, secrets, masker, argv: input.argv });
+}
+
+async function runDry(file: string, options: RunCommandOptions, secrets: Record<string, string>, masker: Masker): Promise<void> {
+  const runId = options.runId ?? PLACEHOLDER_RUN_ID;
+  const prepared = await prepareMasked(toPrepareInput(file, options, { runId, secrets }), masker);
+  printDiagnostics(prepared.diagnostics, (text) => process.stderr.write(text));
+  const engine = needsEngine(prepared.task) ? await selectEngine(engineRequest(options)).catch(() => fallbackEngine(options)) : await fallbackEngine(options);
+  await printDryRun({
+    task: prepared.task,
+    plan: planTask(prepared.task),
+    runId,
+    engine,
+    contextDir: prepared.contextDir,
+    masker,
+    write: (text) => process.stdout.write(text),
+  });
+}
+
+async function runForReal(input: {
+  file: string;
+  options: RunCommandOptions;
+  secrets: Record<string, string>;
+  masker: Masker;
+  argv: readonly string[];
+}): Promise<number> {
+  const { file, options, secrets, masker } = input;
+  const home = resolveTaskrunHome();
+  const runId = options.runId ?? (await allocateRunId(home));
+  if (options.runId) await claimRunId(home, options.runId);
+
+  // Input errors end the run before anything runs: the claimed ID is given back.
+  const release = () => rm(resolveRunFolder(home, runId), { recursive: true, force: true });
+  let prepared;
+  let engine;
+  try {
+    prepared = await prepareMasked(toPrepareInput(file, options, { runId, secrets }), masker);
+    engine = needsEngine(prepared.task) ? await selectEngine(engineRequest(options)) : await fallbackEngine(options);
+  } catch (caught) {
+    await release();
+    throw caught;
+  }
+  const { task, contextDir } = prepared;
+  const engineLabel = needsEngine(task) ? engine.name : 'none';
+  const isJsonLog = options.logFormat === 'json';
+  const isJsonOutput = options.output === 'json';
+  const showsProgress = !options.quiet && !isJsonLog && !isJsonOutput;
+  printDiagnostics(prepared.diagnostics, (text) => process.stderr.write(text));
+
+  const writer = createRecordWriter({
+    home,
+    runId,
+    taskFile: file,
+    taskText: prepared.rendered.original,
+    renderedTask: prepared.rendered.text,
+    arguments: input.argv,
+    engine: engineLabel,
+    masker,
+    onWriteError: (cause) => process.stderr.write(`taskrun: could not write the run record: ${cause.message}\n`),
+  });
+  const logger = createRunLogger({ home, runId, masker, ...(isJsonLog && { jsonStream: process.stdout }) });
+  const reporter = createRunReporter({
+    masker,
+    write: (text) => (showsProgress ? process.stdout : process.stderr).write(text),
+    quiet: !showsProgress,
+    isTty: showsProgress && process.stdout.isTTY === true,
+  });
+  const onEvent = (event: RunEvent) => {
+    writer.handle(event);
+    logger.handle(event);
+    reporter.onEvent(event);
+  };
+
+  const controller = new AbortController();
+  const stopSignals = handleStopSignals({
+    onFirst: (signal) => {
+      process.stderr.write(`\ntaskrun: ${signal} received: stopping run ${runId} and removing its containers (again to force)\n`);
+      controller.abort({ kind: 'cancelled' });
+    },
+  });
+  let outcome: RunOutcome;
+  try {
+    if (!showsProgress && !isJsonOutput && !isJsonLog) process.stderr.write(`Run ID: ${runId}\n`);
+    else if (showsProgress) process.stdout.write(`Run ID: ${runId} (engine: ${engineLabel}; record: taskrun runs show ${runId})\n`);
+    outcome = await executeRun({
+      task,
+      plan: planTask(task),
+      runId,
+      engine,
+      contextDir,
+      runTimeoutSeconds: options.timeout,
+      signal: controller.signal,
+      onEvent,
+      ...(options.maxParallel !== undefined && { maxParallel: options.maxParallel }),
+    });
+  } finally {
+    stopSignals.dispose();
+    await logger.close();
+    writer.close();
+  }
+  reporter.finish(outcome);
+  const record = writer.current();
+  if (isJsonOutput) process.stdout.write(`${formatSummaryJson(record)}\n`);
+  if (options.summary) await writeFile(options.summary, formatSummaryMarkdown(record), { flag: 'a' });
+  return outcome.status === 'succeeded' ? EXIT_OK : outcome.status === 'cancelled' ? EXIT_CANCELLED : EXIT_FAILED;
+}
+
+function engineRequest(options: RunCommandOptions): { requested?: string } {
+  return options.engine !== undefined ? { requested: options.engine } : {};
+}
+
+// Only `docker manifest …` steps: they run in-process, so no engine has to answer.
+function needsEngine(task: Task): boolean {
+  return task.steps.some((step) => step.kind !== 'cmd' || !isHostDockerStep(step) || step.words[1] !== 'manifest');
+}
+
+/** An engine value for commands that will not be executed (dry run, manifest-only tasks). */
+async function fallbackEngine(options: RunCommandOptions): Promise<ReturnType<typeof createEngine>> {
+  const requested = options.engine ?? process.env.TASKRUN_ENGINE;
+  const name = requested === 'podman' ? 'podman' : 'docker';
+  return createEngine({ name, labVars: (await readLabEnv())?.vars ?? {} });
+}
+

@@ -1,0 +1,235 @@
+// `taskrun run` through the real binary on the lab: exit codes, run records, JSON outputs,
+// Ctrl-C, kill -9, secrets, and a manifest-only task without an engine.
+
+import { execa } from 'execa';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { REPO_ROOT, runCli, TASKRUN_BIN } from '../helpers/cli.js';
+import { requireLab, type LabEngine } from '../helpers/lab.js';
+import type { LabEnv } from '../../src/engine/lab-env.js';
+
+let lab: LabEnv;
+beforeEach(async () => {
+  lab = await requireLab();
+});
+
+function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(tmpdir(), `taskrun-${prefix}-`));
+}
+
+function taskIn(dir: string, text: string, files: Record<string, string> = {}): string {
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
+  const file = path.join(dir, 'acr-task.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? allFiles(full) : [full];
+  });
+}
+
+async function engineObjects(label: string): Promise<string[]> {
+  const env = { ...process.env, ...lab.vars };
+  const list = async (args: string[]) => (await execa('podman', args, { env, reject: false })).stdout.split('\n').filter(Boolean);
+  return [
+    ...(await list(['ps', '-a', '--filter', `label=taskrun.run=${label}`, '--format', '{{.Names}}'])),
+    ...(await list(['network', 'ls', '--filter', `label=taskrun.run=${label}`, '--format', '{{.Name}}'])),
+    ...(await list(['volume', 'ls', '--filter', `label=taskrun.run=${label}`, '--format', '{{.Name}}'])),
+  ];
+}
+
+async function registryJson(pathname: string, accept: string): Promise<{ json: any; digest: string | null }> {
+  const response = await fetch(`http://127.0.0.1:5000${pathname}`, { headers: { Accept: accept } });
+  expect(response.status).toBe(200);
+  return { json: await response.json(), digest: response.headers.get('docker-content-digest') };
+}
+
+const LIST_TYPES = 'application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.index.v1+json';
+
+describe.each<LabEngine>(['podman', 'docker'])('taskrun run --engine %s', (engine) => {
+  it('runs the multi-arch sample end to end and reports it as JSON', async () => {
+    const home = tempDir('home');
+    const runId = `ma-${engine}-${Date.now()}`;
+    const result = await runCli(['run', 'samples/multi-arch/acr-task.yaml', '--engine', engine, '--run-id', runId, '--output', 'json'], {
+      env: { ...process.env, TASKRUN_HOME: home },
+      timeoutMs: 180_000,
+    });
+    expect(result.stderr).not.toMatch(/error:/);
+    expect(result.exitCode).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ runId, status: 'succeeded', engine, taskFile: 'samples/multi-arch/acr-task.yaml' });
+    expect(summary.steps.map((s: { status: string }) => s.status)).toEqual(Array(6).fill('succeeded'));
+    const pushed = Object.fromEntries(summary.images.pushed.map((i: { reference: string; digest: string }) => [i.reference, i.digest]));
+    expect(Object.keys(pushed)).toEqual([`localhost:5000/samples/myimage:${runId}-amd64`, `localhost:5000/samples/myimage:${runId}-arm64`]);
+    expect(summary.manifests).toEqual([expect.objectContaining({ reference: 'localhost:5000/samples/myimage:latest', digest: expect.stringMatching(/^sha256:/) })]);
+
+    // The registry itself holds both platforms under the list, with the digests taskrun reported.
+    const list = await registryJson('/v2/samples/myimage/manifests/latest', LIST_TYPES);
+    expect(list.digest).toBe(summary.manifests[0].digest);
+    expect(list.json.manifests.map((m: { platform: { os: string; architecture: string }; digest: string }) => [`${m.platform.os}/${m.platform.architecture}`, m.digest])).toEqual([
+      ['linux/amd64', pushed[`localhost:5000/samples/myimage:${runId}-amd64`]],
+      ['linux/arm64', pushed[`localhost:5000/samples/myimage:${runId}-arm64`]],
+    ]);
+    expect(await engineObjects(runId)).toEqual([]);
+  });
+
+  it('fails with exit 1 when a step exits 3: its exit code and output are in the record, later steps never start', async () => {
+    const home = tempDir('home');
+    const summaryFile = path.join(home, 'summary.md');
+    const file = taskIn(tempDir('fail'), ['steps:', '  - id: first', '    cmd: busybox sh -c "echo about to fail; exit 3"', '  - id: second', '    cmd: busybox echo never', ''].join('\n'));
+    const result = await runCli(['run', file, '--engine', engine, '--run-id', 'fails', '--summary', summaryFile], { env: { ...process.env, TASKRUN_HOME: home } });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('about to fail');
+    expect(result.stdout).not.toContain('never');
+    const show = await runCli(['runs', 'show', 'fails', '--json'], { env: { ...process.env, TASKRUN_HOME: home } });
+    const record = JSON.parse(show.stdout);
+    expect(record.status).toBe('failed');
+    expect(record.steps.map((s: { id: string; status: string; exitCode?: number }) => [s.id, s.status, s.exitCode ?? null])).toEqual([
+      ['first', 'failed', 3],
+      ['second', 'skipped', null],
+    ]);
+    const logs = await runCli(['logs', 'fails', '--step', 'first'], { env: { ...process.env, TASKRUN_HOME: home } });
+    expect(logs.stdout).toContain('about to fail');
+    expect(readFileSync(summaryFile, 'utf8')).toContain('first');
+    expect(await engineObjects('fails')).toEqual([]);
+  });
+});
+
+describe('taskrun run', () => {
+  it('stops on Ctrl-C with exit 130, leaves no container, network or volume, and records the run as cancelled', async () => {
+    const home = tempDir('home');
+    const runId = `sigint-${Date.now()}`;
+    const file = taskIn(tempDir('sigint'), ['steps:', '  - id: long', '    cmd: busybox sh -c "echo started; sleep 60"', '  - id: after', '    cmd: busybox echo never', ''].join('\n'));
+    const child = spawn(process.execPath, [TASKRUN_BIN, 'run', file, '--engine', 'podman', '--run-id', runId], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, TASKRUN_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    const started = new Promise<void>((resolve) => child.stdout.on('data', (chunk) => ((stdout += chunk), stdout.includes('started') && resolve())));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await started;
+    const sentAt = Date.now();
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(Date.now() - sentAt).toBeLessThan(8_000);
+    expect(stdout).not.toContain('never');
+    expect(await engineObjects(runId)).toEqual([]);
+    const record = JSON.parse(readFileSync(path.join(home, 'runs', runId, 'record.json'), 'utf8'));
+    expect(record.status).toBe('cancelled');
+    expect(record.steps.map((s: { status: string }) => s.status)).toEqual(['cancelled', 'skipped']);
+  });
+
+  it('leaves a readable record that says interrupted after kill -9', async () => {
+    const home = tempDir('home');
+    const runId = `killed-${Date.now()}`;
+    const file = taskIn(tempDir('kill'), ['steps:', '  - id: long', '    cmd: busybox sh -c "echo started; sleep 60"', ''].join('\n'));
+    const child = spawn(process.execPath, [TASKRUN_BIN, 'run', file, '--engine', 'podman', '--run-id', runId], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, TASKRUN_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    await new Promise<void>((resolve) => child.stdout.on('data', (chunk) => ((stdout += chunk), stdout.includes('started') && resolve())));
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    const show = await runCli(['runs', 'show', runId, '--json'], { env: { ...process.env, TASKRUN_HOME: home } });
+    expect(JSON.parse(show.stdout).status).toBe('interrupted');
+    await execa('podman', ['rm', '--force', '--time', '0', `taskrun-${runId}-long`], { env: { ...process.env, ...lab.vars }, reject: false });
+    await execa('podman', ['network', 'rm', '--force', `taskrun-${runId}`], { env: { ...process.env, ...lab.vars }, reject: false });
+    await execa('podman', ['volume', 'rm', '--force', `taskrun-${runId}-home`], { env: { ...process.env, ...lab.vars }, reject: false });
+  });
+
+  it('never shows a secret: not in terminal output, JSON logs, records, or any file of TASKRUN_HOME', async () => {
+    const home = tempDir('home');
+    const secret = 'Sup3r-s3cret-value';
+    const multiLine = 'first-line-of-key\nsecond-line-of-key';
+    const file = taskIn(tempDir('secret'), [
+      'steps:',
+      '  - id: echo',
+      '    cmd: busybox echo {{ .Secrets.token }}',
+      '  - id: split',
+      `    cmd: busybox sh -c 'printf Sup3r-s3; sleep 0.5; printf "cret-value\\n"'`,
+      '  - id: multiline',
+      `    cmd: busybox sh -c 'printf "first-line-of-key\\nsecond-line-of-key\\n"'`,
+      '',
+    ].join('\n'));
+    for (const logFormat of ['text', 'json']) {
+      const runId = `secret-${logFormat}`;
+      const result = await runCli(['run', file, '--engine', 'podman', '--run-id', runId, '--log-format', logFormat, '--secret', `token=${secret}`, '--secret-env', 'key=MULTI'], {
+        env: { ...process.env, TASKRUN_HOME: home, MULTI: multiLine },
+      });
+      expect(result.exitCode).toBe(0);
+      for (const text of [result.stdout, result.stderr]) {
+        expect(text).not.toContain(secret);
+        expect(text).not.toContain('first-line-of-key');
+        expect(text).not.toContain('second-line-of-key');
+      }
+      if (logFormat === 'json') {
+        const lines = result.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+        expect(lines.every((line) => line.runId === runId)).toBe(true);
+        const outputOf = (stepId: string) => lines.filter((line) => line.event === 'step-output' && line.stepId === stepId).map((line) => line.msg);
+        expect(outputOf('echo')).toEqual(['***']);
+        expect(outputOf('split')).toEqual(['***']);
+        // The two-line secret is masked as one span.
+        expect(outputOf('multiline')).toEqual(['***']);
+      } else {
+        expect(result.stdout).toContain('***');
+      }
+    }
+    for (const stored of allFiles(home)) {
+      const content = readFileSync(stored, 'utf8');
+      expect(content, stored).not.toContain(secret);
+      expect(content, stored).not.toContain('first-line-of-key');
+      expect(content, stored).not.toContain('second-line-of-key');
+    }
+  });
+
+  it('rejects bad input with exit 2 before anything runs, and keeps no record of it', async () => {
+    const home = tempDir('home');
+    const file = taskIn(tempDir('bad'), 'steps:\n  - id: a\n    cmd: busybox echo hi\n    when: [nope]\n');
+    const result = await runCli(['run', file, '--engine', 'podman', '--run-id', 'bad-input'], { env: { ...process.env, TASKRUN_HOME: home } });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`${file}:4:12: error: \`when\` names step \`nope\`, which does not exist`);
+    expect(result.stdout).toBe('');
+    expect(readdirSync(path.join(home, 'runs')).filter((name) => !name.startsWith('.'))).toEqual([]);
+  });
+
+  it('refuses a --run-id that is already in the store', async () => {
+    const home = tempDir('home');
+    const file = taskIn(tempDir('dup'), 'steps:\n  - cmd: busybox true\n');
+    expect((await runCli(['run', file, '--engine', 'podman', '--run-id', 'ci-42'], { env: { ...process.env, TASKRUN_HOME: home } })).exitCode).toBe(0);
+    const again = await runCli(['run', file, '--engine', 'podman', '--run-id', 'ci-42'], { env: { ...process.env, TASKRUN_HOME: home } });
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toContain('ci-42');
+  });
+
+  it('runs a task of only `docker manifest` steps on a machine with neither docker nor podman', async () => {
+    const home = tempDir('home');
+    const prepare = await runCli(['run', 'samples/multi-arch/acr-task.yaml', '--engine', 'podman', '--run-id', 'for-manifest-only'], {
+      env: { ...process.env, TASKRUN_HOME: tempDir('home') },
+      timeoutMs: 180_000,
+    });
+    expect(prepare.exitCode).toBe(0);
+    const file = taskIn(tempDir('manifest-only'), [
+      'steps:',
+      '  - cmd: docker manifest create localhost:5000/samples/combined:v1 localhost:5000/samples/myimage:for-manifest-only-amd64 localhost:5000/samples/myimage:for-manifest-only-arm64',
+      '  - cmd: docker manifest push localhost:5000/samples/combined:v1',
+      '',
+    ].join('\n'));
+    const nodeOnly = tempDir('path');
+    await execa('ln', ['-s', process.execPath, path.join(nodeOnly, 'node')]);
+    const result = await runCli(['run', file], { env: { PATH: nodeOnly, HOME: home, TASKRUN_HOME: home } });
+    expect(result.stderr).not.toMatch(/error:/);
+    expect(result.exitCode).toBe(0);
+    const list = await registryJson('/v2/samples/combined/manifests/v1', LIST_TYPES);
+    expect(list.json.manifests).toHaveLength(2);
+  });
+});
