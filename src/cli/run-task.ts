@@ -135,7 +135,7 @@ async function runForReal(input: {
   }
   reporter.finish(outcome);
   const record = writer.current();
-  if (isJsonOutput) process.stdout.write(`${formatSummaryJson(record)}\n`);
+  if (isJsonOutput) process.stdout.write(formatSummaryJson(record));
   if (options.summary) await writeFile(options.summary, formatSummaryMarkdown(record), { flag: 'a' });
   return outcome.status === 'succeeded' ? EXIT_OK : outcome.status === 'cancelled' ? EXIT_CANCELLED : EXIT_FAILED;
 }

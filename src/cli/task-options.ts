@@ -62,13 +62,15 @@ export function toPrepareInput(
     set: options.set,
     strict: options.strict ?? false,
     ...(options.registry !== undefined && { registry: options.registry }),
-    ...(options.commit !== undefined && { commit: options.commit }),
-    ...(options.branch !== undefined && { branch: options.branch }),
-    ...(options.repository !== undefined && { repository: options.repository }),
-    ...(options.gitTag !== undefined && { gitTag: options.gitTag }),
-    ...(options.triggeredBy !== undefined && { triggeredBy: options.triggeredBy }),
-    ...(options.taskName !== undefined && { taskName: options.taskName }),
-    ...(options.osVersion !== undefined && { osVersion: options.osVersion }),
+    runVarFlags: {
+      commit: options.commit,
+      branch: options.branch,
+      repository: options.repository,
+      gitTag: options.gitTag,
+      triggeredBy: options.triggeredBy,
+      taskName: options.taskName,
+      osVersion: options.osVersion,
+    },
     ...(options.context !== undefined && { contextDir: options.context }),
   };
 }

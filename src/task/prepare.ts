@@ -8,7 +8,7 @@ import type { SourceText } from '../source-text.js';
 import { applyAliases } from '../load/apply-aliases.js';
 import { stripCommentLines } from '../load/comment-lines.js';
 import { readTaskFile } from '../load/read-task-file.js';
-import { detectGitInfo, resolveRunVars } from '../load/run-vars.js';
+import { detectGitInfo, resolveRunVars, type RunVarFlags } from '../load/run-vars.js';
 import { loadValuesFiles, mergeValues, parseSetFlags } from '../load/values.js';
 import { isAliasVersion, sniffVersion } from '../load/version-sniff.js';
 import type { RunVars, TemplateData } from '../template/data.js';
@@ -24,14 +24,8 @@ export interface PrepareInput {
   readonly registry?: string;
   readonly valuesFiles?: readonly string[];
   readonly set?: readonly string[];
-  readonly commit?: string;
-  readonly branch?: string;
-  readonly repository?: string;
-  readonly gitTag?: string;
-  readonly triggeredBy?: string;
-  readonly taskName?: string;
-  readonly osVersion?: string;
-  readonly sharedVolume?: string;
+  /** `--commit`, `--branch`, … as given; they win over what git and CI variables say. */
+  readonly runVarFlags?: RunVarFlags;
   /** The build context and `/workspace` of cmd steps; default: the task file's folder. */
   readonly contextDir?: string;
   readonly strict?: boolean;
@@ -103,16 +97,7 @@ async function buildData(input: PrepareInput, contextDir: string, diagnostics: D
     registry: input.registry ?? DEFAULT_REGISTRY,
     runId: input.runId,
     now: input.now ?? new Date(),
-    flags: {
-      commit: input.commit,
-      branch: input.branch,
-      repository: input.repository,
-      gitTag: input.gitTag,
-      triggeredBy: input.triggeredBy,
-      taskName: input.taskName,
-      osVersion: input.osVersion,
-      sharedVolume: input.sharedVolume,
-    },
+    flags: input.runVarFlags ?? {},
     git,
   });
   return buildTemplateData({ run, values: mergeValues(fromFiles.values, setFlags.values), secrets: input.secrets ?? {} });
