@@ -79,7 +79,10 @@ async function runForReal(input: {
   const engineLabel = needsEngine(task) ? engine.name : 'none';
   const isJsonLog = options.logFormat === 'json';
   const isJsonOutput = options.output === 'json';
-  const showsProgress = !options.quiet && !isJsonLog && !isJsonOutput;
+  // stdout stays machine-readable in the JSON modes: the human view then goes to stderr, failures and summary only.
+  const isMachineOutput = isJsonLog || isJsonOutput;
+  const humanStream = isMachineOutput ? process.stderr : process.stdout;
+  const showsProgress = !options.quiet && !isMachineOutput;
   printDiagnostics(prepared.diagnostics, (text) => process.stderr.write(text));
 
   const writer = createRecordWriter({
@@ -96,9 +99,9 @@ async function runForReal(input: {
   const logger = createRunLogger({ home, runId, masker, ...(isJsonLog && { jsonStream: process.stdout }) });
   const reporter = createRunReporter({
     masker,
-    write: (text) => (showsProgress ? process.stdout : process.stderr).write(text),
+    write: (text) => humanStream.write(text),
     quiet: !showsProgress,
-    isTty: showsProgress && process.stdout.isTTY === true,
+    isTty: showsProgress && humanStream.isTTY === true,
   });
   const onEvent = (event: RunEvent) => {
     writer.handle(event);
@@ -115,8 +118,7 @@ async function runForReal(input: {
   });
   let outcome: RunOutcome;
   try {
-    if (!showsProgress && !isJsonOutput && !isJsonLog) process.stderr.write(`Run ID: ${runId}\n`);
-    else if (showsProgress) process.stdout.write(`Run ID: ${runId} (engine: ${engineLabel}; record: taskrun runs show ${runId})\n`);
+    if (showsProgress) humanStream.write(`Run ID: ${runId} (engine: ${engineLabel}; record: taskrun runs show ${runId})\n`);
     outcome = await executeRun({
       task,
       plan: planTask(task),

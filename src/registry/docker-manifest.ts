@@ -7,7 +7,7 @@ import { RegistryClient, type PlatformJson } from './client.js';
 import { ManifestUsageError, RegistryError } from './errors.js';
 import { formatManifest, formatManifestList, formatManifestListVerbose, formatManifestVerbose, type InspectedManifest } from './inspect-output.js';
 import { isValidOsArch, parseManifestArgs, type ManifestCommand } from './manifest-args.js';
-import { buildManifestList, formatPlatform, splitIndexChildren, type ListEntry } from './manifest-list.js';
+import { buildManifestList, chooseListMediaType, formatPlatform, splitIndexChildren, type ListEntry } from './manifest-list.js';
 import { FileListStore, OverlayListStore, resolveManifestStoreRoot, type ListStore, type ManifestPlanState, type StoredList } from './manifest-store.js';
 import { isImageManifestMediaType, isIndexMediaType } from './media-types.js';
 import { planPreparedList, preparePush, pushPreparedList } from './push-list.js';
@@ -227,6 +227,8 @@ async function assembleCreate(command: Extract<ManifestCommand, { name: 'create'
     ...(Object.keys(annotations).length > 0 && { annotations }),
     ...(format && { format }),
   };
+  // An impossible combination (annotations or OCI entries in a --format docker list) fails now, not at push.
+  chooseListMediaType(stored);
   return { stored, resolved };
 }
 
@@ -267,6 +269,7 @@ async function assembleAnnotate(command: Extract<ManifestCommand, { name: 'annot
     descriptor: { ...entry.descriptor, platform, ...(Object.keys(annotations).length > 0 && { annotations }) },
   };
   const entries = stored.entries.map((candidate, at) => (at === index ? updated : candidate));
+  chooseListMediaType({ ...stored, entries });
   return { stored: { ...stored, entries }, entry, updated };
 }
 

@@ -58,7 +58,12 @@ async function runHostDocker(step: CmdStep, ctx: StepContext): Promise<StepResul
 
 // docker manifest talks to the registry itself; taskrun does the same in-process, so it works with podman too.
 async function runManifest(step: CmdStep, ctx: StepContext): Promise<StepResult> {
-  const emitText = (stream: 'stdout' | 'stderr') => (text: string) => ctx.emit({ type: 'step-output', stepId: step.id, stream, text, time: Date.now() });
+  // The error docker manifest printed last becomes the step's error (records and summaries show it).
+  let lastError: string | undefined;
+  const emitText = (stream: 'stdout' | 'stderr') => (text: string) => {
+    if (stream === 'stderr') lastError = lastErrorLine(text) ?? lastError;
+    ctx.emit({ type: 'step-output', stepId: step.id, stream, text, time: Date.now() });
+  };
   try {
     const exitCode = await runDockerManifest(step.words.slice(2), {
       stdout: emitText('stdout'),
@@ -68,10 +73,20 @@ async function runManifest(step: CmdStep, ctx: StepContext): Promise<StepResult>
       onManifestPushed: (pushed) =>
         ctx.emit({ type: 'manifest-pushed', stepId: step.id, image: { reference: pushed.reference, digest: pushed.digest }, mediaType: pushed.mediaType, time: Date.now() }),
     });
-    return exitCode === 0 ? { ok: true, exitCode } : { ok: false, exitCode, error: `docker manifest exited with code ${exitCode}` };
+    if (exitCode === 0) return { ok: true, exitCode };
+    return { ok: false, exitCode, error: `docker manifest exited with code ${exitCode}${lastError ? `: ${lastError}` : ''}` };
   } catch (caught) {
     return { ok: false, error: ctx.signal.aborted ? 'docker manifest was stopped' : `docker manifest failed: ${describeError(caught)}` };
   }
+}
+
+// Skips hint lines and taskrun's own progress notes (`taskrun: … retrying`).
+function lastErrorLine(text: string): string | undefined {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('hint:') && !line.startsWith('taskrun:'))
+    .at(-1);
 }
 
 async function pullWithRetries(input: { step: CmdStep; ctx: StepContext; image: string }): Promise<StepResult> {

@@ -232,4 +232,39 @@ describe('taskrun run', () => {
     const list = await registryJson('/v2/samples/combined/manifests/v1', LIST_TYPES);
     expect(list.json.manifests).toHaveLength(2);
   });
+
+  it('requires a task\'s Key Vault secrets to be supplied, before anything runs', async () => {
+    const home = tempDir('home');
+    const file = taskIn(tempDir('kv'), [
+      'secrets:',
+      '  - id: token',
+      '    keyvault: https://myvault.vault.azure.net/secrets/token',
+      'steps:',
+      '  - cmd: busybox echo {{ .Secrets.token }}',
+      '',
+    ].join('\n'));
+    const missing = await runCli(['run', file, '--engine', 'podman'], { env: { ...process.env, TASKRUN_HOME: home } });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain(`${file}:2:5: error: secret \`token\` is not supplied (on ACR it comes from Key Vault https://myvault.vault.azure.net/secrets/token)`);
+    expect(missing.stderr).toContain('hint: pass it with --secret token=VALUE or --secret-env token=ENV_VAR');
+    const supplied = await runCli(['run', file, '--engine', 'podman', '--secret-env', 'token=TOKEN_FOR_TEST', '--output', 'json'], {
+      env: { ...process.env, TASKRUN_HOME: home, TOKEN_FOR_TEST: 'kv-value-123' },
+    });
+    expect(supplied.exitCode).toBe(0);
+    expect(supplied.stdout).not.toContain('kv-value-123');
+  });
+
+  it('gives 20 concurrent runs in one TASKRUN_HOME 20 distinct IDs and 20 intact records', async () => {
+    const home = tempDir('home');
+    const file = taskIn(tempDir('many'), 'steps:\n  - cmd: docker manifest inspect localhost:5000/busybox:latest\n');
+    const results = await Promise.all(Array.from({ length: 20 }, () => runCli(['run', file, '--output', 'json'], { env: { ...process.env, TASKRUN_HOME: home }, timeoutMs: 120_000 })));
+    const ids = results.map((result) => {
+      expect(result.exitCode).toBe(0);
+      return JSON.parse(result.stdout).runId as string;
+    });
+    expect(new Set(ids).size).toBe(20);
+    const listed = JSON.parse((await runCli(['runs', '--json', '--limit', '50'], { env: { ...process.env, TASKRUN_HOME: home } })).stdout);
+    expect(listed.map((run: { id: string }) => run.id).sort()).toEqual([...ids].sort());
+    expect(listed.every((run: { status: string }) => run.status === 'succeeded')).toBe(true);
+  });
 });

@@ -1,7 +1,7 @@
 // End-to-end: real task files run on the lab's podman, with podman's CLI and with the
 // docker CLI over podman's socket. A missing lab fails these tests; it never skips them.
 
-import { describe, it, expect, beforeAll } from 'vitest';
+import { describe, it, expect, beforeEach } from 'vitest';
 import { execa } from 'execa';
 import type { LabEnv } from '../../src/engine/lab-env.js';
 import type { EngineName } from '../../src/engine/engine.js';
@@ -14,7 +14,7 @@ const LIST_TYPES = 'application/vnd.docker.distribution.manifest.list.v2+json, a
 
 let lab: LabEnv;
 
-beforeAll(async () => {
+beforeEach(async () => {
   lab = await requireLab();
 });
 

@@ -107,8 +107,9 @@ export function registerManifestCommand(program: Command): void {
   manifest
     .command('inspect')
     .description('print a manifest or manifest list (same output as docker manifest inspect)')
-    .argument('[list]', 'a local manifest list holding the manifest')
-    .argument('<ref>', 'the manifest or list, local or in a registry')
+    // docker's `inspect [LIST] REF`: commander cannot put an optional argument first.
+    .argument('<list-or-ref>', 'REF alone, or LIST (a local manifest list holding REF) followed by REF')
+    .argument('[ref]', 'the manifest or list, local or in a registry')
     .option('-v, --verbose', 'show layers and platform as docker --verbose does', false)
     .option('--insecure', 'allow plain HTTP to the registry', false)
     .action(async (first: string, second: string | undefined, options: { verbose: boolean; insecure: boolean }) => {
