@@ -2,7 +2,8 @@
 // keeping a run record; `--dry-run` prints the plan and the exact commands instead.
 
 import { rm, writeFile } from 'node:fs/promises';
-import { createEngine } from '../engine/engine.js';
+import { InputError } from '../diagnostics.js';
+import { createEngine, type Engine } from '../engine/engine.js';
 import { readLabEnv } from '../engine/lab-env.js';
 import { selectEngine } from '../engine/select-engine.js';
 import { planTask } from '../plan/plan.js';
@@ -15,11 +16,11 @@ import { formatSummaryJson, formatSummaryMarkdown } from '../record/summary.js';
 import type { RunEvent } from '../run/events.js';
 import { executeRun, type RunOutcome } from '../run/execute-run.js';
 import { isHostDockerStep } from '../steps/cmd.js';
+import type { PreparedTask } from '../task/prepare.js';
 import type { Task } from '../task/types.js';
 import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK } from './exit-codes.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { createRunReporter } from './run-reporter.js';
-import { printDryRun } from './dry-run.js';
 import { parseSecretFlags } from './secret-flags.js';
 import { PLACEHOLDER_RUN_ID, prepareMasked, toPrepareInput } from './task-options.js';
 import type { RunCommandOptions } from './commands/run.js';
@@ -40,7 +41,11 @@ async function runDry(file: string, options: RunCommandOptions, secrets: Record<
   const runId = options.runId ?? PLACEHOLDER_RUN_ID;
   const prepared = await prepareMasked(toPrepareInput(file, options, { runId, secrets }), masker);
   printDiagnostics(prepared.diagnostics, (text) => process.stderr.write(text));
-  const engine = needsEngine(prepared.task) ? await selectEngine(engineRequest(options)).catch(() => fallbackEngine(options)) : await fallbackEngine(options);
+  // A dry run needs no engine that answers, only its name; a misspelt --engine is still an error.
+  const engine = needsEngine(prepared.task)
+    ? await selectEngine(engineRequest(options)).catch((caught: unknown) => (isEngineUnavailable(caught) ? fallbackEngine(options) : Promise.reject(caught)))
+    : await fallbackEngine(options);
+  const { printDryRun } = await import('./dry-run.js');
   await printDryRun({
     task: prepared.task,
     plan: planTask(prepared.task),
@@ -66,11 +71,14 @@ async function runForReal(input: {
 
   // Input errors end the run before anything runs: the claimed ID is given back.
   const release = () => rm(resolveRunFolder(home, runId), { recursive: true, force: true });
-  let prepared;
-  let engine;
+  let prepared: PreparedTask;
+  let engine: Engine;
   try {
+    // The engine is probed while the task is prepared; a task that needs none ignores the probe.
+    const probe = selectEngine(engineRequest(options));
+    probe.catch(() => undefined);
     prepared = await prepareMasked(toPrepareInput(file, options, { runId, secrets }), masker);
-    engine = needsEngine(prepared.task) ? await selectEngine(engineRequest(options)) : await fallbackEngine(options);
+    engine = needsEngine(prepared.task) ? await probe : await fallbackEngine(options);
   } catch (caught) {
     await release();
     throw caught;
@@ -142,6 +150,10 @@ async function runForReal(input: {
   return outcome.status === 'succeeded' ? EXIT_OK : outcome.status === 'cancelled' ? EXIT_CANCELLED : EXIT_FAILED;
 }
 
+function isEngineUnavailable(caught: unknown): boolean {
+  return caught instanceof InputError && caught.diagnostics.every((d) => d.code === 'engine-unavailable');
+}
+
 function engineRequest(options: RunCommandOptions): { requested?: string } {
   return options.engine !== undefined ? { requested: options.engine } : {};
 }
@@ -152,7 +164,7 @@ function needsEngine(task: Task): boolean {
 }
 
 /** An engine value for commands that will not be executed (dry run, manifest-only tasks). */
-async function fallbackEngine(options: RunCommandOptions): Promise<ReturnType<typeof createEngine>> {
+async function fallbackEngine(options: RunCommandOptions): Promise<Engine> {
   const requested = options.engine ?? process.env.TASKRUN_ENGINE;
   const name = requested === 'podman' ? 'podman' : 'docker';
   return createEngine({ name, labVars: (await readLabEnv())?.vars ?? {} });

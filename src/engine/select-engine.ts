@@ -1,10 +1,14 @@
 // Stage 5, execute: which engine a run uses: `--engine`, else TASKRUN_ENGINE, else
 // docker when its daemon answers, else podman when it runs; the lab's settings included.
 
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
 import { didYouMean, error, InputError } from '../diagnostics.js';
 import { createEngine, ENGINE_NAMES, isEngineName } from './engine.js';
 import type { Engine, EngineName } from './engine.js';
-import { readLabEnv } from './lab-env.js';
+import { readLabEnv, socketPathOf } from './lab-env.js';
 import { runEngine } from './run-engine.js';
 
 const PROBE_TIMEOUT_MS = 10_000;
@@ -12,9 +16,32 @@ const LAB_HINT = 'start the local lab with `npm run lab` (it provides podman and
 
 /** True when the engine answers: for docker, its daemon (a server version); for podman, the CLI itself. */
 export async function isEngineAnswering(engine: Engine): Promise<boolean> {
+  // `docker version` takes ~300 ms over podman's socket; with a unix DOCKER_HOST, asking the
+  // socket directly (and finding the CLI on PATH) answers the same question in a few ms.
+  const socketPath = engine.name === 'docker' ? socketPathOf(engine.env.DOCKER_HOST ?? process.env.DOCKER_HOST ?? '') : undefined;
+  if (socketPath !== undefined) return (await isOnPath(engine.binary)) && (await pingSocket(socketPath));
   const args = engine.name === 'docker' ? ['version', '--format', '{{.Server.Version}}'] : ['version', '--format', '{{.Client.Version}}'];
   const result = await runEngine({ engine, args, timeoutMs: PROBE_TIMEOUT_MS });
   return result.exitCode === 0;
+}
+
+function pingSocket(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = http.get({ socketPath, path: '/_ping', timeout: PROBE_TIMEOUT_MS }, (response) => {
+      response.resume();
+      resolve(response.statusCode === 200);
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(false));
+  });
+}
+
+async function isOnPath(binary: string): Promise<boolean> {
+  const candidates = binary.includes('/') ? [binary] : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, binary));
+  for (const candidate of candidates) {
+    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return true;
+  }
+  return false;
 }
 
 export async function selectEngine(input: {

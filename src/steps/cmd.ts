@@ -5,7 +5,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildPullArgv, buildRemoveContainersArgv, buildRunArgv } from '../engine/argv.js';
 import { removeContainers } from '../engine/run-engine.js';
-import { describeError, runDockerManifest } from '../registry/docker-manifest.js';
 import type { CmdStep } from '../task/types.js';
 import type { RunResources, StepCommand, StepContext, StepResult } from './context.js';
 import { describeContainerRun, envRecordOf, hostDirFor, isRemovedAfterExit } from './container-run.js';
@@ -64,6 +63,8 @@ async function runManifest(step: CmdStep, ctx: StepContext): Promise<StepResult>
     if (stream === 'stderr') lastError = lastErrorLine(text) ?? lastError;
     ctx.emit({ type: 'step-output', stepId: step.id, stream, text, time: Date.now() });
   };
+  // The registry client is loaded only by runs that have such a step.
+  const { describeError, runDockerManifest } = await import('../registry/docker-manifest.js');
   try {
     const exitCode = await runDockerManifest(step.words.slice(2), {
       stdout: emitText('stdout'),

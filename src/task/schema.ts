@@ -3,8 +3,8 @@
 // words at the offending value; unknown keys become did-you-mean warnings.
 
 import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { didYouMean, error, warning } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { TaskVersion } from './types.js';
@@ -30,11 +30,20 @@ const HONOURED_ACCIDENTAL_KEYS = new Set(['/steps/*/tags', '/secrets/*/aadresour
 interface LoadedSchemas {
   readonly common: SchemaObject;
   readonly versions: { readonly [V in TaskVersion]: SchemaObject };
-  readonly validators: Map<TaskVersion, ValidateFunction>;
-  readonly ajv: Ajv;
 }
 
 let loaded: LoadedSchemas | undefined;
+
+/** The names scripts/compile-schemas.mjs exports each version's validator under. */
+const VALIDATOR_EXPORTS: { readonly [V in TaskVersion]: string } = { '1.0-preview-1': 'preview1', 'v1.0.0': 'v1_0_0', 'v1.1.0': 'v1_1_0' };
+
+// Validators ajv generated at build time (scripts/compile-schemas.mjs): compiling the schemas
+// costs ~80 ms at every start. Running from src/ (tests), they are compiled here instead.
+const PRECOMPILED: { readonly [name: string]: ValidateFunction | undefined } = await import(
+  new URL('./schema-validators.js', import.meta.url).href
+).catch(() => ({}));
+const compiled = new Map<TaskVersion, ValidateFunction>();
+let runtimeAjv: Ajv | undefined;
 
 export function schemaDirectory(): URL {
   return new URL('../../schemas/', import.meta.url);
@@ -52,18 +61,24 @@ function loadSchemas(): LoadedSchemas {
     'v1.0.0': readSchemaFile(SCHEMA_FILES['v1.0.0']),
     'v1.1.0': readSchemaFile(SCHEMA_FILES['v1.1.0']),
   };
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  ajv.addSchema(common);
-  loaded = { common, versions, validators: new Map(), ajv };
+  loaded = { common, versions };
   return loaded;
 }
 
 function validatorFor(version: TaskVersion): ValidateFunction {
-  const schemas = loadSchemas();
-  let validate = schemas.validators.get(version);
+  const precompiled = PRECOMPILED[VALIDATOR_EXPORTS[version]];
+  if (precompiled) return precompiled;
+  let validate = compiled.get(version);
   if (!validate) {
-    validate = schemas.ajv.compile(schemas.versions[version]);
-    schemas.validators.set(version, validate);
+    const schemas = loadSchemas();
+    if (!runtimeAjv) {
+      // ajv itself is loaded only on this path; the options match scripts/compile-schemas.mjs.
+      const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+      runtimeAjv = new AjvClass({ allErrors: true, strict: false });
+      runtimeAjv.addSchema(schemas.common);
+    }
+    validate = runtimeAjv.compile(schemas.versions[version]);
+    compiled.set(version, validate);
   }
   return validate;
 }

@@ -1,8 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, it, expect } from 'vitest';
 import { InputError } from '../../src/diagnostics.js';
 import { createEngine } from '../../src/engine/engine.js';
 import type { Engine, EngineName } from '../../src/engine/engine.js';
-import { selectEngine } from '../../src/engine/select-engine.js';
+import { isEngineAnswering, selectEngine } from '../../src/engine/select-engine.js';
 
 const labVars = {
   DOCKER_HOST: 'unix:///lab/podman.sock',
@@ -66,5 +70,37 @@ describe('selectEngine', () => {
   it('says when the requested engine does not answer', async () => {
     const diagnostic = await diagnosticOf(selectEngine({ env: { TASKRUN_ENGINE: 'docker' }, labVars, isAnswering: answering(['podman']) }));
     expect(diagnostic?.message).toBe('TASKRUN_ENGINE docker: no docker daemon answers');
+  });
+});
+
+describe('isEngineAnswering for docker with a unix DOCKER_HOST', () => {
+  async function withSocket(status: number, check: (socketPath: string) => Promise<void>): Promise<void> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'taskrun-ping-'));
+    const socketPath = path.join(dir, 'docker.sock');
+    const server = http.createServer((request, response) => response.writeHead(request.url === '/_ping' ? status : 404).end('OK'));
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    try {
+      await check(socketPath);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('asks the socket for /_ping instead of running the CLI', async () => {
+    await withSocket(200, async (socketPath) => {
+      const engine = { name: 'docker' as const, binary: process.execPath, env: { DOCKER_HOST: `unix://${socketPath}` } };
+      expect(await isEngineAnswering(engine)).toBe(true);
+    });
+  });
+
+  it('says no when the daemon answers with an error, or when the CLI is missing', async () => {
+    await withSocket(500, async (socketPath) => {
+      expect(await isEngineAnswering({ name: 'docker', binary: process.execPath, env: { DOCKER_HOST: `unix://${socketPath}` } })).toBe(false);
+    });
+    await withSocket(200, async (socketPath) => {
+      expect(await isEngineAnswering({ name: 'docker', binary: '/nonexistent/docker', env: { DOCKER_HOST: `unix://${socketPath}` } })).toBe(false);
+    });
+    expect(await isEngineAnswering({ name: 'docker', binary: process.execPath, env: { DOCKER_HOST: 'unix:///nonexistent.sock' } })).toBe(false);
   });
 });
