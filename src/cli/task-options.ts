@@ -2,6 +2,7 @@
 // and their translation into the pipeline's PrepareInput.
 
 import type { Command } from 'commander';
+import type { RunVarFlags } from '../load/run-vars.js';
 import type { PrepareInput, PreparedTask } from '../task/prepare.js';
 import { parseSecretFlags } from './secret-flags.js';
 import { InputError, type Diagnostic } from '../diagnostics.js';
@@ -10,18 +11,12 @@ import { createMasker, type Masker } from '../record/masker.js';
 /** Shown wherever no run ID exists yet (`render`, `--dry-run`), so `myimage:{{.Run.ID}}` never renders as `myimage:`. */
 export const PLACEHOLDER_RUN_ID = 'run-id';
 
-export interface TaskOptions {
+/** Commander's parsed flags; `--commit`, `--branch`, … keep the names the run variables use. */
+export interface TaskOptions extends Omit<RunVarFlags, 'sharedVolume'> {
   readonly registry?: string;
   readonly runId?: string;
   readonly set: string[];
   readonly values: string[];
-  readonly commit?: string;
-  readonly branch?: string;
-  readonly repository?: string;
-  readonly gitTag?: string;
-  readonly triggeredBy?: string;
-  readonly taskName?: string;
-  readonly osVersion?: string;
   readonly context?: string;
   readonly strict?: boolean;
   readonly secret: string[];
@@ -49,6 +44,10 @@ export function addTaskOptions(command: Command): Command {
     .option('--strict', 'treat every warning as an error');
 }
 
+function pickRunVarFlags({ commit, branch, repository, gitTag, triggeredBy, taskName, osVersion }: TaskOptions): RunVarFlags {
+  return { commit, branch, repository, gitTag, triggeredBy, taskName, osVersion };
+}
+
 export function toPrepareInput(
   file: string,
   options: TaskOptions,
@@ -62,15 +61,7 @@ export function toPrepareInput(
     set: options.set,
     strict: options.strict ?? false,
     ...(options.registry !== undefined && { registry: options.registry }),
-    runVarFlags: {
-      commit: options.commit,
-      branch: options.branch,
-      repository: options.repository,
-      gitTag: options.gitTag,
-      triggeredBy: options.triggeredBy,
-      taskName: options.taskName,
-      osVersion: options.osVersion,
-    },
+    runVarFlags: pickRunVarFlags(options),
     ...(options.context !== undefined && { contextDir: options.context }),
   };
 }

@@ -1,6 +1,7 @@
 // Stage 3, lint: warnings about tasks that are valid but probably not what their
 // author meant: pushing images nothing built, a tag for one architecture built from
-// another's Dockerfile, manifest lists of unpushed images, and host-shell syntax.
+// another's Dockerfile, manifest lists of unpushed images, host-shell syntax, and
+// `cache: enabled`, which taskrun does not honour.
 
 import { didYouMean, warning } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
@@ -183,11 +184,27 @@ const avoidsHostShell: LintRule = ({ task, document }) =>
     ];
   });
 
+// ACR turns `cache: enabled` into a buildx build with a registry cache; taskrun builds with the engine's own builder.
+const noteIgnoredCache: LintRule = ({ task, document }) =>
+  task.steps.flatMap((step) =>
+    step.kind === 'build' && step.cache === 'enabled'
+      ? [
+          warning(
+            'cache-ignored',
+            `\`cache: enabled\` has no effect in taskrun: ACR builds step \`${step.id}\` with buildx and a registry cache, taskrun with the engine's own builder and its local layer cache`,
+            document.at(`/steps/${step.index}/cache`),
+            'remove `cache: enabled` to silence this, or add `--cache-from`/`--cache-to` to the build line yourself',
+          ),
+        ]
+      : [],
+  );
+
 export const LINT_RULES: readonly LintRule[] = [
   pushesKnownImages,
   buildsMatchArchitecture,
   manifestsListPushedImages,
   avoidsHostShell,
+  noteIgnoredCache,
 ];
 
 export function lintTask(context: LintContext): Diagnostic[] {

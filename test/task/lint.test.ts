@@ -21,6 +21,18 @@ const ARTICLE = yaml(
 ).replace(/\{\{\.Run\.Registry\}\}/g, 'reg.io').replace(/\{\{\.Run\.ID\}\}/g, 'cf1');
 
 describe('lint', () => {
+  it('says that `cache: enabled` has no effect, and stays quiet about `cache: disabled`', () => {
+    const text = yaml('steps:', '  - id: img', '    build: -t reg.io/a:1 .', '    cache: Enabled', '  - build: -t reg.io/b:1 .', '    cache: disabled');
+    expect(rows(text)).toEqual([
+      w(
+        '4:12',
+        'cache-ignored',
+        "`cache: enabled` has no effect in taskrun: ACR builds step `img` with buildx and a registry cache, taskrun with the engine's own builder and its local layer cache",
+        'remove `cache: enabled` to silence this, or add `--cache-from`/`--cache-to` to the build line yourself',
+      ),
+    ]);
+  });
+
   it('catches the ACR article\'s tag typo and Dockerfile mix-up', () => {
     expect(rows(ARTICLE)).toEqual([
       w(
