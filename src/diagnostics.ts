@@ -2,6 +2,8 @@
 // place in a file where one is known. Every stage returns these instead of
 // throwing, so one run reports all problems of a file at once.
 
+import type { SourceText } from './source-text.js';
+
 export type Severity = 'error' | 'warning';
 
 export interface SourceLocation {
@@ -39,10 +41,17 @@ export function applyStrict(diagnostics: readonly Diagnostic[], isStrict: boolea
   return isStrict ? diagnostics.map((d) => ({ ...d, severity: 'error' as const })) : [...diagnostics];
 }
 
-/** Errors first, then by file, line and column, so output is stable. */
+/** By file, line and column, errors first, so output is stable; exact repeats (a `range` repeating a line) once. */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const rank = (d: Diagnostic) => (d.severity === 'error' ? 0 : 1);
-  return [...diagnostics].sort(
+  const seen = new Set<string>();
+  const unique = diagnostics.filter((d) => {
+    const key = JSON.stringify([d.severity, d.code, d.message, d.location, d.hint]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return unique.sort(
     (a, b) =>
       (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
       (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
@@ -77,6 +86,15 @@ export class InputError extends Error {
     super(diagnostics.map((d) => d.message).join('; '));
     this.name = 'InputError';
     this.diagnostics = diagnostics;
+  }
+}
+
+/** An input error found after templating: the text the YAML parser saw comes along (`render` prints it). */
+export class TaskInputError extends InputError {
+  readonly rendered?: SourceText;
+  constructor(diagnostics: readonly Diagnostic[], rendered?: SourceText) {
+    super(diagnostics);
+    if (rendered) this.rendered = rendered;
   }
 }
 

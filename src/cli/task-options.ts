@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { RunVarFlags } from '../load/run-vars.js';
 import type { PrepareInput, PreparedTask } from '../task/prepare.js';
 import { parseSecretFlags } from './secret-flags.js';
-import { InputError, type Diagnostic } from '../diagnostics.js';
+import { InputError, TaskInputError, type Diagnostic } from '../diagnostics.js';
 import { createMasker, type Masker } from '../record/masker.js';
 
 /** Shown wherever no run ID exists yet (`render`, `--dry-run`), so `myimage:{{.Run.ID}}` never renders as `myimage:`. */
@@ -88,6 +88,10 @@ export async function prepareMasked(input: PrepareInput, masker: Masker): Promis
     const prepared = await prepareTask(input);
     return { ...prepared, diagnostics: maskDiagnostics(prepared.diagnostics, masker) };
   } catch (caught) {
+    if (caught instanceof TaskInputError) {
+      const rendered = caught.rendered && { ...caught.rendered, text: masker.mask(caught.rendered.text) };
+      throw new TaskInputError(maskDiagnostics(caught.diagnostics, masker), rendered);
+    }
     if (caught instanceof InputError) throw new InputError(maskDiagnostics(caught.diagnostics, masker));
     throw caught;
   }

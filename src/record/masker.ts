@@ -42,12 +42,17 @@ export function createMasker(secrets: readonly string[]): Masker {
 }
 
 // Every text that must never be shown: each secret whole (also with CRLF line ends, as a
-// TTY prints it) and each line of a multi-line secret that is long enough to be telling.
+// TTY prints it, and shell-quoted, as command lines print it), each line of a multi-line
+// secret and each comma piece (ACR splits task-level env on commas) long enough to be telling.
 function collectPatterns(secrets: readonly string[]): string[] {
   const patterns = new Set<string>();
   for (const secret of secrets) {
     if (secret === '') continue;
     patterns.add(secret);
+    if (secret.includes("'")) patterns.add(secret.replace(/'/g, `'"'"'`));
+    for (const piece of secret.split(',')) {
+      if (piece !== secret && piece.trim().length >= MIN_SECRET_LINE_LENGTH) patterns.add(piece);
+    }
     if (!/[\r\n]/.test(secret)) continue;
     patterns.add(secret.replace(/\r?\n/g, '\r\n'));
     patterns.add(secret.replace(/\r\n/g, '\n'));

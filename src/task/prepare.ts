@@ -3,7 +3,7 @@
 // parse + validate + normalise. Collects every diagnostic; throws InputError when any is an error.
 
 import path from 'node:path';
-import { applyStrict, hasErrors, InputError, sortDiagnostics, error, type Diagnostic } from '../diagnostics.js';
+import { applyStrict, hasErrors, InputError, sortDiagnostics, error, TaskInputError, warning, type Diagnostic } from '../diagnostics.js';
 import type { SourceText } from '../source-text.js';
 import { applyAliases } from '../load/apply-aliases.js';
 import { stripCommentLines } from '../load/comment-lines.js';
@@ -31,6 +31,8 @@ export interface PrepareInput {
   readonly strict?: boolean;
   /** `.Secrets.<id>` values supplied by `--secret` / `--secret-env`. */
   readonly secrets?: Readonly<Record<string, string>>;
+  /** `run` needs every secret the task declares; the other commands only warn. */
+  readonly requireSecrets?: boolean;
   readonly now?: Date;
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -53,8 +55,20 @@ export async function prepareTask(input: PrepareInput): Promise<PreparedTask> {
   };
 
   const contextDir = path.resolve(input.contextDir ?? path.dirname(input.file));
-  const [original, data] = await Promise.all([readTaskFile(input.file), buildData(input, contextDir, diagnostics)]);
-  if (hasErrors(diagnostics) || !data) return fail();
+  // Reading the file and the values are independent: report the problems of both at once.
+  const [read, data] = await Promise.all([
+    readTaskFile(input.file).then(
+      (source) => ({ source }),
+      (caught: unknown) => {
+        if (!(caught instanceof InputError)) throw caught;
+        diagnostics.push(...caught.diagnostics);
+        return { source: undefined };
+      },
+    ),
+    buildData(input, contextDir, diagnostics),
+  ]);
+  const original = read.source;
+  if (hasErrors(diagnostics) || !data || !original) return fail();
 
   const stripped = stripCommentLines(original);
   let text = stripped;
@@ -78,18 +92,21 @@ export async function prepareTask(input: PrepareInput): Promise<PreparedTask> {
 
   const parsed = parseTask({ source: rendered.source, ...(aliases && { aliases }) });
   diagnostics.push(...parsed.diagnostics);
-  if (parsed.task) diagnostics.push(...checkSecretsSupplied(parsed.task, input.secrets ?? {}));
+  if (parsed.task) diagnostics.push(...checkSecretsSupplied(parsed.task, input.secrets ?? {}, input.requireSecrets ?? false));
   const final = finish();
-  if (hasErrors(final) || !parsed.task) throw new InputError(final);
+  if (hasErrors(final) || !parsed.task) throw new TaskInputError(final, rendered.source);
   return { task: parsed.task, rendered: rendered.source, runVars: data.Run, contextDir, diagnostics: final };
 }
 
 async function buildData(input: PrepareInput, contextDir: string, diagnostics: Diagnostic[]): Promise<TemplateData | undefined> {
   const env = input.env ?? process.env;
   const setFlags = parseSetFlags(input.set ?? []);
+  const flags = input.runVarFlags ?? {};
+  // git is asked only for what the flags leave open.
+  const needsGit = flags.commit === undefined || flags.branch === undefined;
   const [fromFiles, git] = await Promise.all([
     loadValuesFiles(input.valuesFiles ?? []),
-    detectGitInfo({ dir: contextDir, env }),
+    needsGit ? detectGitInfo({ dir: contextDir, env }) : Promise.resolve({}),
   ]);
   diagnostics.push(...setFlags.diagnostics, ...fromFiles.diagnostics);
   if (hasErrors(diagnostics)) return undefined;
@@ -97,18 +114,20 @@ async function buildData(input: PrepareInput, contextDir: string, diagnostics: D
     registry: input.registry ?? DEFAULT_REGISTRY,
     runId: input.runId,
     now: input.now ?? new Date(),
-    flags: input.runVarFlags ?? {},
+    // `/workspace` is the context folder, bind-mounted: a host `docker run -v {{.Run.SharedVolume}}:/workspace` sees the same files.
+    flags: { ...flags, sharedVolume: flags.sharedVolume ?? contextDir },
     git,
   });
   return buildTemplateData({ run, values: mergeValues(fromFiles.values, setFlags.values), secrets: input.secrets ?? {} });
 }
 
 // ACR fetches `secrets:` from Key Vault; locally each one must come from --secret/--secret-env.
-function checkSecretsSupplied(task: Task, supplied: Readonly<Record<string, string>>): Diagnostic[] {
+function checkSecretsSupplied(task: Task, supplied: Readonly<Record<string, string>>, isRequired: boolean): Diagnostic[] {
+  const report = isRequired ? error : warning;
   return task.secrets
     .filter((secret) => !(secret.id in supplied))
     .map((secret) =>
-      error(
+      report(
         'secret-not-supplied',
         `secret \`${secret.id}\` is not supplied (on ACR it comes from ${secret.keyvault ? `Key Vault ${secret.keyvault}` : 'a managed identity'})`,
         secret.location,

@@ -200,6 +200,10 @@ function describeAjvError(problem: ErrorObject, document: WrittenDocument): Diag
       `remove \`${last}\` or write \`${last}: 0\``,
     );
   }
+  if (problem.keyword === 'maximum') {
+    const limit = String((problem.params as { limit?: unknown }).limit);
+    return error('invalid-value', `${name} must be at most ${limit} seconds (about 24.8 days), got ${span?.raw ?? String(problem.data)}`, location, `write a smaller \`${last}\``);
+  }
   return undefined;
 }
 

@@ -16,14 +16,40 @@ const HIDDEN: { readonly [char: string]: string } = { $: '\uE000', '#': '\uE001'
 const SHOWN: { readonly [char: string]: string } = { '\uE000': '$', '\uE001': '#' };
 
 export function splitWords(text: string): SplitWordsResult {
-  const hidden = text.replace(/[$#]/g, (char) => HIDDEN[char] ?? char);
-  const entries = parse(hidden, (name) => `$${name}`);
+  const entries = parse(prepareForShellQuote(text), (name) => `$${name}`);
   const words = entries.map((entry) => {
     const word = typeof entry === 'string' ? entry : 'op' in entry ? (entry.op === 'glob' ? entry.pattern : entry.op) : '';
     return word.replace(/[\uE000\uE001]/g, (char) => SHOWN[char] ?? char);
   });
   const unclosedQuote = findUnclosedQuote(text);
   return unclosedQuote ? { words, unclosedQuote } : { words };
+}
+
+// Hides `$` and `#`, and does the two POSIX steps shell-quote gets wrong around them:
+// a backslash-newline outside single quotes joins lines, and `\$` / `\``` inside double
+// quotes lose the backslash (`sh -c "echo \$HOME"` hands the container `echo $HOME`).
+function prepareForShellQuote(text: string): string {
+  let out = '';
+  let quote: QuoteState = 'none';
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index] ?? '';
+    if (quote === 'single') {
+      out += HIDDEN[char] ?? char;
+      if (char === "'") quote = 'none';
+      continue;
+    }
+    if (char === '\\' && index + 1 < text.length) {
+      const next = text[index + 1] ?? '';
+      index++;
+      if (next === '\n') continue;
+      out += quote === 'double' && (next === '$' || next === '`') ? (HIDDEN[next] ?? next) : `\\${HIDDEN[next] ?? next}`;
+      continue;
+    }
+    if (char === "'" && quote === 'none') quote = 'single';
+    else if (char === '"') quote = quote === 'double' ? 'none' : 'double';
+    out += HIDDEN[char] ?? char;
+  }
+  return out;
 }
 
 export type QuoteState = 'none' | 'single' | 'double';

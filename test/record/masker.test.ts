@@ -83,3 +83,11 @@ describe('createStreamMasker', () => {
     expect(MASK).toBe('***');
   });
 });
+
+describe('secret pieces that other stages make', () => {
+  it('masks the comma pieces ACR splits task-level env into, and the shell-quoted form', () => {
+    const masker = createMasker(["s3cr3t,X=y", "Pa'ss-w0rd"]);
+    expect(masker.mask('--env PASS=s3cr3t --env X=y')).toBe('--env PASS=*** --env X=y');
+    expect(masker.mask(`--env 'PW=Pa'"'"'ss-w0rd'`)).toBe(`--env 'PW=***'`);
+  });
+});

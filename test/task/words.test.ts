@@ -37,3 +37,15 @@ describe('findHostShellFeatures', () => {
     expect(findHostShellFeatures(text)).toEqual(features);
   });
 });
+
+describe('POSIX steps around backslashes', () => {
+  it.each<[string, string[]]>([
+    ['busybox sh -c "echo home=\\$HOME"', ['busybox', 'sh', '-c', 'echo home=$HOME']],
+    ["busybox sh -c 'echo \\$HOME'", ['busybox', 'sh', '-c', 'echo \\$HOME']],
+    ['busybox sh -c \\\n"echo hi"', ['busybox', 'sh', '-c', 'echo hi']],
+    ['a "x\\`y"', ['a', 'x`y']],
+    ['echo "a\\\\b" "q\\"w"', ['echo', 'a\\b', 'q"w']],
+  ])('%j', (input, expected) => {
+    expect(splitWords(input).words).toEqual(expected);
+  });
+});
