@@ -1,4 +1,3 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
-
-process.exitCode = await main(process.argv.slice(2));
+// The CLI, bundled by `npm run build` (scripts/bundle.mjs); its entry is src/cli/entry.ts.
+import '../dist/bundle/taskrun.mjs';

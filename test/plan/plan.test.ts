@@ -37,7 +37,7 @@ describe('planTask', () => {
     expect(plan.groups).toEqual([['a'], ['b'], ['c']]);
   });
 
-  it('starts `when: ["-"]` steps at once and joins on listed ids (acr-builder graph/testdata/acb.yaml shape)', () => {
+  it('starts `when: ["-"]` steps at once, joins on listed ids, and chains a step without `when` to the one above', () => {
     const plan = planTask(
       task(
         ['puller', start],
