@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// Budgets of issue 2 point 10, as ratios against `node -e 0` measured in the same run:
+//   1. `taskrun validate samples/multi-arch/acr-task.yaml` ≤ 2.0×
+//   2. `taskrun render` of a generated 1,000-step file ≤ 4.0×
+//   3. peak memory of those runs ≤ 150 MB
+// Usage: npm run build && node bench/front.mjs [--rounds N]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, 'bin', 'taskrun.js');
+const rssHook = path.join(root, 'bench', 'report-peak-rss.mjs');
+const at = process.argv.indexOf('--rounds');
+const rounds = at > 0 ? Number(process.argv[at + 1]) : 7;
+if (!existsSync(path.join(root, 'dist', 'bundle', 'taskrun.mjs'))) {
+  console.error('bench: build first with `npm run build`');
+  process.exit(2);
+}
+
+// 1,000 steps, each with template actions, a pipe and a value: the template and YAML stages both work.
+const dir = mkdtempSync(path.join(os.tmpdir(), 'taskrun-bench-front-'));
+const big = path.join(dir, 'acr-task.yaml');
+const lines = ['version: v1.0.0', 'steps:'];
+for (let i = 0; i < 1000; i++) {
+  lines.push(`  - id: s${i}`, `    cmd: busybox echo {{ .Values.greeting | default "hi" }} {{ .Run.ID }} {{ .Run.Registry }}/x:{{ .Run.ID }}-${i}`);
+}
+writeFileSync(big, `${lines.join('\n')}\n`);
+
+function measure(args) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  const rssKb = Number(/PEAK_RSS_KB=(\d+)/.exec(result.stderr)?.[1] ?? 0);
+  return { ms, rssKb };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const samples = { node: [], validate: [], render: [] };
+let peakKb = 0;
+try {
+  for (let round = 0; round < rounds; round++) {
+    samples.node.push(measure(['-e', '0']).ms);
+    const validate = measure(['--import', rssHook, bin, 'validate', 'samples/multi-arch/acr-task.yaml']);
+    const render = measure(['--import', rssHook, bin, 'render', big, '--set', 'greeting=hello', '--run-id', 'bench']);
+    samples.validate.push(validate.ms);
+    samples.render.push(render.ms);
+    peakKb = Math.max(peakKb, validate.rssKb, render.rssKb);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+const base = median(samples.node);
+const validateRatio = median(samples.validate) / base;
+const renderRatio = median(samples.render) / base;
+const peakMb = peakKb / 1024;
+const verdict = (ok) => (ok ? 'ok' : 'OVER');
+console.log(`rounds: ${rounds} (medians); node -e 0: ${base.toFixed(0)} ms`);
+console.log(`validate samples/multi-arch: ${median(samples.validate).toFixed(0)} ms, ratio ${validateRatio.toFixed(2)} (budget 2.0) ${verdict(validateRatio <= 2)}`);
+console.log(`render of 1,000 steps: ${median(samples.render).toFixed(0)} ms, ratio ${renderRatio.toFixed(2)} (budget 4.0) ${verdict(renderRatio <= 4)}`);
+console.log(`peak memory: ${peakMb.toFixed(0)} MB (budget 150) ${verdict(peakMb <= 150)}`);
+process.exitCode = validateRatio <= 2 && renderRatio <= 4 && peakMb <= 150 ? 0 : 1;
