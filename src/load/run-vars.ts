@@ -3,6 +3,8 @@
 
 import { endianness } from 'node:os';
 import { execFile } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { RunVars } from '../template/data.js';
 
 /** `yyyyMMdd-HHmmss` in UTC followed by a literal `z`, as acb formats `.Run.Date`. */
@@ -100,8 +102,61 @@ export function readCiGitInfo(env: NodeJS.ProcessEnv): GitInfo {
   return {};
 }
 
+// Reads HEAD the way git stores it (loose refs, packed-refs, worktrees): validate and render run
+// this every time, and starting git twice costs more than the rest of a small file's pipeline.
 async function readLocalGitInfo(dir: string): Promise<GitInfo> {
-  // node's execFile rather than execa: this runs on every validate/render, and execa costs ~150 ms to load.
+  const gitDir = await findGitDir(path.resolve(dir));
+  if (!gitDir) return {};
+  const head = (await readText(path.join(gitDir, 'HEAD')))?.trim();
+  if (head === undefined) return {};
+  if (!head.startsWith('ref: ')) return /^[0-9a-f]{40,64}$/.test(head) ? { commit: head } : runGitInfo(dir);
+  const ref = head.slice('ref: '.length).trim();
+  const branch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
+  const commonDir = await readCommonDir(gitDir);
+  const commit = await resolveRef({ gitDir, commonDir, ref });
+  // A ref store taskrun cannot read (e.g. reftable): ask git itself.
+  if (commit === undefined && (await readText(path.join(commonDir, 'reftable', 'tables.list'))) !== undefined) return runGitInfo(dir);
+  return dropUndefined({ commit, branch });
+}
+
+async function findGitDir(start: string): Promise<string | undefined> {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, '.git');
+    const info = await stat(candidate).catch(() => undefined);
+    if (info?.isDirectory()) return candidate;
+    if (info?.isFile()) {
+      // A worktree or submodule: `.git` is a file saying `gitdir: <path>`.
+      const pointer = /^gitdir:\s*(.+)$/m.exec((await readText(candidate)) ?? '')?.[1]?.trim();
+      return pointer ? path.resolve(dir, pointer) : undefined;
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+async function readCommonDir(gitDir: string): Promise<string> {
+  const common = (await readText(path.join(gitDir, 'commondir')))?.trim();
+  return common ? path.resolve(gitDir, common) : gitDir;
+}
+
+async function resolveRef(input: { gitDir: string; commonDir: string; ref: string }): Promise<string | undefined> {
+  for (const base of [input.gitDir, input.commonDir]) {
+    const loose = (await readText(path.join(base, input.ref)))?.trim();
+    if (loose && /^[0-9a-f]{40,64}$/.test(loose)) return loose;
+  }
+  const packed = (await readText(path.join(input.commonDir, 'packed-refs'))) ?? '';
+  for (const line of packed.split('\n')) {
+    const [sha, name] = line.trim().split(' ');
+    if (name === input.ref && sha && /^[0-9a-f]{40,64}$/.test(sha)) return sha;
+  }
+  return undefined;
+}
+
+function readText(file: string): Promise<string | undefined> {
+  return readFile(file, 'utf8').catch(() => undefined);
+}
+
+// git itself, for layouts the file reader does not know; node's execFile, not execa (~100 ms to load).
+async function runGitInfo(dir: string): Promise<GitInfo> {
   const runGit = (args: readonly string[]) =>
     new Promise<string | undefined>((resolve) => {
       execFile('git', ['-C', dir, ...args], { timeout: 10_000, windowsHide: true }, (failure, stdout) => {

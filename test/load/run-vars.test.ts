@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -129,6 +129,19 @@ describe('detectGitInfo', () => {
   it('reads commit and branch from a local checkout', async () => {
     expect(commit).toMatch(/^[0-9a-f]{40}$/);
     expect(await detectGitInfo({ dir: repo, env: {} })).toEqual({ commit, branch: 'trunk' });
+  });
+
+  it('reads packed refs, a sub-folder of the checkout, and a linked worktree', async () => {
+    await git(['pack-refs', '--all']);
+    await mkdir(join(repo, 'sub'), { recursive: true });
+    expect(await detectGitInfo({ dir: join(repo, 'sub'), env: {} })).toEqual({ commit, branch: 'trunk' });
+    const worktree = `${repo}-wt`;
+    await git(['worktree', 'add', '--quiet', '-b', 'side', worktree]);
+    try {
+      expect(await detectGitInfo({ dir: worktree, env: {} })).toEqual({ commit, branch: 'side' });
+    } finally {
+      await git(['worktree', 'remove', '--force', worktree]);
+    }
   });
 
   it('gives no branch on a detached HEAD', async () => {
