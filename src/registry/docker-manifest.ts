@@ -69,8 +69,12 @@ export async function planDockerManifest(args: readonly string[], io: ManifestCo
     case 'help':
       return ['print docker manifest usage'];
     case 'create': {
-      const { stored, resolved } = await assembleCreate(command, io, store);
-      await store.save(stored);
+      const listRef = formatReference(parseList(command.list, 'create'));
+      const { stored, resolved } = await store.withLock(listRef, async () => {
+        const assembled = await assembleCreate(command, io, store);
+        await store.save(assembled.stored);
+        return assembled;
+      });
       const built = tryBuild(stored);
       const lines = [`create local manifest list ${stored.ref} (${stored.entries.length} ${stored.entries.length === 1 ? 'entry' : 'entries'}${built ? `, will push as ${built}` : ''})`];
       for (const image of resolved) {
@@ -124,8 +128,12 @@ async function executeCommand(command: ManifestCommand, io: ManifestCommandIO): 
       io.stderr(`\n${command.text}`);
       return;
     case 'create': {
-      const { stored, resolved } = await assembleCreate(command, io, store);
-      await store.save(stored);
+      const listRef = formatReference(parseList(command.list, 'create'));
+      const { stored, resolved } = await store.withLock(listRef, async () => {
+        const assembled = await assembleCreate(command, io, store);
+        await store.save(assembled.stored);
+        return assembled;
+      });
       for (const image of resolved) {
         if (image.entries.length === 1 && !image.entries[0]!.fromIndex) continue;
         const attestations = image.entries.filter((entry) => entry.isAttestation).length;
@@ -135,8 +143,10 @@ async function executeCommand(command: ManifestCommand, io: ManifestCommandIO): 
       return;
     }
     case 'annotate': {
-      const { stored } = await assembleAnnotate(command, store);
-      await store.save(stored);
+      await store.withLock(formatReference(parseList(command.list, 'annotate')), async () => {
+        const { stored } = await assembleAnnotate(command, store);
+        await store.save(stored);
+      });
       return;
     }
     case 'push': {
@@ -213,11 +223,14 @@ async function assembleCreate(command: Extract<ManifestCommand, { name: 'create'
   const client = createClient(io, command.insecure, [target, ...images]);
   // Every image is read at once: the slowest one sets the time, not the sum.
   const resolved = await Promise.all(images.map((image) => resolveImageEntries(client, image)));
-  const entries = [...(existing?.entries ?? [])];
-  for (const entry of resolved.flatMap((image) => image.entries)) {
-    const at = entries.findIndex((candidate) => candidate.ref === entry.ref);
-    if (at >= 0) entries[at] = entry;
-    else entries.push(entry);
+  // An image named again replaces, in place, all it brought before: a rebuilt index has new child digests.
+  let entries = [...(existing?.entries ?? [])];
+  for (const image of resolved) {
+    const name = formatReference(image.ref);
+    const isFromImage = (entry: ListEntry) => entry.ref === name || entry.ref.startsWith(`${name}@`);
+    const at = entries.findIndex(isFromImage);
+    entries = entries.filter((entry) => !isFromImage(entry));
+    entries.splice(at >= 0 ? at : entries.length, 0, ...image.entries);
   }
   const annotations = { ...existing?.annotations, ...command.annotations };
   const format = command.format ?? existing?.format;

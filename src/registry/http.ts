@@ -12,9 +12,11 @@ export interface RetryPolicy {
   readonly retries: number;
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
+  /** Silence (no headers, no body bytes) after which an attempt counts as a connection error. */
+  readonly idleTimeoutMs?: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 4, baseDelayMs: 200, maxDelayMs: 4000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 4, baseDelayMs: 200, maxDelayMs: 4000, idleTimeoutMs: 30_000 };
 
 export interface HttpRequest {
   readonly method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
@@ -63,7 +65,7 @@ export async function fetchWithRetry(request: HttpRequest, options: FetchOptions
     let reason: string;
     let retryAfterMs: number | undefined;
     try {
-      const response = await sendOnce(request, signal);
+      const response = await sendOnce(request, signal, policy.idleTimeoutMs ?? DEFAULT_RETRY_POLICY.idleTimeoutMs!);
       if (!isRetryableStatus(response.status) || attempt > policy.retries) return response;
       reason = `HTTP ${response.status}`;
       retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'));
@@ -93,7 +95,7 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 // node:http rather than fetch: undici's fetch costs several ms per request here, and a
 // list create makes two requests per image. The result is a standard Response.
-async function sendOnce(request: HttpRequest, signal: AbortSignal, redirects = 0): Promise<Response> {
+async function sendOnce(request: HttpRequest, signal: AbortSignal, idleTimeoutMs: number, redirects = 0): Promise<Response> {
   const url = new URL(request.url);
   const isHttps = url.protocol === 'https:';
   const body = request.body === undefined ? undefined : typeof request.body === 'string' ? Buffer.from(request.body) : request.body;
@@ -101,6 +103,8 @@ async function sendOnce(request: HttpRequest, signal: AbortSignal, redirects = 0
   if (body !== undefined) headers['content-length'] = String(body.byteLength);
   const incoming = await new Promise<IncomingMessage>((resolve, reject) => {
     const outgoing = (isHttps ? httpsRequest : httpRequest)(url, { method: request.method, headers, agent: isHttps ? HTTPS_AGENT : HTTP_AGENT, signal }, resolve);
+    // A registry that accepts the connection but stays silent must not hang the step: retry instead.
+    outgoing.setTimeout(idleTimeoutMs, () => outgoing.destroy(Object.assign(new Error(`no answer for ${idleTimeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
     outgoing.on('error', reject);
     outgoing.end(body);
   });
@@ -114,7 +118,7 @@ async function sendOnce(request: HttpRequest, signal: AbortSignal, redirects = 0
     const nextHeaders = { ...request.headers };
     if (next.origin !== url.origin) delete nextHeaders.authorization;
     const method = status === 303 ? 'GET' : request.method;
-    return sendOnce({ method, url: next.toString(), headers: nextHeaders, ...(method !== 'GET' && request.body !== undefined && { body: request.body }) }, signal, redirects + 1);
+    return sendOnce({ method, url: next.toString(), headers: nextHeaders, ...(method !== 'GET' && request.body !== undefined && { body: request.body }) }, signal, idleTimeoutMs, redirects + 1);
   }
   const responseHeaders = new Headers();
   for (const [name, value] of Object.entries(incoming.headers)) {

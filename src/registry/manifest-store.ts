@@ -2,8 +2,11 @@
 // these in ~/.docker/manifests), so create → annotate → push can span several steps.
 // One JSON file per list under `<TASKRUN_HOME>/manifests`.
 
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RegistryError } from './errors.js';
 import { resolveTaskrunHome } from '../record/home.js';
 import type { ListEntry } from './manifest-list.js';
 import type { ListFormat } from './media-types.js';
@@ -21,7 +24,15 @@ export interface ListStore {
   save(list: StoredList): Promise<void>;
   /** False when there was no such list. */
   remove(listRef: string): Promise<boolean>;
+  /** Runs a read-change-write of one list with no other taskrun (step or process) changing it meanwhile. */
+  withLock<T>(listRef: string, change: () => Promise<T>): Promise<T>;
 }
+
+const LOCK_WAIT_MS = 30_000;
+const LOCK_STALE_MS = 60_000;
+
+/** Per list, the tail of the changes queued in this process (parallel steps of one run). */
+const queued = new Map<string, Promise<unknown>>();
 
 const LIST_FILE = 'list.json';
 
@@ -46,29 +57,85 @@ export class FileListStore implements ListStore {
   }
 
   async get(listRef: string): Promise<StoredList | undefined> {
+    const file = join(this.folder(listRef), LIST_FILE);
     let text: string;
     try {
-      text = await readFile(join(this.folder(listRef), LIST_FILE), 'utf8');
+      text = await readFile(file, 'utf8');
     } catch (caught) {
       if ((caught as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw caught;
     }
-    return JSON.parse(text) as StoredList;
+    let list: StoredList;
+    try {
+      list = JSON.parse(text) as StoredList;
+    } catch {
+      throw new RegistryError(`the local manifest list ${listRef} is damaged (${file})`, { hint: `remove it with \`docker manifest rm ${listRef}\` and create it again` });
+    }
+    // Two names can share a folder (`a:b-c`, `a-b:c`, as in docker's layout): only the list's own name counts.
+    return list.ref === listRef ? list : undefined;
   }
 
   async save(list: StoredList): Promise<void> {
     const folder = this.folder(list.ref);
     await mkdir(folder, { recursive: true });
-    // Write then rename, so a reader in a parallel step never sees half a file.
-    const temporary = join(folder, `${LIST_FILE}.${process.pid}.${Date.now()}.tmp`);
+    // Write then rename, so a reader never sees half a file.
+    const temporary = join(folder, `${LIST_FILE}.${randomUUID()}.tmp`);
     await writeFile(temporary, `${JSON.stringify(list, null, 2)}\n`);
     await rename(temporary, join(folder, LIST_FILE));
   }
 
+  // Removes even a damaged list; a folder holding another name's list is left alone.
   async remove(listRef: string): Promise<boolean> {
-    if (!(await this.get(listRef))) return false;
-    await rm(this.folder(listRef), { recursive: true, force: true });
+    const folder = this.folder(listRef);
+    const text = await readFile(join(folder, LIST_FILE), 'utf8').catch(() => undefined);
+    if (text === undefined) return false;
+    const ref = (() => {
+      try {
+        return (JSON.parse(text) as StoredList).ref;
+      } catch {
+        return listRef;
+      }
+    })();
+    if (ref !== listRef) return false;
+    await rm(folder, { recursive: true, force: true });
     return true;
+  }
+
+  async withLock<T>(listRef: string, change: () => Promise<T>): Promise<T> {
+    const key = this.folder(listRef);
+    const previous = queued.get(key) ?? Promise.resolve();
+    const run = previous.then(() => this.withFileLock(key, change), () => this.withFileLock(key, change));
+    const tail = run.catch(() => undefined);
+    queued.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (queued.get(key) === tail) queued.delete(key);
+    }
+  }
+
+  // Across processes: a lock folder next to the list's, taken with mkdir (atomic), dropped after.
+  private async withFileLock<T>(folder: string, change: () => Promise<T>): Promise<T> {
+    const lock = `${folder}.lock`;
+    await mkdir(this.root, { recursive: true });
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      try {
+        await mkdir(lock);
+        break;
+      } catch (caught) {
+        if ((caught as NodeJS.ErrnoException).code !== 'EEXIST') throw caught;
+        const age = Date.now() - ((await stat(lock).catch(() => undefined))?.mtimeMs ?? Date.now());
+        if (age > LOCK_STALE_MS) await rm(lock, { recursive: true, force: true });
+        else if (Date.now() > deadline) throw new RegistryError(`the local manifest list is locked by another taskrun (${lock})`, { hint: `if no other taskrun runs, remove ${lock}` });
+        else await sleep(25);
+      }
+    }
+    try {
+      return await change();
+    } finally {
+      await rm(lock, { recursive: true, force: true });
+    }
   }
 }
 
@@ -100,5 +167,10 @@ export class OverlayListStore implements ListStore {
     const existed = (await this.get(listRef)) !== undefined;
     this.overlay.set(listRef, null);
     return existed;
+  }
+
+  // A dry run writes nothing, so there is nothing to lock.
+  withLock<T>(_listRef: string, change: () => Promise<T>): Promise<T> {
+    return change();
   }
 }

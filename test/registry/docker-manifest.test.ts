@@ -127,6 +127,39 @@ describe('docker manifest in-process against the lab registry', () => {
     expect(pushed.json.manifests.map((m: any) => `${m.platform.os}/${m.platform.architecture}`)).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm']);
   });
 
+  it('annotates different entries of one list from parallel steps without losing either change', async () => {
+    const repo = uniqueName('parallel');
+    await pushImage(target(repo), { platform: { os: 'linux', architecture: 'amd64' }, tag: 'amd64' });
+    await pushImage(target(repo), { platform: { os: 'linux', architecture: 'arm64' }, tag: 'arm64' });
+    const runner = await createManifestRunner();
+    const list = `${host}/${repo}:race`;
+    expect((await runner.run(['create', list, `${host}/${repo}:amd64`, `${host}/${repo}:arm64`])).exitCode).toBe(0);
+    const results = await Promise.all([
+      runner.run(['annotate', '--os-version', '10.0.1', list, `${host}/${repo}:amd64`]),
+      runner.run(['annotate', '--variant', 'v8', list, `${host}/${repo}:arm64`]),
+    ]);
+    expect(results.map((result) => result.exitCode)).toEqual([0, 0]);
+    const inspected = JSON.parse((await runner.run(['inspect', list])).stdout);
+    expect(inspected.manifests.map((m: any) => m.platform)).toEqual([
+      { architecture: 'amd64', os: 'linux', 'os.version': '10.0.1' },
+      { architecture: 'arm64', os: 'linux', variant: 'v8' },
+    ]);
+  });
+
+  it('create --amend with a rebuilt index replaces everything the old index brought, in place', async () => {
+    const repo = uniqueName('rebuilt');
+    const platforms = [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }];
+    const first = await pushIndexWithAttestations(target(repo), { platforms, tag: 'multi' });
+    const runner = await createManifestRunner();
+    const list = `${host}/${repo}:l`;
+    expect((await runner.run(['create', list, `${host}/${repo}:multi`])).exitCode).toBe(0);
+    const second = await pushIndexWithAttestations(target(repo), { platforms, tag: 'multi' });
+    expect((await runner.run(['create', '--amend', list, `${host}/${repo}:multi`])).exitCode).toBe(0);
+    const digests = JSON.parse((await runner.run(['inspect', list])).stdout).manifests.map((m: any) => m.digest);
+    expect(digests).toEqual([...second.images, ...second.attestations].map((m) => m.digest));
+    expect(digests).not.toContain(first.images[0]!.digest);
+  });
+
   it('annotate --variant v7 sets the variant of a linux/arm entry; bad os/arch pairs are refused', async () => {
     const repo = uniqueName('annotate');
     await pushImage(target(repo), { platform: { os: 'linux', architecture: 'arm' }, tag: 'arm' });

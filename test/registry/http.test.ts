@@ -1,9 +1,10 @@
+import net from 'node:net';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { freePort, requireLabRegistry } from './helpers/registry-process.js';
 import { startFaultProxy, type FaultProxy } from './helpers/fault-proxy.js';
 import { pushImage, uniqueName } from './helpers/images.js';
 import { createManifestRunner } from './helpers/manifest-io.js';
-import { isLoopbackHost, parseInsecureRegistries, schemeFor } from '../../src/registry/http.js';
+import { fetchWithRetry, isLoopbackHost, parseInsecureRegistries, schemeFor } from '../../src/registry/http.js';
 
 describe('schemeFor', () => {
   it('uses plain HTTP for loopback hosts and registries marked insecure, TLS otherwise', () => {
@@ -85,3 +86,24 @@ describe('faults between taskrun and the registry', () => {
     ]);
   });
 });
+
+describe('a registry that accepts the connection and says nothing', () => {
+  it('counts the silence as a failed attempt and retries, instead of hanging', async () => {
+    const server = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const started = Date.now();
+    try {
+      await expect(
+        fetchWithRetry(
+          { method: 'GET', url: `http://127.0.0.1:${port}/v2/`, headers: {} },
+          { signal: new AbortController().signal, policy: { retries: 1, baseDelayMs: 10, maxDelayMs: 10, idleTimeoutMs: 200 } },
+        ),
+      ).rejects.toThrow(`GET http://127.0.0.1:${port}/v2/ failed after 2 attempts: connection timed out (ETIMEDOUT)`);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      server.close();
+    }
+  });
+});
+
