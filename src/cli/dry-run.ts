@@ -28,7 +28,7 @@ export async function printDryRun(input: {
   const lines: string[] = [
     `Dry run of ${task.file}: ${plan.nodes.length} step${plan.nodes.length === 1 ? '' : 's'} in ${plan.groups.length} group${plan.groups.length === 1 ? '' : 's'}, engine ${input.engine.name}, run ID ${input.runId}`,
   ];
-  if (commands.setup.length) lines.push('', 'setup:', ...commands.setup.map((c) => `  ${formatLine(c)}`));
+  if (commands.setup.length) lines.push('', 'setup:', ...commands.setup.map((c) => `  ${formatLine(c, masker)}`));
   for (const [index, ids] of plan.groups.entries()) {
     lines.push('', `group ${index + 1}${ids.length > 1 ? ` (${ids.length} steps in parallel)` : ''}:`);
     for (const id of ids) {
@@ -36,20 +36,21 @@ export async function printDryRun(input: {
       const after = node.dependsOn.length ? `after ${node.dependsOn.join(', ')}` : 'at start';
       lines.push(`  step ${id} (${node.step.kind}, ${after}): ${oneLine(describeStep(node.step))}`);
       for (const command of commandsOf.get(id) ?? []) {
-        lines.push(`    ${formatLine(command)}`);
+        lines.push(`    ${formatLine(command, masker)}`);
         if (command.inProcess) lines.push(...(await planManifest(command, planState)).map((line) => `      ${line}`));
       }
     }
   }
-  if (commands.cleanup.length) lines.push('', 'cleanup:', ...commands.cleanup.map((c) => `  ${formatLine(c)}`));
+  if (commands.cleanup.length) lines.push('', 'cleanup:', ...commands.cleanup.map((c) => `  ${formatLine(c, masker)}`));
   lines.push('', 'Nothing was run (--dry-run).', '');
   input.write(masker.mask(lines.join('\n')));
 }
 
-function formatLine(command: StepCommand): string {
+// Each word is masked before quoting: quoting a secret (`'` → `'"'"'`) would hide it from the masker.
+function formatLine(command: StepCommand, masker: Masker): string {
   const where = command.cwd ? `  (in ${command.cwd})` : '';
   const how = command.inProcess ? '  [in-process, against the registry]' : '';
-  return `$ ${formatCommand(command.argv)}${where}${how}`;
+  return `$ ${formatCommand(command.argv.map((word) => masker.mask(word)))}${where}${how}`;
 }
 
 // The registry is only read (HEAD/GET); a list created by an earlier step lives in planState.
