@@ -36,7 +36,9 @@ export function formatStepEnd(event: StepEnd): string[] {
   const lines: string[] = [];
   if (event.ignoredError) lines.push(`Step ID: ${event.stepId} encountered an error: ${event.error ?? 'failed'}, but is set to ignore errors. Continuing...`);
   else if (event.status === 'failed' || event.status === 'cancelled') lines.push(`Step ID: ${event.stepId}: ${event.error ?? event.status}`);
-  lines.push(`Step ID: ${event.stepId} marked as ${ACB_STATUS[event.status]} (elapsed time in seconds: ${(event.durationMs / 1000).toFixed(3)})`);
+  // acb marks a step whose error is ignored as successful (acb-spec §5.3).
+  const status = event.ignoredError ? ACB_STATUS.succeeded : ACB_STATUS[event.status];
+  lines.push(`Step ID: ${event.stepId} marked as ${status} (elapsed time in seconds: ${(event.durationMs / 1000).toFixed(3)})`);
   return lines;
 }
 

@@ -77,21 +77,24 @@ async function runForReal(input: {
     // The engine is probed while the task is prepared; a task that needs none ignores the probe.
     const probe = selectEngine(engineRequest(options));
     probe.catch(() => undefined);
-    prepared = await prepareMasked(toPrepareInput(file, options, { runId, secrets }), masker);
+    // A real run needs every `secrets:` entry supplied; validate, render and --dry-run only warn.
+    prepared = await prepareMasked({ ...toPrepareInput(file, options, { runId, secrets }), requireSecrets: true }, masker);
     engine = needsEngine(prepared.task) ? await probe : await fallbackEngine(options);
   } catch (caught) {
     await release();
     throw caught;
   }
   const { task, contextDir } = prepared;
+  const stdout = guardOutput(process.stdout);
+  const stderr = guardOutput(process.stderr);
   const engineLabel = needsEngine(task) ? engine.name : 'none';
   const isJsonLog = options.logFormat === 'json';
   const isJsonOutput = options.output === 'json';
   // stdout stays machine-readable in the JSON modes: the human view then goes to stderr, failures and summary only.
   const isMachineOutput = isJsonLog || isJsonOutput;
-  const humanStream = isMachineOutput ? process.stderr : process.stdout;
+  const humanStream = isMachineOutput ? stderr : stdout;
   const showsProgress = !options.quiet && !isMachineOutput;
-  printDiagnostics(prepared.diagnostics, (text) => process.stderr.write(text));
+  printDiagnostics(prepared.diagnostics, stderr.write);
 
   const writer = createRecordWriter({
     home,
@@ -102,14 +105,14 @@ async function runForReal(input: {
     arguments: input.argv,
     engine: engineLabel,
     masker,
-    onWriteError: (cause) => process.stderr.write(`taskrun: could not write the run record: ${cause.message}\n`),
+    onWriteError: (cause) => stderr.write(`taskrun: could not write the run record: ${cause.message}\n`),
   });
-  const logger = createRunLogger({ home, runId, masker, ...(isJsonLog && { jsonStream: process.stdout }) });
+  const logger = createRunLogger({ home, runId, masker, ...(isJsonLog && { jsonStream: { write: stdout.write } }) });
   const reporter = createRunReporter({
     masker,
-    write: (text) => humanStream.write(text),
+    write: humanStream.write,
     quiet: !showsProgress,
-    isTty: showsProgress && humanStream.isTTY === true,
+    isTty: showsProgress && humanStream.isTty,
   });
   const onEvent = (event: RunEvent) => {
     writer.handle(event);
@@ -120,7 +123,7 @@ async function runForReal(input: {
   const controller = new AbortController();
   const stopSignals = handleStopSignals({
     onFirst: (signal) => {
-      process.stderr.write(`\ntaskrun: ${signal} received: stopping run ${runId} and removing its containers (again to force)\n`);
+      stderr.write(`\ntaskrun: ${signal} received: stopping run ${runId} and removing its containers (again to force)\n`);
       controller.abort({ kind: 'cancelled' });
     },
   });
@@ -145,9 +148,32 @@ async function runForReal(input: {
   }
   reporter.finish(outcome);
   const record = writer.current();
-  if (isJsonOutput) process.stdout.write(formatSummaryJson(record));
+  if (isJsonOutput) stdout.write(formatSummaryJson(record));
   if (options.summary) await writeFile(options.summary, formatSummaryMarkdown(record), { flag: 'a' });
   return outcome.status === 'succeeded' ? EXIT_OK : outcome.status === 'cancelled' ? EXIT_CANCELLED : EXIT_FAILED;
+}
+
+interface GuardedOutput {
+  readonly write: (text: string) => void;
+  readonly isTty: boolean;
+}
+
+/**
+ * stdout or stderr for a run: once its reader is gone (`taskrun run … | head -1`, EPIPE) writes
+ * stop, and the run goes on to its end and its cleanup instead of dying on an unhandled error.
+ */
+function guardOutput(stream: NodeJS.WriteStream): GuardedOutput {
+  let isBroken = false;
+  stream.on('error', (caught: NodeJS.ErrnoException) => {
+    if (caught.code !== 'EPIPE') throw caught;
+    isBroken = true;
+  });
+  return {
+    write: (text) => {
+      if (!isBroken && !stream.destroyed) stream.write(text);
+    },
+    isTty: stream.isTTY === true,
+  };
 }
 
 function isEngineUnavailable(caught: unknown): boolean {

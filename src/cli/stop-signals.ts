@@ -1,7 +1,9 @@
-// CLI: Ctrl-C and SIGTERM during a run. The first one stops the run gracefully (the executor
-// removes containers, network and volume); a second one forces an immediate exit.
+// CLI: Ctrl-C, SIGTERM and SIGHUP (a closed terminal) during a run. The first one stops the run
+// gracefully (the executor removes containers, network and volume); a second one forces an immediate exit.
 
 import { EXIT_CANCELLED } from './exit-codes.js';
+
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export function handleStopSignals(input: { onFirst: (signal: NodeJS.Signals) => void }): { dispose: () => void } {
   let received = 0;
@@ -14,12 +16,10 @@ export function handleStopSignals(input: { onFirst: (signal: NodeJS.Signals) => 
     process.stderr.write(`taskrun: ${signal} again: exiting now; containers of this run may be left behind\n`);
     process.exit(EXIT_CANCELLED);
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  for (const signal of STOP_SIGNALS) process.on(signal, handler);
   return {
     dispose: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
+      for (const signal of STOP_SIGNALS) process.off(signal, handler);
     },
   };
 }

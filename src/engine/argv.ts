@@ -4,9 +4,21 @@
 import type { EngineName } from './engine.js';
 
 export interface VolumeBinding {
-  /** A host path or a named volume. */
+  /** `bind`: source is a host path; `volume`: source is a named volume. */
+  readonly kind: 'bind' | 'volume';
   readonly source: string;
   readonly target: string;
+}
+
+/** docker reads `--mount` as one CSV record: a field holding `,` or `"` is quoted, `"` doubled. */
+function csvField(field: string): string {
+  return /[",]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+}
+
+// A host path may hold `:` (which splits `--volume SRC:DST`), so bind mounts use `--mount`.
+export function buildVolumeArgs(volume: VolumeBinding): string[] {
+  if (volume.kind === 'volume') return ['--volume', `${volume.source}:${volume.target}`];
+  return ['--mount', ['type=bind', `source=${volume.source}`, `target=${volume.target}`].map(csvField).join(',')];
 }
 
 export interface RunArgvInput {
@@ -46,7 +58,7 @@ export function buildRunArgv(input: RunArgvInput): string[] {
   if (input.entryPoint !== undefined) argv.push('--entrypoint', input.entryPoint);
   argv.push('--name', input.containerName);
   for (const [key, value] of Object.entries(input.labels)) argv.push('--label', `${key}=${value}`);
-  for (const volume of input.volumes) argv.push('--volume', `${volume.source}:${volume.target}`);
+  for (const volume of input.volumes) argv.push(...buildVolumeArgs(volume));
   for (const item of input.env) argv.push('--env', item);
   if (input.workdir !== undefined) argv.push('--workdir', input.workdir);
   argv.push(input.image, ...input.args);
@@ -103,4 +115,12 @@ export function buildRemoveContainersArgv(input: { engine: EngineName; names: re
 
 export function buildListContainersArgv(input: { label: string }): string[] {
   return ['ps', '--all', '--quiet', '--filter', `label=${input.label}`];
+}
+
+export function buildListNetworksArgv(input: { label: string }): string[] {
+  return ['network', 'ls', '--filter', `label=${input.label}`, '--format', '{{.Name}}'];
+}
+
+export function buildListVolumesArgv(input: { label: string }): string[] {
+  return ['volume', 'ls', '--filter', `label=${input.label}`, '--format', '{{.Name}}'];
 }

@@ -1,5 +1,6 @@
 // Stage 5, execute: one sentence saying why an engine process failed, checked in
-// execa's order (timeout, cancel, could not start, signal, exit code).
+// execa's order (cancel, could not start, signal, exit code). Step and setup commands run
+// without an execa timeout (the step timeout aborts their signal), so none is checked.
 
 import type { ExecResult } from './process.js';
 
@@ -13,7 +14,6 @@ const RUN_EXIT_MEANINGS: Readonly<Record<number, string>> = {
 
 // Undefined when the process succeeded.
 export function describeFailure(result: ExecResult, options: { command: string; isContainerRun?: boolean }): string | undefined {
-  if (result.timedOut) return `${options.command} timed out after ${Math.round(result.durationMs / 1000)} s`;
   if (result.isCanceled) return `${options.command} was stopped`;
   if (result.spawnError !== undefined) return `could not start ${options.command}: ${result.spawnError}`;
   if (result.signal !== undefined) return `${options.command} was killed by ${result.signal}`;

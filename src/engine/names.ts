@@ -1,14 +1,28 @@
 // Stage 5, execute: names of what a run creates on the engine, scoped by run id so
 // cleanup can find them even after the client process was killed.
 
+import { createHash } from 'node:crypto';
+
+const NAME_UNSAFE = /[^a-zA-Z0-9_.-]/g;
+
 /** Docker and podman accept `[a-zA-Z0-9][a-zA-Z0-9_.-]*` as a container, network or volume name. */
 export function sanitiseEngineName(name: string): string {
-  const cleaned = name.replace(/[^a-zA-Z0-9_.-]/g, '-');
+  const cleaned = name.replace(NAME_UNSAFE, '-');
   return /^[a-zA-Z0-9]/.test(cleaned) ? cleaned : `x${cleaned}`;
 }
 
+/**
+ * A user-given id (step id, volume name) as a name part: unchanged when already safe, else
+ * sanitised plus a short hash of the id, so `build:amd64` and `build-amd64` stay distinct.
+ */
+export function uniqueNamePart(id: string): string {
+  const cleaned = id.replace(NAME_UNSAFE, '-');
+  if (cleaned === id) return id;
+  return `${cleaned}-${createHash('sha256').update(id).digest('hex').slice(0, 8)}`;
+}
+
 export function containerNameFor(input: { runId: string; stepId: string }): string {
-  return sanitiseEngineName(`taskrun-${input.runId}-${input.stepId}`);
+  return sanitiseEngineName(`taskrun-${input.runId}-${uniqueNamePart(input.stepId)}`);
 }
 
 export function runNetworkName(runId: string): string {

@@ -36,6 +36,18 @@ export interface RunProcessInput {
 const DEFAULT_TAIL_LINES = 40;
 const DEFAULT_FORCE_KILL_AFTER_MS = 2000;
 
+/**
+ * Engine clients run in their own process group (`detached`), so a terminal's Ctrl-C reaches only
+ * taskrun, which stops them itself and cleans up. execa does not kill detached processes when
+ * taskrun exits, so the ones still running at exit (a second Ctrl-C) are killed here.
+ */
+const liveChildren = new Set<{ kill: (signal: NodeJS.Signals) => boolean }>();
+let killsAtExit = false;
+
+function killLiveChildren(): void {
+  for (const child of liveChildren) child.kill('SIGKILL');
+}
+
 export async function runProcess(input: RunProcessInput): Promise<ExecResult> {
   const tail: string[] = [];
   const tailLines = input.tailLines ?? DEFAULT_TAIL_LINES;
@@ -46,8 +58,13 @@ export async function runProcess(input: RunProcessInput): Promise<ExecResult> {
       if (tail.length > tailLines) tail.shift();
       input.onLine?.(text, stream);
     };
-  const result = await execa(input.file, [...input.args], {
+  if (!killsAtExit) {
+    process.once('exit', killLiveChildren);
+    killsAtExit = true;
+  }
+  const subprocess = execa(input.file, [...input.args], {
     reject: false,
+    detached: true,
     cwd: input.cwd,
     env: input.env,
     stdin: 'ignore',
@@ -58,6 +75,8 @@ export async function runProcess(input: RunProcessInput): Promise<ExecResult> {
     timeout: input.timeoutMs,
     windowsHide: true,
   });
+  liveChildren.add(subprocess);
+  const result = await subprocess.finally(() => liveChildren.delete(subprocess));
   const spawnError = result.exitCode === undefined && result.signal === undefined && result.failed ? result.originalMessage || result.shortMessage : undefined;
   return {
     ...(result.exitCode !== undefined && { exitCode: result.exitCode }),

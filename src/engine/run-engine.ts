@@ -1,7 +1,7 @@
 // Stage 5, execute: engine commands with the engine's binary and environment, plus the
 // removals every cleanup path needs.
 
-import { buildListContainersArgv, buildRemoveContainersArgv } from './argv.js';
+import { buildListContainersArgv, buildListNetworksArgv, buildListVolumesArgv, buildRemoveContainersArgv } from './argv.js';
 import type { Engine } from './engine.js';
 import { runProcess } from './process.js';
 import type { ExecResult, OutputStream } from './process.js';
@@ -38,15 +38,24 @@ export async function removeContainers(input: { engine: Engine; names: readonly 
   });
 }
 
-export async function listLabelledContainers(input: { engine: Engine; label: string }): Promise<string[]> {
-  const ids: string[] = [];
+export type LabelledKind = 'container' | 'network' | 'volume';
+
+const LIST_ARGV: Readonly<Record<LabelledKind, (input: { label: string }) => string[]>> = {
+  container: buildListContainersArgv,
+  network: buildListNetworksArgv,
+  volume: buildListVolumesArgv,
+};
+
+/** Containers (ids), networks or volumes (names) carrying the label; none when the engine cannot list them. */
+export async function listLabelled(input: { engine: Engine; kind: LabelledKind; label: string }): Promise<string[]> {
+  const found: string[] = [];
   const result = await runEngine({
     engine: input.engine,
-    args: buildListContainersArgv({ label: input.label }),
+    args: LIST_ARGV[input.kind]({ label: input.label }),
     timeoutMs: CLEANUP_TIMEOUT_MS,
     onLine: (line, stream) => {
-      if (stream === 'stdout' && line.trim() !== '') ids.push(line.trim());
+      if (stream === 'stdout' && line.trim() !== '') found.push(line.trim());
     },
   });
-  return result.exitCode === 0 ? ids : [];
+  return result.exitCode === 0 ? found : [];
 }

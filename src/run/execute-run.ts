@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import { containerNameFor } from '../engine/names.js';
 import type { Plan } from '../plan/plan.js';
-import { isHostDockerStep } from '../steps/cmd.js';
+import { isHostDockerStep, startsLabelledContainer } from '../steps/cmd.js';
 import { describeStepCommands, runStep, STEP_HANDLERS } from '../steps/index.js';
 import type { StepCommand, StepHandlers } from '../steps/index.js';
 import type { Step, Task } from '../task/types.js';
@@ -15,7 +15,7 @@ import { createRunResources, describeCleanupCommands, describeSetupCommands, pla
 import type { CreatedResources, ResourcePlan } from './run-resources.js';
 import { runStepWithPolicy } from './run-step.js';
 import { scheduleSteps } from './schedule-steps.js';
-import type { StepSummary } from './schedule-steps.js';
+import type { ScheduleResult, StepSummary } from './schedule-steps.js';
 import { childController, stopReasonOf } from './stop-reason.js';
 
 export const DEFAULT_RUN_TIMEOUT_SECONDS = 3600;
@@ -30,11 +30,9 @@ export interface RunOptions {
   /** Undefined: unbounded, as on ACR. */
   readonly maxParallel?: number;
   readonly runTimeoutSeconds?: number;
-  /** Aborted on SIGINT/SIGTERM: the run stops, cleans up and ends `cancelled`. */
+  /** Aborted on SIGINT/SIGTERM/SIGHUP: the run stops, cleans up and ends `cancelled`. */
   readonly signal: AbortSignal;
   readonly onEvent: RunEventListener;
-  /** Run nothing; report the commands each step would run. */
-  readonly dryRun?: boolean;
   /** Host folder for the run's own files; default `<tmp>/taskrun-<runId>`. */
   readonly scratchDir?: string;
   /** Replaces the step handlers (tests). */
@@ -59,15 +57,15 @@ export interface RunOutcome {
   readonly manifestsPushed: readonly ImageRef[];
   /** Cleanup problems (a network that could not be removed). */
   readonly warnings: readonly string[];
-  /** Only for a dry run. */
-  readonly commands?: RunCommands;
 }
 
 export function defaultScratchDir(runId: string): string {
   return path.join(os.tmpdir(), `taskrun-${runId}`);
 }
 
-function planResourcesFor(options: RunOptions): ResourcePlan {
+type ResourceOptions = Pick<RunOptions, 'task' | 'runId' | 'engine' | 'contextDir' | 'scratchDir'>;
+
+function planResourcesFor(options: ResourceOptions): ResourcePlan {
   return planRunResources({
     task: options.task,
     runId: options.runId,
@@ -77,20 +75,16 @@ function planResourcesFor(options: RunOptions): ResourcePlan {
   });
 }
 
-/** Containers a step may leave behind (keep, detach, a stopped run); host `docker …` steps start none. */
+/** Containers a step may leave behind (keep, detach, a stopped run); host `docker …` steps start none taskrun names. */
 function containerNamesOf(runId: string, steps: readonly Step[]): string[] {
   return steps.filter((step) => step.kind === 'cmd' && !isHostDockerStep(step)).map((step) => containerNameFor({ runId, stepId: step.id }));
 }
 
+const isLabelledContainerStep = (step: Step) => step.kind === 'cmd' && startsLabelledContainer(step);
+
 // Pure: every command a run would execute, in order (`taskrun run --dry-run`).
-export function describeRunCommands(options: Pick<RunOptions, 'task' | 'plan' | 'runId' | 'engine' | 'contextDir' | 'scratchDir'>): RunCommands {
-  const plan = planRunResources({
-    task: options.task,
-    runId: options.runId,
-    engine: options.engine,
-    contextDir: options.contextDir,
-    scratchDir: options.scratchDir ?? defaultScratchDir(options.runId),
-  });
+export function describeRunCommands(options: ResourceOptions & Pick<RunOptions, 'plan'>): RunCommands {
+  const plan = planResourcesFor(options);
   return {
     setup: describeSetupCommands(plan),
     steps: options.plan.nodes.map((node) => ({ stepId: node.step.id, commands: describeStepCommands(node.step, plan.resources) })),
@@ -110,7 +104,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     options.onEvent(event);
   };
   emit({ type: 'run-start', runId: options.runId, time: startedAt, stepIds: options.plan.nodes.map((node) => node.step.id) });
-  const outcome = options.dryRun ? describeDryRun(options, emit) : await runForReal(options, emit);
+  const outcome = await runSteps(options, emit);
   const result: RunOutcome = { ...outcome, durationMs: Date.now() - startedAt, imagesBuilt, imagesPushed, manifestsPushed };
   emit({ type: 'run-end', runId: options.runId, status: result.status, time: Date.now(), durationMs: result.durationMs, ...(result.error && { error: result.error }) });
   return result;
@@ -118,35 +112,20 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
 
 type PartialOutcome = Omit<RunOutcome, 'durationMs' | 'imagesBuilt' | 'imagesPushed' | 'manifestsPushed'>;
 
-function describeDryRun(options: RunOptions, emit: RunEventListener): PartialOutcome {
-  const commands = describeRunCommands(options);
-  const steps = commands.steps.map(({ stepId, commands: stepCommands }): StepSummary => {
-    const step = options.plan.nodes.find((node) => node.step.id === stepId)?.step;
-    const kind = step?.kind ?? 'cmd';
-    const first = stepCommands[0]?.argv;
-    emit({ type: 'step-start', stepId, kind, time: Date.now(), attempt: 1, ...(first && { command: first }) });
-    emit({ type: 'step-end', stepId, status: 'succeeded', time: Date.now(), durationMs: 0, attempts: 1 });
-    return { id: stepId, kind, status: 'succeeded', attempts: 1, durationMs: 0 };
-  });
-  return { status: 'succeeded', steps, warnings: [], commands };
-}
-
-async function runForReal(options: RunOptions, emit: RunEventListener): Promise<PartialOutcome> {
+async function runSteps(options: RunOptions, emit: RunEventListener): Promise<PartialOutcome> {
   const resourcePlan = planResourcesFor(options);
   const runTimeoutSeconds = options.runTimeoutSeconds ?? DEFAULT_RUN_TIMEOUT_SECONDS;
   const { controller, dispose } = childController(options.signal);
   const timer = setTimeout(() => controller.abort({ kind: 'run-timeout', seconds: runTimeoutSeconds }), runTimeoutSeconds * 1000);
   const created: CreatedResources = { networks: [] };
   const startedSteps: Step[] = [];
-  let outcome: Omit<PartialOutcome, 'warnings'> = { status: 'failed', steps: [] };
+  let setupError: string | undefined;
+  let scheduled: ScheduleResult | undefined;
+  let warnings: string[] = [];
   try {
-    const setupError = await createRunResources({ plan: resourcePlan, task: options.task, signal: controller.signal, created });
-    if (controller.signal.aborted) {
-      outcome = { ...finalStatus(controller.signal, undefined), steps: [] };
-    } else if (setupError !== undefined) {
-      outcome = { status: 'failed', error: setupError, steps: [] };
-    } else {
-      const scheduled = await scheduleSteps({
+    setupError = await createRunResources({ plan: resourcePlan, task: options.task, signal: controller.signal, created });
+    if (setupError === undefined && !controller.signal.aborted) {
+      scheduled = await scheduleSteps({
         plan: options.plan,
         ...(options.maxParallel !== undefined && { maxParallel: options.maxParallel }),
         signal: controller.signal,
@@ -167,21 +146,35 @@ async function runForReal(options: RunOptions, emit: RunEventListener): Promise<
           });
         },
       });
-      outcome = { ...finalStatus(controller.signal, scheduled.failure), steps: scheduled.steps };
     }
   } finally {
     clearTimeout(timer);
     dispose();
+    // Every path, a throw included. Anything but a clean run sweeps by the run label, as do runs whose
+    // host `docker run|create` steps started containers that taskrun did not name.
+    const isClean = scheduled !== undefined && scheduled.failure === undefined && !controller.signal.aborted;
+    const mayLeaveContainers = resourcePlan.usesContainers || options.task.steps.some(isLabelledContainerStep);
+    warnings = await removeRunResources({
+      engine: options.engine,
+      runId: options.runId,
+      created,
+      containerNames: containerNamesOf(options.runId, startedSteps),
+      sweepLabelled: (!isClean && mayLeaveContainers) || startedSteps.some(isLabelledContainerStep),
+    });
   }
-  const warnings = await removeRunResources({
-    engine: options.engine,
-    runId: options.runId,
-    created,
-    containerNames: containerNamesOf(options.runId, startedSteps),
-    sweepLabelled: outcome.status !== 'succeeded' && resourcePlan.usesContainers,
-  });
   for (const message of warnings) emit({ type: 'warning', message, time: Date.now() });
-  return { ...outcome, warnings };
+  // Decided after cleanup: a Ctrl-C that reaches an engine client too may end its step as failed
+  // before taskrun's own handler runs; the run still counts as cancelled.
+  const status = finalStatus({ runSignal: options.signal, signal: controller.signal, setupError, failure: scheduled?.failure });
+  return { ...status, steps: scheduled?.steps ?? skipAll(options.plan, emit), warnings };
+}
+
+/** After a setup failure or a stop before the first step: every step is reported skipped. */
+function skipAll(plan: Plan, emit: RunEventListener): StepSummary[] {
+  return plan.nodes.map(({ step }) => {
+    emit({ type: 'step-end', stepId: step.id, status: 'skipped', time: Date.now(), durationMs: 0, attempts: 0 });
+    return { id: step.id, kind: step.kind, status: 'skipped', attempts: 0, durationMs: 0 };
+  });
 }
 
 /** The command a step-start event shows: the run (not the pull before or the removal after it). */
@@ -189,10 +182,18 @@ function mainCommandOf(commands: readonly StepCommand[]): readonly string[] {
   return (commands.find((command) => command.argv[1] === 'run') ?? commands.at(-1))?.argv ?? [];
 }
 
-function finalStatus(signal: AbortSignal, failure: { stepId: string; error: string } | undefined): Pick<RunOutcome, 'status' | 'error'> {
-  if (failure) return { status: 'failed', error: `failed to run step ID: ${failure.stepId}: ${failure.error}` };
-  if (!signal.aborted) return { status: 'succeeded' };
-  const reason = stopReasonOf(signal);
-  if (reason.kind === 'run-timeout') return { status: 'failed', error: `the run timed out after ${reason.seconds} s` };
-  return { status: 'cancelled', error: 'cancelled' };
+function finalStatus(input: {
+  runSignal: AbortSignal;
+  signal: AbortSignal;
+  setupError: string | undefined;
+  failure: ScheduleResult['failure'];
+}): Pick<RunOutcome, 'status' | 'error'> {
+  if (input.runSignal.aborted && stopReasonOf(input.runSignal).kind === 'cancelled') return { status: 'cancelled', error: 'cancelled' };
+  if (input.failure) return { status: 'failed', error: `failed to run step ID: ${input.failure.stepId}: ${input.failure.error}` };
+  if (input.signal.aborted) {
+    const reason = stopReasonOf(input.signal);
+    return reason.kind === 'run-timeout' ? { status: 'failed', error: `the run timed out after ${reason.seconds} s` } : { status: 'cancelled', error: 'cancelled' };
+  }
+  if (input.setupError !== undefined) return { status: 'failed', error: input.setupError };
+  return { status: 'succeeded' };
 }

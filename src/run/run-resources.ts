@@ -1,7 +1,7 @@
 // Stage 5, execute: what a run creates around its steps and removes on every path:
 // the run network (or the task's networks), the home volume, the secret-volume folders.
 
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   buildNetworkCreateArgv,
@@ -12,8 +12,9 @@ import {
 } from '../engine/argv.js';
 import { describeFailure } from '../engine/describe-failure.js';
 import type { Engine } from '../engine/engine.js';
-import { homeVolumeName, RUN_LABEL, runNetworkName, sanitiseEngineName } from '../engine/names.js';
-import { CLEANUP_TIMEOUT_MS, listLabelledContainers, removeContainers, runEngine } from '../engine/run-engine.js';
+import { homeVolumeName, RUN_LABEL, runNetworkName, sanitiseEngineName, uniqueNamePart } from '../engine/names.js';
+import { CLEANUP_TIMEOUT_MS, listLabelled, removeContainers, runEngine } from '../engine/run-engine.js';
+import type { LabelledKind } from '../engine/run-engine.js';
 import { ACB_DEFAULT_NETWORK } from '../steps/container-run.js';
 import type { RunResources, StepCommand } from '../steps/context.js';
 import { isHostDockerStep } from '../steps/cmd.js';
@@ -67,7 +68,7 @@ export function planRunResources(input: { task: Task; runId: string; engine: Eng
 }
 
 function volumeDirFor(scratchDir: string, volumeName: string): string {
-  return path.join(scratchDir, 'volumes', sanitiseEngineName(volumeName));
+  return path.join(scratchDir, 'volumes', sanitiseEngineName(uniqueNamePart(volumeName)));
 }
 
 const labelsOf = (runId: string) => ({ [RUN_LABEL]: runId });
@@ -101,13 +102,19 @@ export interface CreatedResources {
 export async function createRunResources(input: { plan: ResourcePlan; task: Task; signal: AbortSignal; created: CreatedResources }): Promise<string | undefined> {
   const { plan, task, signal, created } = input;
   const { engine, runId, scratchDir, volumeDirs } = plan.resources;
-  await mkdir(scratchDir, { recursive: true });
+  await mkdir(scratchDir, { recursive: true, mode: 0o700 });
   created.scratchDir = scratchDir;
+  // Only the owner reaches the scratch folder; inside it, a secret volume's files are readable by any
+  // user, as a step running as a non-root `user` must read them through the bind mount.
+  await chmod(scratchDir, 0o700);
   for (const volume of task.volumes) {
     const dir = volumeDirs[volume.name] ?? volumeDirFor(scratchDir, volume.name);
     await mkdir(dir, { recursive: true });
+    await chmod(dir, 0o755);
     for (const [fileName, base64] of Object.entries(volume.secret)) {
-      await writeFile(path.join(dir, path.basename(fileName)), Buffer.from(base64, 'base64'), { mode: 0o600 });
+      const file = path.join(dir, path.basename(fileName));
+      await writeFile(file, Buffer.from(base64, 'base64'));
+      await chmod(file, 0o644);
     }
   }
   if (!plan.usesContainers) return undefined;
@@ -152,31 +159,41 @@ export async function removeRunResources(input: {
   runId: string;
   created: CreatedResources;
   containerNames: readonly string[];
-  /** Also remove any container carrying the run's label (after a stop, a client may have died mid-create). */
+  /**
+   * Also remove every container, network and volume carrying the run's label: after a stop a create
+   * client may have been killed once the engine had made the object, and host `docker run` steps
+   * start containers taskrun did not name.
+   */
   sweepLabelled: boolean;
 }): Promise<string[]> {
   const { engine, created } = input;
+  const label = `${RUN_LABEL}=${input.runId}`;
+  const sweep = (kind: LabelledKind) => (input.sweepLabelled ? listLabelled({ engine, kind, label }) : Promise.resolve([]));
+  const [labelledContainers, labelledNetworks, labelledVolumes] = await Promise.all([sweep('container'), sweep('network'), sweep('volume')]);
+  // Containers first: a network still in use cannot be removed.
+  await removeContainers({ engine, names: [...new Set([...input.containerNames, ...labelledContainers])] });
+  const networks = [...new Set([...created.networks, ...labelledNetworks])];
+  const volumes = [...new Set([...(created.homeVolume !== undefined ? [created.homeVolume] : []), ...labelledVolumes])];
   const warnings: string[] = [];
-  const labelled = input.sweepLabelled ? await listLabelledContainers({ engine, label: `${RUN_LABEL}=${input.runId}` }) : [];
-  const names = [...new Set([...input.containerNames, ...labelled])];
-  if (names.length > 0) await removeContainers({ engine, names });
   const removals: Promise<void>[] = [];
-  if (created.networks.length > 0) {
+  if (networks.length > 0) {
     removals.push(
-      runEngine({ engine, args: buildNetworkRemoveArgv({ names: created.networks }), timeoutMs: CLEANUP_TIMEOUT_MS }).then((result) => {
-        if (result.exitCode !== 0) warnings.push(`failed to remove network ${created.networks.join(', ')}: ${result.outputTail.trim()}`);
+      runEngine({ engine, args: buildNetworkRemoveArgv({ names: networks }), timeoutMs: CLEANUP_TIMEOUT_MS }).then((result) => {
+        if (result.exitCode !== 0) warnings.push(`failed to remove network ${networks.join(', ')}: ${result.outputTail.trim()}`);
       }),
     );
   }
-  if (created.homeVolume !== undefined) {
-    const volume = created.homeVolume;
+  if (volumes.length > 0) {
     removals.push(
-      runEngine({ engine, args: buildVolumeRemoveArgv({ names: [volume] }), timeoutMs: CLEANUP_TIMEOUT_MS }).then((result) => {
-        if (result.exitCode !== 0) warnings.push(`failed to remove volume ${volume}: ${result.outputTail.trim()}`);
+      runEngine({ engine, args: buildVolumeRemoveArgv({ names: volumes }), timeoutMs: CLEANUP_TIMEOUT_MS }).then((result) => {
+        if (result.exitCode !== 0) warnings.push(`failed to remove volume ${volumes.join(', ')}: ${result.outputTail.trim()}`);
       }),
     );
   }
-  if (created.scratchDir !== undefined) removals.push(rm(created.scratchDir, { recursive: true, force: true }));
+  const scratchDir = created.scratchDir;
+  if (scratchDir !== undefined) {
+    removals.push(rm(scratchDir, { recursive: true, force: true }).catch((caught: unknown) => void warnings.push(`failed to remove ${scratchDir}: ${String(caught)}`)));
+  }
   await Promise.all(removals);
   return warnings;
 }

@@ -7,6 +7,7 @@ import type { StepResult } from '../steps/context.js';
 import type { RetryOptions, Step } from '../task/types.js';
 import type { RunEventListener } from './events.js';
 import { childController, stopReasonOf } from './stop-reason.js';
+import type { StopReason } from './stop-reason.js';
 
 export type AttemptRunner = (input: { step: Step; attempt: number; signal: AbortSignal; emit: RunEventListener }) => Promise<StepResult>;
 
@@ -109,7 +110,8 @@ async function sleepUnlessAborted(delayMs: number, signal: AbortSignal): Promise
   }
 }
 
-function describeStop(reason: ReturnType<typeof stopReasonOf>): string {
+/** Why a step was stopped from outside (its own timeout is reported as a failure instead). */
+function describeStop(reason: Exclude<StopReason, { kind: 'step-timeout' }>): string {
   switch (reason.kind) {
     case 'cancelled':
       return 'cancelled';
@@ -117,7 +119,5 @@ function describeStop(reason: ReturnType<typeof stopReasonOf>): string {
       return `stopped: the run timed out after ${reason.seconds} s`;
     case 'step-failed':
       return `stopped: step ${reason.stepId} failed`;
-    case 'step-timeout':
-      return `timed out after ${reason.seconds} s`;
   }
 }

@@ -4,6 +4,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildPullArgv, buildRemoveContainersArgv, buildRunArgv } from '../engine/argv.js';
+import { RUN_LABEL } from '../engine/names.js';
 import { removeContainers } from '../engine/run-engine.js';
 import type { CmdStep } from '../task/types.js';
 import type { RunResources, StepCommand, StepContext, StepResult } from './context.js';
@@ -14,9 +15,29 @@ export function isHostDockerStep(step: CmdStep): boolean {
   return step.words[0] === 'docker';
 }
 
+/** Where a host `docker run|create …` (or `docker container run|create …`) names its subcommand; -1 for any other. */
+function containerStartIndex(args: readonly string[]): number {
+  const isStart = (word: string | undefined) => word === 'run' || word === 'create';
+  if (isStart(args[0])) return 0;
+  return args[0] === 'container' && isStart(args[1]) ? 1 : -1;
+}
+
+/** A host `docker run|create` step starts a container taskrun did not name: cleanup finds it by the run label. */
+export function startsLabelledContainer(step: CmdStep): boolean {
+  return isHostDockerStep(step) && containerStartIndex(step.words.slice(1)) >= 0;
+}
+
+// The engine argv of a host `docker …` step; `run`/`create` get the run label so cleanup can find the container.
+export function hostDockerArgs(step: CmdStep, runId: string): string[] {
+  const args = step.words.slice(1);
+  const at = containerStartIndex(args);
+  if (at < 0) return args;
+  return [...args.slice(0, at + 1), '--label', `${RUN_LABEL}=${runId}`, ...args.slice(at + 1)];
+}
+
 export function describeCmdCommands(step: CmdStep, resources: RunResources): StepCommand[] {
   if (isHostDockerStep(step)) {
-    const args = step.words.slice(1);
+    const args = hostDockerArgs(step, resources.runId);
     return [{ argv: [resources.engine.binary, ...args], cwd: hostDirFor(step, resources.contextDir), ...(args[0] === 'manifest' && { inProcess: true }) }];
   }
   const run = describeContainerRun({ step, resources });
@@ -49,7 +70,7 @@ async function runHostDocker(step: CmdStep, ctx: StepContext): Promise<StepResul
   return runStepCommand({
     ctx,
     stepId: step.id,
-    args: step.words.slice(1),
+    args: hostDockerArgs(step, ctx.resources.runId),
     cwd: hostDirFor(step, ctx.resources.contextDir),
     env: envRecordOf(step.env),
   });

@@ -45,9 +45,12 @@ export function describeContainerRun(input: { step: CmdStep; resources: RunResou
   const { step, resources } = input;
   const network = resolveStepNetwork(step, resources);
   const volumes: VolumeBinding[] = [
-    { source: resources.contextDir, target: WORKSPACE_DIR },
-    { source: resources.homeVolume, target: HOME_DIR },
-    ...step.volumeMounts.map((mount) => ({ source: resources.volumeDirs[mount.name] ?? mount.name, target: mount.mountPath })),
+    { kind: 'bind', source: resources.contextDir, target: WORKSPACE_DIR },
+    { kind: 'volume', source: resources.homeVolume, target: HOME_DIR },
+    ...step.volumeMounts.map((mount): VolumeBinding => {
+      const dir = resources.volumeDirs[mount.name];
+      return dir !== undefined ? { kind: 'bind', source: dir, target: mount.mountPath } : { kind: 'volume', source: mount.name, target: mount.mountPath };
+    }),
   ];
   const [image = '', ...args] = step.words;
   return {

@@ -6,20 +6,24 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildPushArgv } from '../engine/argv.js';
-import { sanitiseEngineName } from '../engine/names.js';
+import { uniqueNamePart } from '../engine/names.js';
 import type { PushStep } from '../task/types.js';
 import type { RunResources, StepCommand, StepContext, StepResult } from './context.js';
 import { runStepCommand } from './run-step-command.js';
 
 export const PUSH_ATTEMPTS = 3;
-/** Waits after a failed attempt: acb's util/backoff.go. */
-export const PUSH_BACKOFF_MS: readonly number[] = [250, 500, 1000];
+/**
+ * The wait after the first failed attempt, doubling after each later one (acb's util/backoff.go:
+ * 250/500/1000 ms). acb also waits 1 s after the third failure before giving up; no attempt follows
+ * that wait, so taskrun skips it: two waits, 250 and 500 ms.
+ */
+export const PUSH_FIRST_BACKOFF_MS = 250;
 
 const DIGEST_LINE = /digest: (sha256:[0-9a-f]{64})/;
 
 function digestFileFor(input: { resources: RunResources; stepId: string; index: number }): string | undefined {
   if (input.resources.engine.name !== 'podman') return undefined;
-  return path.join(input.resources.scratchDir, `${sanitiseEngineName(input.stepId)}-push-${input.index}.digest`);
+  return path.join(input.resources.scratchDir, `${uniqueNamePart(input.stepId)}-push-${input.index}.digest`);
 }
 
 function pushArgvFor(input: { step: PushStep; resources: RunResources; index: number; image: string }): string[] {
@@ -59,7 +63,7 @@ async function pushWithRetries(input: { step: PushStep; ctx: StepContext; index:
       return last;
     }
     if (ctx.signal.aborted || attempt === PUSH_ATTEMPTS) break;
-    const delayMs = PUSH_BACKOFF_MS[attempt - 1] ?? 1000;
+    const delayMs = PUSH_FIRST_BACKOFF_MS * 2 ** (attempt - 1);
     ctx.emit({ type: 'step-retry', stepId: step.id, attempt: attempt + 1, delayMs, reason: `push of ${image} failed: ${last.error ?? ''}`, time: Date.now() });
     try {
       await sleep(delayMs, undefined, { signal: ctx.signal });

@@ -3,10 +3,10 @@
 
 import { execa } from 'execa';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli, TASKRUN_BIN } from '../helpers/cli.js';
 import { requireLab, type LabEngine } from '../helpers/lab.js';
 import type { LabEnv } from '../../src/engine/lab-env.js';
@@ -16,8 +16,15 @@ beforeEach(async () => {
   lab = await requireLab();
 });
 
+const tempDirs: string[] = [];
+afterEach(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(tmpdir(), `taskrun-${prefix}-`));
+  const dir = mkdtempSync(path.join(tmpdir(), `taskrun-${prefix}-`));
+  tempDirs.push(dir);
+  return dir;
 }
 
 function taskIn(dir: string, text: string, files: Record<string, string> = {}): string {
@@ -99,6 +106,29 @@ describe.each<LabEngine>(['podman', 'docker'])('taskrun run --engine %s', (engin
     expect(readFileSync(summaryFile, 'utf8')).toContain('first');
     expect(await engineObjects('fails')).toEqual([]);
   });
+
+  it('ends cancelled with exit 130 when Ctrl-C reaches the whole process group (engine clients too)', async () => {
+    const home = tempDir('home');
+    const runId = `pgint-${Date.now()}`;
+    const file = taskIn(tempDir('pgint'), ['steps:', '  - id: long', '    cmd: busybox sh -c "echo started; sleep 60"', '  - id: after', '    cmd: busybox echo never', ''].join('\n'));
+    // As a terminal does: taskrun leads its own process group and SIGINT goes to every process in it.
+    const child = spawn(process.execPath, [TASKRUN_BIN, 'run', file, '--engine', engine, '--run-id', runId], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, TASKRUN_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let stdout = '';
+    const started = new Promise<void>((resolve) => child.stdout.on('data', (chunk) => ((stdout += chunk), stdout.includes('started') && resolve())));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await started;
+    process.kill(-(child.pid ?? 0), 'SIGINT');
+    expect(await exited).toBe(130);
+    expect(await engineObjects(runId)).toEqual([]);
+    const record = JSON.parse(readFileSync(path.join(home, 'runs', runId, 'record.json'), 'utf8'));
+    expect(record.status).toBe('cancelled');
+    expect(record.steps.map((s: { status: string }) => s.status)).toEqual(['cancelled', 'skipped']);
+  });
 });
 
 describe('taskrun run', () => {
@@ -126,6 +156,52 @@ describe('taskrun run', () => {
     expect(record.steps.map((s: { status: string }) => s.status)).toEqual(['cancelled', 'skipped']);
   });
 
+  it('treats SIGHUP (a closed terminal) like Ctrl-C', async () => {
+    const home = tempDir('home');
+    const runId = `sighup-${Date.now()}`;
+    const file = taskIn(tempDir('sighup'), ['steps:', '  - id: long', '    cmd: busybox sh -c "echo started; sleep 60"', ''].join('\n'));
+    const child = spawn(process.execPath, [TASKRUN_BIN, 'run', file, '--engine', 'podman', '--run-id', runId], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, TASKRUN_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    const started = new Promise<void>((resolve) => child.stdout.on('data', (chunk) => ((stdout += chunk), stdout.includes('started') && resolve())));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await started;
+    child.kill('SIGHUP');
+    expect(await exited).toBe(130);
+    expect(await engineObjects(runId)).toEqual([]);
+  });
+
+  it.each(['text', 'json'])('runs to the end and cleans up when its stdout reader goes away (`| head -1`, --log-format %s)', async (logFormat) => {
+    const home = tempDir('home');
+    const runId = `epipe-${logFormat}-${Date.now()}`;
+    const file = taskIn(tempDir('epipe'), [
+      'steps:',
+      '  - id: talk',
+      `    cmd: busybox sh -c 'for i in 1 2 3 4 5 6; do echo line $i; sleep 0.3; done'`,
+      '  - id: after',
+      '    cmd: busybox echo after',
+      '',
+    ].join('\n'));
+    const child = spawn(process.execPath, [TASKRUN_BIN, 'run', file, '--engine', 'podman', '--run-id', runId, '--log-format', logFormat], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, TASKRUN_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    expect(await exited).toBe(0);
+    expect(stderr).not.toMatch(/EPIPE|internal error/);
+    expect(await engineObjects(runId)).toEqual([]);
+    const record = JSON.parse(readFileSync(path.join(home, 'runs', runId, 'record.json'), 'utf8'));
+    expect(record.status).toBe('succeeded');
+    expect(record.steps.map((s: { status: string }) => s.status)).toEqual(['succeeded', 'succeeded']);
+  });
+
   it('leaves a readable record that says interrupted after kill -9', async () => {
     const home = tempDir('home');
     const runId = `killed-${Date.now()}`;
@@ -145,6 +221,7 @@ describe('taskrun run', () => {
     await execa('podman', ['rm', '--force', '--time', '0', `taskrun-${runId}-long`], { env: { ...process.env, ...lab.vars }, reject: false });
     await execa('podman', ['network', 'rm', '--force', `taskrun-${runId}`], { env: { ...process.env, ...lab.vars }, reject: false });
     await execa('podman', ['volume', 'rm', '--force', `taskrun-${runId}-home`], { env: { ...process.env, ...lab.vars }, reject: false });
+    rmSync(path.join(tmpdir(), `taskrun-${runId}`), { recursive: true, force: true });
   });
 
   it('never shows a secret: not in terminal output, JSON logs, records, or any file of TASKRUN_HOME', async () => {

@@ -25,7 +25,7 @@ describe('run reporter', () => {
     ]);
     expect(formatStepEnd({ type: 'step-end', stepId: 'a', status: 'failed', time: 0, durationMs: 10, attempts: 1, error: 'exited with code 1', ignoredError: true })).toEqual([
       'Step ID: a encountered an error: exited with code 1, but is set to ignore errors. Continuing...',
-      'Step ID: a marked as failed (elapsed time in seconds: 0.010)',
+      'Step ID: a marked as successful (elapsed time in seconds: 0.010)',
     ]);
   });
 

@@ -1,12 +1,12 @@
 // End-to-end: real task files run on the lab's podman, with podman's CLI and with the
 // docker CLI over podman's socket. A missing lab fails these tests; it never skips them.
 
-import { describe, it, expect, beforeEach } from 'vitest';
+import { describe, it, expect, afterEach, beforeEach } from 'vitest';
 import { execa } from 'execa';
 import type { LabEnv } from '../../src/engine/lab-env.js';
 import type { EngineName } from '../../src/engine/engine.js';
 import { engineEnv, listContainers, listNetworks, requireLab } from '../helpers/lab.js';
-import { newRunId, runOnLab } from './run-on-lab.js';
+import { newRunId, removeContexts, runOnLab } from './run-on-lab.js';
 
 const ENGINES: readonly EngineName[] = ['podman', 'docker'];
 const REGISTRY_URL = 'http://127.0.0.1:5000';
@@ -18,9 +18,18 @@ beforeEach(async () => {
   lab = await requireLab();
 });
 
+afterEach(async () => {
+  await removeContexts();
+});
+
 async function listVolumes(prefix: string): Promise<string[]> {
   const { stdout } = await execa('podman', ['volume', 'ls', '--format', '{{.Name}}'], { env: engineEnv(lab, 'podman') });
   return stdout.split('\n').filter((name) => name.startsWith(prefix));
+}
+
+async function listLabelled(runId: string): Promise<string[]> {
+  const { stdout } = await execa('podman', ['ps', '--all', '--quiet', '--filter', `label=taskrun.run=${runId}`], { env: engineEnv(lab, 'podman') });
+  return stdout.split('\n').filter((id) => id !== '');
 }
 
 async function expectNothingLeft(runId: string) {
@@ -149,17 +158,18 @@ describe.each(ENGINES)('taskrun on the lab with %s', (engine) => {
       lab,
       engine,
       signal: controller.signal,
-      files: { 'acr-task.yaml': 'steps:\n  - id: svc\n    cmd: busybox sleep 60\n    detach: true\n  - id: long\n    cmd: busybox sleep 60\n  - id: never\n    cmd: busybox true\n' },
+      files: {
+        'acr-task.yaml': "steps:\n  - id: svc\n    cmd: busybox sleep 60\n    detach: true\n  - id: long\n    cmd: busybox sh -c 'echo started; sleep 60'\n  - id: never\n    cmd: busybox true\n",
+      },
       onEvent: (event) => {
-        if (event.type === 'step-output' && event.stepId === 'long' && abortedAt === 0) abortedAt = Date.now();
-        if (event.type === 'step-start' && event.stepId === 'long') {
-          setTimeout(() => {
-            abortedAt = Date.now();
-            controller.abort();
-          }, 1500);
+        // Stopped once the step's container demonstrably runs.
+        if (event.type === 'step-output' && event.stepId === 'long' && abortedAt === 0) {
+          abortedAt = Date.now();
+          controller.abort({ kind: 'cancelled' });
         }
       },
     });
+    expect(run.output('long')).toEqual(['started']);
     expect(run.outcome.status).toBe('cancelled');
     expect(Date.now() - abortedAt).toBeLessThan(5000);
     expect(run.outcome.steps.map((s) => [s.id, s.status])).toEqual([
@@ -201,6 +211,37 @@ describe.each(ENGINES)('taskrun on the lab with %s', (engine) => {
     expect(run.outcome.status).toBe('succeeded');
     expect(run.output('client')).toEqual(['served by svc']);
     await expectNothingLeft(run.runId);
+  });
+
+  it('bind-mounts a context folder whose path holds `:`', async () => {
+    const run = await runOnLab({
+      lab,
+      engine,
+      contextPrefix: 'taskrun-e2e-a:b-',
+      files: { 'hello.txt': 'hello through the mount\n', 'acr-task.yaml': 'steps:\n  - id: read\n    cmd: busybox cat /workspace/hello.txt\n' },
+    });
+    expect(run.outcome.error).toBeUndefined();
+    expect(run.output('read')).toEqual(['hello through the mount']);
+  });
+
+  it('removes the container of a host `docker run` step stopped by its timeout', async () => {
+    const run = await runOnLab({
+      lab,
+      engine,
+      files: {
+        'acr-task.yaml': [
+          'steps:',
+          '  - id: hostrun',
+          '    cmd: docker run --rm busybox sleep 60',
+          '    timeout: 2',
+          '    ignoreErrors: true',
+          '',
+        ].join('\n'),
+      },
+    });
+    expect(run.outcome.status).toBe('succeeded');
+    expect(run.outcome.steps[0]).toMatchObject({ id: 'hostrun', status: 'failed', ignoredError: true });
+    expect(await listLabelled(run.runId)).toEqual([]);
   });
 
   it('merges task and step env and normalises the working directory', async () => {

@@ -1,7 +1,7 @@
 // Test support for end-to-end runs: a task file in a temp context folder, prepared by the
 // real front half, executed on the lab with one engine; the events kept for assertions.
 
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createEngine } from '../../src/engine/engine.js';
@@ -24,9 +24,17 @@ export function labEngine(lab: LabEnv, name: EngineName): Engine {
   return createEngine({ name, labVars: lab.vars, processEnv: {} });
 }
 
+const contextDirs: string[] = [];
+
+/** Removes the context folders written so far (tests call it after each test). */
+export async function removeContexts(): Promise<void> {
+  await Promise.all(contextDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+}
+
 /** Writes the files (task file `acr-task.yaml` included) into a new temp folder; returns its path. */
-export async function writeContext(files: Readonly<Record<string, string>>): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'taskrun-e2e-'));
+export async function writeContext(files: Readonly<Record<string, string>>, prefix = 'taskrun-e2e-'): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  contextDirs.push(dir);
   for (const [name, content] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await writeFile(path.join(dir, name), content);
@@ -47,12 +55,14 @@ export async function runOnLab(input: {
   lab: LabEnv;
   engine: EngineName;
   files: Readonly<Record<string, string>>;
+  /** Start of the context folder's name (default `taskrun-e2e-`). */
+  contextPrefix?: string;
   runId?: string;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
 }): Promise<LabRun> {
   const runId = input.runId ?? newRunId(input.engine);
-  const contextDir = await writeContext(input.files);
+  const contextDir = await writeContext(input.files, input.contextPrefix);
   const { task } = await prepareTask({ file: path.join(contextDir, 'acr-task.yaml'), runId, registry: input.lab.registry, contextDir });
   const events: RunEvent[] = [];
   const outcome = await executeRun({

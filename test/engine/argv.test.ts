@@ -2,6 +2,9 @@ import { describe, it, expect } from 'vitest';
 import {
   buildBuildArgv,
   buildListContainersArgv,
+  buildListNetworksArgv,
+  buildListVolumesArgv,
+  buildVolumeArgs,
   buildNetworkCreateArgv,
   buildNetworkRemoveArgv,
   buildPullArgv,
@@ -12,7 +15,7 @@ import {
   buildVolumeRemoveArgv,
 } from '../../src/engine/argv.js';
 import type { RunArgvInput } from '../../src/engine/argv.js';
-import { containerNameFor, homeVolumeName, runNetworkName, sanitiseEngineName } from '../../src/engine/names.js';
+import { containerNameFor, homeVolumeName, runNetworkName, sanitiseEngineName, uniqueNamePart } from '../../src/engine/names.js';
 
 const minimal: RunArgvInput = {
   image: 'busybox',
@@ -50,8 +53,8 @@ describe('buildRunArgv', () => {
         entryPoint: 'sh',
         labels: { 'taskrun.run': 'r1' },
         volumes: [
-          { source: '/ctx', target: '/workspace' },
-          { source: 'taskrun-r1-home', target: '/acb/home' },
+          { kind: 'bind', source: '/ctx', target: '/workspace' },
+          { kind: 'volume', source: 'taskrun-r1-home', target: '/acb/home' },
         ],
         env: ['HOME=/acb/home', 'foo=bar baz'],
         workdir: '/workspace/sub',
@@ -59,7 +62,7 @@ describe('buildRunArgv', () => {
     ).toEqual([
       'run', '--detach', '-p', '8000:8000', '-p', '8080:8080', '--expose', '80', '--expose', '81', '--privileged',
       '--user', 'root', '--network', 'taskrun-r1', '--network-alias', 'a', '--isolation', 'default', '--cpus', '2',
-      '--entrypoint', 'sh', '--name', 'taskrun-r1-a', '--label', 'taskrun.run=r1', '--volume', '/ctx:/workspace',
+      '--entrypoint', 'sh', '--name', 'taskrun-r1-a', '--label', 'taskrun.run=r1', '--mount', 'type=bind,source=/ctx,target=/workspace',
       '--volume', 'taskrun-r1-home:/acb/home', '--env', 'HOME=/acb/home', '--env', 'foo=bar baz', '--workdir', '/workspace/sub',
       'busybox', 'echo', 'hi',
     ]);
@@ -98,17 +101,31 @@ describe('other builders', () => {
     expect(buildRemoveContainersArgv({ engine: 'docker', names: ['a'] })).toEqual(['rm', '--force', 'a']);
   });
 
-  it('ps by label', () => {
+  it('ps, network ls and volume ls by label', () => {
     expect(buildListContainersArgv({ label: 'taskrun.run=r1' })).toEqual(['ps', '--all', '--quiet', '--filter', 'label=taskrun.run=r1']);
+    expect(buildListNetworksArgv({ label: 'taskrun.run=r1' })).toEqual(['network', 'ls', '--filter', 'label=taskrun.run=r1', '--format', '{{.Name}}']);
+    expect(buildListVolumesArgv({ label: 'taskrun.run=r1' })).toEqual(['volume', 'ls', '--filter', 'label=taskrun.run=r1', '--format', '{{.Name}}']);
+  });
+
+  it('bind-mounts with --mount (a path may hold `:`), quoting CSV fields; named volumes with --volume', () => {
+    expect(buildVolumeArgs({ kind: 'bind', source: '/a:b', target: '/workspace' })).toEqual(['--mount', 'type=bind,source=/a:b,target=/workspace']);
+    expect(buildVolumeArgs({ kind: 'bind', source: '/a,"b"', target: '/w' })).toEqual(['--mount', 'type=bind,"source=/a,""b""",target=/w']);
+    expect(buildVolumeArgs({ kind: 'volume', source: 'home', target: '/acb/home' })).toEqual(['--volume', 'home:/acb/home']);
   });
 });
 
 describe('names', () => {
   it('scopes names by run id and keeps docker charset', () => {
     expect(containerNameFor({ runId: 'cb1', stepId: 'build-qux' })).toBe('taskrun-cb1-build-qux');
-    expect(containerNameFor({ runId: 'cb1', stepId: 'a/b:c' })).toBe('taskrun-cb1-a-b-c');
+    expect(containerNameFor({ runId: 'cb1', stepId: 'a/b:c' })).toBe('taskrun-cb1-a-b-c-3b07f80c');
     expect(runNetworkName('cb1')).toBe('taskrun-cb1');
     expect(homeVolumeName('cb1')).toBe('taskrun-cb1-home');
     expect(sanitiseEngineName('-x')).toBe('x-x');
+  });
+
+  it('keeps two step ids apart when sanitising would make them equal', () => {
+    expect(containerNameFor({ runId: 'cb1', stepId: 'build:amd64' })).toBe('taskrun-cb1-build-amd64-0f37c0ca');
+    expect(containerNameFor({ runId: 'cb1', stepId: 'build-amd64' })).toBe('taskrun-cb1-build-amd64');
+    expect(uniqueNamePart('build.amd_64')).toBe('build.amd_64');
   });
 });

@@ -1,5 +1,6 @@
-import { describe, it, expect } from 'vitest';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { describe, it, expect, afterEach, beforeEach } from 'vitest';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +8,7 @@ import type { Engine } from '../../src/engine/engine.js';
 import { planTask } from '../../src/plan/plan.js';
 import type { RunEvent } from '../../src/run/events.js';
 import { describeRunCommands, executeRun } from '../../src/run/execute-run.js';
+import type { StepHandlers } from '../../src/steps/index.js';
 import { cmdStep, makeTask, pushStep } from './make-task.js';
 
 const fakeEngine = fileURLToPath(new URL('../engine/fixtures/fake-engine', import.meta.url));
@@ -46,53 +48,45 @@ describe('describeRunCommands', () => {
 });
 
 describe('executeRun', () => {
-  it('runs nothing in a dry run', async () => {
-    const task = makeTask([cmdStep({ id: 'a', cmd: 'busybox true' })]);
-    const events: RunEvent[] = [];
-    const outcome = await executeRun({
-      task,
-      plan: planTask(task),
-      runId: 'r1',
-      engine: { name: 'podman', binary: 'taskrun-no-such-engine', env: {} },
-      contextDir: '/ctx',
-      signal: new AbortController().signal,
-      onEvent: (event) => events.push(event),
-      dryRun: true,
-    });
-    expect(outcome.status).toBe('succeeded');
-    expect(outcome.commands?.steps[0]?.commands[0]?.argv.slice(0, 3)).toEqual(['taskrun-no-such-engine', 'run', '--rm']);
-    expect(events.map((e) => e.type)).toEqual(['run-start', 'step-start', 'step-end', 'run-end']);
+  let dir: string;
+  let log: string;
+  const engineWith = (env: Record<string, string> = {}): Engine => ({ name: 'podman', binary: fakeEngine, env: { FAKE_ENGINE_LOG: log, FAKE_ENGINE_STATE: dir, ...env } });
+  const calls = async () => (await readFile(log, 'utf8')).trim().split('\n').sort();
+  const okHandlers: StepHandlers = { build: async () => ({ ok: true }), push: async () => ({ ok: true }), cmd: async () => ({ ok: true, exitCode: 0 }) };
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'taskrun-exec-'));
+    log = path.join(dir, 'calls.log');
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('creates the run resources, runs the steps and removes everything on a fake engine', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'taskrun-exec-'));
-    const log = path.join(dir, 'calls.log');
     const task = makeTask([cmdStep({ id: 'a', cmd: 'busybox true' }), cmdStep({ id: 'b', cmd: 'busybox false' }), cmdStep({ id: 'c', cmd: 'busybox true' })]);
     const outcome = await executeRun({
       task,
       plan: planTask(task),
       runId: 'r1',
-      engine: { name: 'podman', binary: fakeEngine, env: { FAKE_ENGINE_LOG: log } },
+      engine: engineWith(),
       contextDir: dir,
       scratchDir: path.join(dir, 'scratch'),
       signal: new AbortController().signal,
       onEvent: () => {},
-      handlers: {
-        build: async () => ({ ok: true }),
-        push: async () => ({ ok: true }),
-        cmd: async (step) => (step.id === 'b' ? { ok: false, exitCode: 1, error: 'exited with code 1' } : { ok: true, exitCode: 0 }),
-      },
+      handlers: { ...okHandlers, cmd: async (step) => (step.id === 'b' ? { ok: false, exitCode: 1, error: 'exited with code 1' } : { ok: true, exitCode: 0 }) },
     });
     expect(outcome.status).toBe('failed');
     expect(outcome.error).toBe('failed to run step ID: b: exited with code 1');
     expect(outcome.steps.map((s) => s.status)).toEqual(['succeeded', 'failed', 'skipped']);
-    const calls = (await readFile(log, 'utf8')).trim().split('\n').sort();
-    expect(calls).toEqual([
+    expect(await calls()).toEqual([
       'network|create|--label|taskrun.run=r1|taskrun-r1',
+      'network|ls|--filter|label=taskrun.run=r1|--format|{{.Name}}',
       'network|rm|taskrun-r1',
       'ps|--all|--quiet|--filter|label=taskrun.run=r1',
       'rm|--force|--ignore|--time|0|taskrun-r1-a|taskrun-r1-b',
       'volume|create|--label|taskrun.run=r1|taskrun-r1-home',
+      'volume|ls|--filter|label=taskrun.run=r1|--format|{{.Name}}',
       'volume|rm|--force|taskrun-r1-home',
     ]);
   });
@@ -103,19 +97,155 @@ describe('executeRun', () => {
       task,
       plan: planTask(task),
       runId: 'r2',
-      engine: { name: 'podman', binary: fakeEngine, env: {} },
-      contextDir: os.tmpdir(),
-      scratchDir: await mkdtemp(path.join(os.tmpdir(), 'taskrun-exec-')),
+      engine: engineWith(),
+      contextDir: dir,
+      scratchDir: path.join(dir, 'scratch'),
       runTimeoutSeconds: 0.2,
       signal: new AbortController().signal,
       onEvent: () => {},
-      handlers: {
-        build: async () => ({ ok: true }),
-        push: async () => ({ ok: true }),
-        cmd: (_step, ctx) => new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve({ ok: false, error: 'stopped' }))),
-      },
+      handlers: { ...okHandlers, cmd: (_step, ctx) => new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve({ ok: false, error: 'stopped' }))) },
     });
     expect(outcome).toMatchObject({ status: 'failed', error: 'the run timed out after 0.2 s' });
     expect(outcome.steps[0]).toMatchObject({ status: 'cancelled', error: 'stopped: the run timed out after 0.2 s' });
+  });
+
+  it('cleans up when an event listener throws, and lets the error through', async () => {
+    const task = makeTask([cmdStep({ id: 'a', cmd: 'busybox true' })]);
+    const run = executeRun({
+      task,
+      plan: planTask(task),
+      runId: 'r3',
+      engine: engineWith(),
+      contextDir: dir,
+      scratchDir: path.join(dir, 'scratch'),
+      signal: new AbortController().signal,
+      onEvent: (event) => {
+        if (event.type === 'step-queued') throw new Error('write EPIPE');
+      },
+      handlers: okHandlers,
+    });
+    await expect(run).rejects.toThrow('write EPIPE');
+    expect(await calls()).toContain('network|rm|taskrun-r3');
+    expect(await calls()).toContain('volume|rm|--force|taskrun-r3-home');
+    expect(existsSync(path.join(dir, 'scratch'))).toBe(false);
+  });
+
+  it('removes the network and volume a create client was killed making, and reports every step skipped', async () => {
+    const controller = new AbortController();
+    const task = makeTask([cmdStep({ id: 'a', cmd: 'busybox true' }), cmdStep({ id: 'b', cmd: 'busybox true' })]);
+    const events: RunEvent[] = [];
+    setTimeout(() => controller.abort({ kind: 'cancelled' }), 300);
+    const outcome = await executeRun({
+      task,
+      plan: planTask(task),
+      runId: 'r4',
+      engine: engineWith({ FAKE_CREATE_SLEEP: '9' }),
+      contextDir: dir,
+      scratchDir: path.join(dir, 'scratch'),
+      signal: controller.signal,
+      onEvent: (event) => events.push(event),
+      handlers: okHandlers,
+    });
+    expect(outcome).toMatchObject({ status: 'cancelled', error: 'cancelled' });
+    expect(outcome.steps.map((s) => [s.id, s.status])).toEqual([
+      ['a', 'skipped'],
+      ['b', 'skipped'],
+    ]);
+    expect(events.flatMap((e) => (e.type === 'step-end' ? [`${e.stepId}:${e.status}`] : []))).toEqual(['a:skipped', 'b:skipped']);
+    const removals = (await calls()).filter((call) => call.includes('|rm|'));
+    expect(removals).toEqual(['network|rm|taskrun-r4', 'volume|rm|--force|taskrun-r4-home']);
+  });
+
+  it('reports every step skipped after a setup failure', async () => {
+    const task = makeTask([cmdStep({ id: 'a', cmd: 'busybox true' })]);
+    const outcome = await executeRun({
+      task,
+      plan: planTask(task),
+      runId: 'r5',
+      engine: engineWith({ FAKE_CREATE_EXIT: '1' }),
+      contextDir: dir,
+      scratchDir: path.join(dir, 'scratch'),
+      signal: new AbortController().signal,
+      onEvent: () => {},
+      handlers: okHandlers,
+    });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error).toMatch(/^failed to create (network: taskrun-r5|volume: taskrun-r5-home), err: exited with code 1/);
+    expect(outcome.steps).toEqual([{ id: 'a', kind: 'cmd', status: 'skipped', attempts: 0, durationMs: 0 }]);
+  });
+
+  it('ends cancelled when the run is cancelled after a step failed from the same Ctrl-C', async () => {
+    const controller = new AbortController();
+    const task = makeTask([cmdStep({ id: 'a', cmd: 'busybox sleep 9' }), cmdStep({ id: 'b', cmd: 'busybox true' })]);
+    const outcome = await executeRun({
+      task,
+      plan: planTask(task),
+      runId: 'r6',
+      engine: engineWith(),
+      contextDir: dir,
+      scratchDir: path.join(dir, 'scratch'),
+      signal: controller.signal,
+      onEvent: () => {},
+      handlers: {
+        ...okHandlers,
+        // The engine client got the terminal's SIGINT and exited before taskrun's handler ran.
+        cmd: async () => {
+          setTimeout(() => controller.abort({ kind: 'cancelled' }), 0);
+          return { ok: false, exitCode: 130, error: 'exited with code 130' };
+        },
+      },
+    });
+    expect(outcome).toMatchObject({ status: 'cancelled', error: 'cancelled' });
+    expect(outcome.steps.map((s) => s.status)).toEqual(['failed', 'skipped']);
+  });
+
+  it('writes secret-volume files readable by any user inside an owner-only scratch folder', async () => {
+    const scratchDir = path.join(dir, 'scratch');
+    let modes: string[] = [];
+    const task = makeTask([cmdStep({ id: 'a', cmd: 'busybox true', volumeMounts: [{ name: 'secrets', mountPath: '/run/secrets' }] })], {
+      volumes: [{ name: 'secrets', secret: { 'token.txt': Buffer.from('s3cret').toString('base64') } }],
+    });
+    await executeRun({
+      task,
+      plan: planTask(task),
+      runId: 'r7',
+      engine: engineWith(),
+      contextDir: dir,
+      scratchDir,
+      signal: new AbortController().signal,
+      onEvent: () => {},
+      handlers: {
+        ...okHandlers,
+        cmd: async () => {
+          const volumeDir = path.join(scratchDir, 'volumes', 'secrets');
+          const modeOf = async (file: string) => ((await stat(file)).mode & 0o777).toString(8);
+          modes = [await modeOf(scratchDir), await modeOf(volumeDir), await modeOf(path.join(volumeDir, 'token.txt'))];
+          return { ok: true, exitCode: 0 };
+        },
+      },
+    });
+    expect(modes).toEqual(['700', '755', '644']);
+    expect(existsSync(scratchDir)).toBe(false);
+  });
+
+  it('sweeps labelled containers after a successful run whose host `docker run` step started', async () => {
+    const task = makeTask([cmdStep({ id: 'a', cmd: 'docker run --rm busybox true' })]);
+    const outcome = await executeRun({
+      task,
+      plan: planTask(task),
+      runId: 'r8',
+      engine: engineWith(),
+      contextDir: dir,
+      scratchDir: path.join(dir, 'scratch'),
+      signal: new AbortController().signal,
+      onEvent: () => {},
+      handlers: okHandlers,
+    });
+    expect(outcome.status).toBe('succeeded');
+    expect(await calls()).toEqual([
+      'network|ls|--filter|label=taskrun.run=r8|--format|{{.Name}}',
+      'ps|--all|--quiet|--filter|label=taskrun.run=r8',
+      'volume|ls|--filter|label=taskrun.run=r8|--format|{{.Name}}',
+    ]);
   });
 });

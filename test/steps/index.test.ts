@@ -1,5 +1,5 @@
-import { describe, it, expect, beforeEach } from 'vitest';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { describe, it, expect, afterEach, beforeEach } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,8 +58,8 @@ describe('describeStepCommands', () => {
       {
         argv: [
           'podman', 'run', '--rm', '--network', 'taskrun-r1', '--network-alias', 'test', '--name', 'taskrun-r1-test',
-          '--label', 'taskrun.run=r1', '--volume', '/ctx:/workspace', '--volume', 'taskrun-r1-home:/acb/home',
-          '--volume', '/tmp/taskrun-r1/volumes/secrets:/run/secrets', '--env', 'HOME=/acb/home', '--env', 'foo=bar',
+          '--label', 'taskrun.run=r1', '--mount', 'type=bind,source=/ctx,target=/workspace', '--volume', 'taskrun-r1-home:/acb/home',
+          '--mount', 'type=bind,source=/tmp/taskrun-r1/volumes/secrets,target=/run/secrets', '--env', 'HOME=/acb/home', '--env', 'foo=bar',
           '--env', 'HOME=qux', '--workdir', '/workspace/sub', 'busybox', 'echo', 'hi',
         ],
       },
@@ -70,7 +70,7 @@ describe('describeStepCommands', () => {
     const step = cmdStep({ id: 'k', cmd: 'busybox true', pull: true, keep: true, disableWorkingDirectoryOverride: true, network: 'host' });
     expect(describeStepCommands(step, resourcesFor(podman)).map((c) => c.argv)).toEqual([
       ['podman', 'pull', 'busybox'],
-      ['podman', 'run', '--network', 'host', '--name', 'taskrun-r1-k', '--label', 'taskrun.run=r1', '--volume', '/ctx:/workspace', '--volume', 'taskrun-r1-home:/acb/home', '--env', 'HOME=/acb/home', 'busybox', 'true'],
+      ['podman', 'run', '--network', 'host', '--name', 'taskrun-r1-k', '--label', 'taskrun.run=r1', '--mount', 'type=bind,source=/ctx,target=/workspace', '--volume', 'taskrun-r1-home:/acb/home', '--env', 'HOME=/acb/home', 'busybox', 'true'],
     ]);
   });
 
@@ -84,7 +84,7 @@ describe('describeStepCommands', () => {
     const docker: Engine = { name: 'docker', binary: 'docker', env: {} };
     const step = cmdStep({ id: 'a', cmd: 'busybox true', network: 'host' });
     expect(describeStepCommands(step, resourcesFor(docker)).map((c) => c.argv)).toEqual([
-      ['docker', 'run', '--network', 'host', '--name', 'taskrun-r1-a', '--label', 'taskrun.run=r1', '--volume', '/ctx:/workspace', '--volume', 'taskrun-r1-home:/acb/home', '--env', 'HOME=/acb/home', '--workdir', '/workspace', 'busybox', 'true'],
+      ['docker', 'run', '--network', 'host', '--name', 'taskrun-r1-a', '--label', 'taskrun.run=r1', '--mount', 'type=bind,source=/ctx,target=/workspace', '--volume', 'taskrun-r1-home:/acb/home', '--env', 'HOME=/acb/home', '--workdir', '/workspace', 'busybox', 'true'],
       ['docker', 'rm', '--force', 'taskrun-r1-a'],
     ]);
   });
@@ -92,6 +92,20 @@ describe('describeStepCommands', () => {
   it('runs `docker …` cmd steps with the engine CLI on the host', () => {
     const step = cmdStep({ id: 't', cmd: 'docker tag a:1 b:1' });
     expect(describeStepCommands(step, resourcesFor(podman))).toEqual([{ argv: ['podman', 'tag', 'a:1', 'b:1'], cwd: '/ctx' }]);
+  });
+
+  it('labels the container of a host `docker run|create` step with the run', () => {
+    const argvOf = (cmd: string) => describeStepCommands(cmdStep({ id: 't', cmd }), resourcesFor(podman))[0]?.argv;
+    expect(argvOf('docker run --rm busybox true')).toEqual(['podman', 'run', '--label', 'taskrun.run=r1', '--rm', 'busybox', 'true']);
+    expect(argvOf('docker create busybox')).toEqual(['podman', 'create', '--label', 'taskrun.run=r1', 'busybox']);
+    expect(argvOf('docker container run busybox')).toEqual(['podman', 'container', 'run', '--label', 'taskrun.run=r1', 'busybox']);
+    expect(argvOf('docker ps --filter label=run')).toEqual(['podman', 'ps', '--filter', 'label=run']);
+  });
+
+  it('bind-mounts a context folder whose path holds `:` or `,`', () => {
+    const step = cmdStep({ id: 'a', cmd: 'busybox true' });
+    const argv = describeStepCommands(step, { ...resourcesFor(podman), contextDir: '/tmp/a:b,c' })[0]?.argv ?? [];
+    expect(argv.slice(argv.indexOf('--mount'), argv.indexOf('--mount') + 2)).toEqual(['--mount', 'type=bind,"source=/tmp/a:b,c",target=/workspace']);
   });
 
   it('builds on the host in the context folder and pushes image by image', () => {
@@ -122,6 +136,10 @@ describe('step handlers on a fake engine', () => {
     scratchDir = await mkdtemp(path.join(os.tmpdir(), 'taskrun-steps-'));
     log = path.join(scratchDir, 'calls.log');
     events = [];
+  });
+
+  afterEach(async () => {
+    await rm(scratchDir, { recursive: true, force: true });
   });
 
   it('streams a cmd step output and reports its exit code', async () => {
