@@ -36,6 +36,20 @@ export function deriveText(previous: SourceText, text: string, fromLines: readon
   return { file: previous.file, original: previous.original, text, origins };
 }
 
+// Split lines of a SourceText's text and original, made on first use: `locate` runs once per
+// located YAML node, so splitting on every call made large files quadratic.
+const LINES = new WeakMap<SourceText, { readonly text: readonly string[]; readonly original: readonly string[] }>();
+
+function linesOf(source: SourceText): { readonly text: readonly string[]; readonly original: readonly string[] } {
+  let lines = LINES.get(source);
+  if (!lines) {
+    const text = splitLines(source.text);
+    lines = { text, original: source.original === source.text ? text : splitLines(source.original) };
+    LINES.set(source, lines);
+  }
+  return lines;
+}
+
 /**
  * Maps a 1-based (line, col) in `source.text` back to the original file. The column is exact
  * when the original line reads the same up to it; otherwise it points where the two first differ
@@ -43,8 +57,9 @@ export function deriveText(previous: SourceText, text: string, fromLines: readon
  */
 export function locate(source: SourceText, line: number, col: number): SourceLocation {
   const originLine = source.origins[line - 1] ?? source.origins[source.origins.length - 1] ?? 1;
-  const current = splitLines(source.text)[line - 1] ?? '';
-  const original = splitLines(source.original)[originLine - 1] ?? '';
+  const lines = linesOf(source);
+  const current = lines.text[line - 1] ?? '';
+  const original = lines.original[originLine - 1] ?? '';
   if (current === original) return { file: source.file, line: originLine, col };
   const wanted = current.slice(0, col - 1);
   let same = 0;

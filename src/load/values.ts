@@ -1,12 +1,13 @@
 // Load stage: builds `.Values` from values files and `--set` flags (acb-spec §2.3).
 
 import { readFile } from 'node:fs/promises';
-import { isMap, isScalar, parseAllDocuments, visit } from 'yaml';
-import type { Tags } from 'yaml';
+import { Scalar, isMap, isScalar, parseAllDocuments, visit } from 'yaml';
+import type { ScalarTag, Tags } from 'yaml';
 import { error } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { fromOriginal } from '../source-text.js';
 import type { Values } from '../template/data.js';
+import { GoFloat } from '../template/go-values.js';
 import { describeReadError } from './read-task-file.js';
 import { describeYamlError, locateOffset, locateYamlError } from './yaml-location.js';
 
@@ -36,7 +37,7 @@ export async function loadValuesFiles(paths: readonly string[]): Promise<{ value
 export function parseValuesText(input: { file: string; content: string }): { values: Values; diagnostics: Diagnostic[] } {
   const source = fromOriginal(input.file, input.content.replace(/^\uFEFF/, ''));
   // Like acb, only the first document of a `---` stream counts.
-  const doc = parseAllDocuments(source.text, { version: '1.1', uniqueKeys: false, customTags: withoutTimestamps })[0];
+  const doc = parseAllDocuments(source.text, { version: '1.1', uniqueKeys: false, intAsBigInt: true, customTags: goScalarTags })[0];
   if (doc === undefined || doc.contents === null) {
     return { values: {}, diagnostics: doc?.errors.map((err) => yamlDiagnostic(source, err)) ?? [] };
   }
@@ -52,7 +53,7 @@ export function parseValuesText(input: { file: string; content: string }): { val
   visit(doc, {
     Pair(_, pair) {
       const key = pair.key;
-      if (isScalar(key) && ['boolean', 'number', 'bigint'].includes(typeof key.value) && key.source !== undefined) {
+      if (isScalar(key) && (['boolean', 'number', 'bigint'].includes(typeof key.value) || key.value instanceof GoFloat) && key.source !== undefined) {
         key.value = key.source;
       }
     },
@@ -60,9 +61,44 @@ export function parseValuesText(input: { file: string; content: string }): { val
   return { values: toPlainValues(doc.toJS({ maxAliasCount: 1000 })), diagnostics: [] };
 }
 
-/** yaml.v2 keeps timestamp-like scalars as strings when decoding into untyped values. */
-function withoutTimestamps(tags: Tags): Tags {
-  return tags.filter((tag) => typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:timestamp');
+const INT_TAG = 'tag:yaml.org,2002:int';
+const FLOAT_TAG = 'tag:yaml.org,2002:float';
+const INT64_MIN = -(2n ** 63n);
+const UINT64_MAX = 2n ** 64n - 1n;
+
+// Scalars as yaml.v2 decodes them into untyped values: timestamp-like text stays a string,
+// floats stay Go float64 even when whole (`2.0`), integers stay exact up to uint64.
+function goScalarTags(tags: Tags): Tags {
+  return tags
+    .filter((tag) => typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:timestamp')
+    .map((tag) => {
+      if (typeof tag === 'string' || !('resolve' in tag) || 'collection' in tag) return tag;
+      const scalarTag = tag as ScalarTag;
+      const resolve = scalarTag.resolve.bind(scalarTag);
+      if (scalarTag.tag === INT_TAG) return { ...scalarTag, resolve: (...args: ResolveArgs) => toGoInt(resolve(...args), args[0]) };
+      if (scalarTag.tag === FLOAT_TAG) return { ...scalarTag, resolve: (...args: ResolveArgs) => toGoFloat(resolve(...args)) };
+      return tag;
+    });
+}
+
+type ResolveArgs = Parameters<ScalarTag['resolve']>;
+type Resolved = ReturnType<ScalarTag['resolve']>;
+
+// Ints that fit a JS number stay numbers; int64/uint64 ones stay bigint; larger decimal ones
+// become float64 and larger hex/octal/binary ones stay text, as yaml.v2 decides.
+function toGoInt(resolved: Resolved, text: string): Resolved {
+  if (typeof resolved !== 'bigint') return resolved;
+  if (resolved >= BigInt(Number.MIN_SAFE_INTEGER) && resolved <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(resolved);
+  if (resolved >= INT64_MIN && resolved <= UINT64_MAX) return resolved;
+  return /^[-+]?[0-9_]+$/.test(text) ? new GoFloat(Number(resolved)) : text;
+}
+
+function toGoFloat(resolved: Resolved): Resolved {
+  if (resolved instanceof Scalar) {
+    resolved.value = new GoFloat(Number(resolved.value));
+    return resolved;
+  }
+  return new GoFloat(Number(resolved));
 }
 
 function yamlDiagnostic(source: ReturnType<typeof fromOriginal>, err: Parameters<typeof describeYamlError>[0]): Diagnostic {
@@ -98,7 +134,9 @@ export function mergeValues(fromFiles: Values, fromSet: Record<string, string>):
 }
 
 function isPlainObject(value: unknown): value is MutableValues {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
 }
 
 function mergeDeep(base: MutableValues, over: Values): MutableValues {

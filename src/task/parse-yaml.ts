@@ -55,7 +55,6 @@ export function parseYaml({ source, typeAt }: ParseYamlInput): ParseYamlResult {
   const documents = parseAllDocuments(source.text, {
     version: '1.1',
     uniqueKeys: false,
-    keepSourceTokens: true,
     lineCounter,
   });
   const spans = new Map<string, NodeSpan>();

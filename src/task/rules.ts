@@ -146,8 +146,10 @@ const stepIdsAreUnique: Rule = ({ document, steps }) => {
   return diagnostics;
 };
 
-const whenNamesEarlierSteps: Rule = ({ document, steps }) =>
-  steps.flatMap(({ index, step, id }) => {
+const whenNamesEarlierSteps: Rule = ({ document, steps }) => {
+  const firstIndexOf = new Map<string, number>();
+  for (const other of steps) if (!firstIndexOf.has(other.id)) firstIndexOf.set(other.id, other.index);
+  return steps.flatMap(({ index, step, id }) => {
     const when = Array.isArray(step.when) ? step.when : [];
     const pointer = `/steps/${index}/when`;
     const diagnostics: Diagnostic[] = [];
@@ -161,7 +163,6 @@ const whenNamesEarlierSteps: Rule = ({ document, steps }) =>
         ),
       );
     }
-    const earlierIds = steps.filter((other) => other.index < index).map((other) => other.id);
     when.forEach((name, position) => {
       if (typeof name !== 'string' || name === '-' || name === ROOT_STEP_ID) return;
       const at = document.at(`${pointer}/${position}`);
@@ -171,7 +172,7 @@ const whenNamesEarlierSteps: Rule = ({ document, steps }) =>
         diagnostics.push(
           error('when-duplicate', `\`when\` names step \`${name}\` twice; ACR would wait forever`, at, 'list each step once'),
         );
-      } else if (!earlierIds.includes(name)) {
+      } else if (!((firstIndexOf.get(name) ?? index) < index)) {
         const later = steps.find((other) => other.index > index && other.id === name);
         if (later) {
           diagnostics.push(
@@ -183,6 +184,7 @@ const whenNamesEarlierSteps: Rule = ({ document, steps }) =>
             ),
           );
         } else {
+          const earlierIds = steps.filter((other) => other.index < index).map((other) => other.id);
           const suggestion = didYouMean(name, earlierIds);
           diagnostics.push(
             error(
@@ -197,6 +199,7 @@ const whenNamesEarlierSteps: Rule = ({ document, steps }) =>
     });
     return diagnostics;
   });
+};
 
 const cacheIsValid: Rule = ({ document, steps }) =>
   steps.flatMap(({ index, step }) => {

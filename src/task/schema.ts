@@ -85,6 +85,25 @@ function validatorFor(version: TaskVersion): ValidateFunction {
 
 /** The schema describing the value at `path` in a task file of `version`, if the schema knows it. */
 export function schemaAt(version: TaskVersion, path: readonly PathSegment[]): SchemaObject | undefined {
+  return memoized(SCHEMA_AT, version, path, () => findSchemaAt(version, path));
+}
+
+// Every step of a 1,000-step file asks the same questions: answers are kept per version and
+// path shape (list indexes do not change the schema).
+const SCHEMA_AT = new Map<string, SchemaObject | undefined>();
+const FIELD_TYPE_AT = new Map<string, FieldType | undefined>();
+const KNOWN_KEYS_AT = new Map<string, ReadonlyMap<string, { isIgnored: boolean }>>();
+
+function memoized<T>(cache: Map<string, T>, version: TaskVersion, path: readonly PathSegment[], compute: () => T): T {
+  let key: string = version;
+  for (const segment of path) key += typeof segment === 'number' ? '\u0000#' : `\u0000/${segment}`;
+  if (cache.has(key)) return cache.get(key) as T;
+  const value = compute();
+  cache.set(key, value);
+  return value;
+}
+
+function findSchemaAt(version: TaskVersion, path: readonly PathSegment[]): SchemaObject | undefined {
   const schemas = loadSchemas();
   let current: SchemaObject | undefined = resolve(schemas.versions[version], schemas.common);
   for (const segment of path) {
@@ -95,6 +114,10 @@ export function schemaAt(version: TaskVersion, path: readonly PathSegment[]): Sc
 }
 
 export function fieldTypeAt(version: TaskVersion, path: readonly PathSegment[]): FieldType | undefined {
+  return memoized(FIELD_TYPE_AT, version, path, () => findFieldTypeAt(version, path));
+}
+
+function findFieldTypeAt(version: TaskVersion, path: readonly PathSegment[]): FieldType | undefined {
   const schema = schemaAt(version, path);
   if (!schema) return undefined;
   const type = [schema, ...allOfParts(schema, loadSchemas().common)].map((part) => part['type']).find(Boolean);
@@ -135,7 +158,11 @@ function resolve(schema: SchemaObject | undefined, common: SchemaObject): Schema
 }
 
 /** Keys the schema declares at a mapping, with whether each is one of ACR's ignored accidental keys. */
-export function knownKeysAt(version: TaskVersion, path: readonly PathSegment[]): Map<string, { isIgnored: boolean }> {
+export function knownKeysAt(version: TaskVersion, path: readonly PathSegment[]): ReadonlyMap<string, { isIgnored: boolean }> {
+  return memoized(KNOWN_KEYS_AT, version, path, () => findKnownKeysAt(version, path));
+}
+
+function findKnownKeysAt(version: TaskVersion, path: readonly PathSegment[]): Map<string, { isIgnored: boolean }> {
   const schemas = loadSchemas();
   const schema = schemaAt(version, path);
   const keys = new Map<string, { isIgnored: boolean }>();
@@ -299,7 +326,7 @@ export function checkKeys({ document, version }: CheckKeysInput): Diagnostic[] {
 function describeUnknownKey(input: {
   key: string;
   path: readonly PathSegment[];
-  known: Map<string, { isIgnored: boolean }>;
+  known: ReadonlyMap<string, { isIgnored: boolean }>;
   version: TaskVersion;
   location: ReturnType<WrittenDocument['at']>;
 }): Diagnostic {

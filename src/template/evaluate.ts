@@ -1,11 +1,13 @@
-// Template stage: the handlebars helpers that carry Go text/template semantics. Expression
-// helpers return lazy values, so the statement helper that forces them evaluates arguments
-// in Go's order and `and`/`or` short-circuit; statement helpers print, branch and loop.
+// Template stage: the handlebars helpers that carry Go text/template semantics. Each Go action
+// is one helper call whose only parameter is the action's index in the side table; the helper
+// evaluates the parsed Go expression itself (arguments in Go's order, `and`/`or` short-circuit)
+// and prints, branches or loops.
 
 import type { HelperOptions } from 'handlebars';
 import { FUNCTIONS, TemplateExecError } from './functions.js';
 import { formatValue, isGoMap, isTruthy, kindOf, sortedKeys, typeNameOf, GoFloat } from './go-values.js';
 import { escapeMarkers } from './origins.js';
+import type { Expr, TemplateNode } from './syntax.js';
 
 export const HELPER_NAMES = {
   output: 'go_output',
@@ -13,12 +15,10 @@ export const HELPER_NAMES = {
   if: 'go_if',
   with: 'go_with',
   range: 'go_range',
-  field: 'go_field',
-  variable: 'go_variable',
-  call: 'go_call',
-  float: 'go_float',
-  assign: 'go_assign',
 } as const;
+
+/** A Go action as the helpers see it: what `translate.ts` puts in the side table. */
+export type ActionNode = Exclude<TemplateNode, { readonly kind: 'text' }>;
 
 /** The value of `.` inside a block (handlebars' context). */
 export class DotFrame {
@@ -28,18 +28,24 @@ export class DotFrame {
   }
 }
 
+/**
+ * Where a missing value's lookup first failed: the key and the map that lacked it, named by
+ * what the map is (`root` for `$`, `Run`, `Build`, `Values` and anything under it, `Secrets`).
+ */
+export interface MissingKey {
+  readonly name: string;
+  readonly scope: 'root' | 'Run' | 'Build' | 'Values' | 'Secrets' | 'other';
+  /** The keys the map has. */
+  readonly keys: readonly string[];
+}
+
 /** A key that is not there (`missingkey=zero`); renders empty with a warning where it is printed. */
 export class MissingValue {
   readonly expression: string;
-  constructor(expression: string) {
+  readonly key: MissingKey | undefined;
+  constructor(expression: string, key?: MissingKey) {
     this.expression = expression;
-  }
-}
-
-class Lazy {
-  readonly run: () => unknown;
-  constructor(run: () => unknown) {
-    this.run = run;
+    this.key = key;
   }
 }
 
@@ -55,26 +61,17 @@ export class ActionError extends Error {
 
 export interface ExecEvents {
   /** A printed or consumed missing value at action `at`. */
-  readonly onMissing: (at: number, expression: string) => void;
+  readonly onMissing: (at: number, missing: MissingValue) => void;
   readonly onWarning: (at: number, code: string, message: string, hint?: string) => void;
 }
 
 const UNSET = Symbol('unset');
 
-type Helper = (...args: unknown[]) => unknown;
+type Helper = (this: unknown, index: number, options: HelperOptions) => unknown;
 
-function resolve(value: unknown): unknown {
-  if (value instanceof Lazy) return value.run();
-  if (value instanceof DotFrame) return value.dot;
-  return value === undefined ? null : value;
-}
-
-function optionsOf(args: unknown[]): HelperOptions {
-  return args[args.length - 1] as HelperOptions;
-}
-
-function atOf(options: HelperOptions): number {
-  return Number(options.hash['at']);
+function dotOf(context: unknown): unknown {
+  const dot = context instanceof DotFrame ? context.dot : context;
+  return dot === undefined ? null : dot;
 }
 
 function guard<T>(at: number, run: () => T): T {
@@ -83,131 +80,153 @@ function guard<T>(at: number, run: () => T): T {
   } catch (caught) {
     if (caught instanceof ActionError) throw caught;
     if (caught instanceof TemplateExecError) throw new ActionError(at, caught.message);
+    // A value too large for a JS string (e.g. a huge `repeat`) is the template's fault, not taskrun's.
+    if (caught instanceof RangeError) throw new ActionError(at, `the result is too large: ${caught.message}`);
     throw caught;
   }
 }
 
 /** The helpers for one render; `slotCount` variables, slot 0 holding `$` (the root data). */
-export function createHelpers(input: { root: unknown; slotCount: number; events: ExecEvents }): Record<string, Helper> {
+export function createHelpers(input: {
+  root: unknown;
+  slotCount: number;
+  actions: readonly ActionNode[];
+  events: ExecEvents;
+}): Record<string, Helper> {
   const slots: unknown[] = Array.from({ length: input.slotCount }, () => UNSET);
   slots[0] = input.root;
-  const { events } = input;
+  const { events, actions } = input;
+  const root = isGoMap(input.root) ? input.root : {};
 
   // A missing value used where its value matters is reported once per action and acts as nil.
   const settle = (at: number, value: unknown, isPresenceTest: boolean): unknown => {
     if (value instanceof MissingValue) {
-      if (!isPresenceTest) events.onMissing(at, value.expression);
+      if (!isPresenceTest) events.onMissing(at, value);
       return null;
     }
     return value;
   };
 
-  const lookup = (receiver: unknown, names: readonly string[], text: string): unknown => {
-    let value = receiver;
-    for (const name of names) {
-      if (value instanceof MissingValue || value === null || value === undefined) return new MissingValue(text);
-      if (!isGoMap(value)) throw new TemplateExecError(`can't evaluate field ${name} in type ${typeNameOf(value)}`);
-      value = Object.hasOwn(value, name) ? value[name] : new MissingValue(text);
-    }
-    return value === null || value === undefined ? new MissingValue(text) : value;
+  const scopeOf = (map: unknown): MissingKey['scope'] => {
+    if (map === root) return 'root';
+    if (map === root['Values']) return 'Values';
+    if (map === root['Run']) return 'Run';
+    if (map === root['Build']) return 'Build';
+    if (map === root['Secrets']) return 'Secrets';
+    return 'other';
   };
 
-  const callFunction = (at: number, name: string, params: unknown[]): unknown => {
+  const lookup = (receiver: unknown, names: readonly string[], text: string): unknown => {
+    let value = receiver;
+    // What `value` is, when it is not one of the root's maps: `Values` for anything under `.Values`.
+    let scope: MissingKey['scope'] = 'other';
+    let missing: MissingKey | undefined;
+    for (const name of names) {
+      if (value instanceof MissingValue) return new MissingValue(text, value.key);
+      if (value === null || value === undefined) return new MissingValue(text, { name, scope, keys: [] });
+      if (!isGoMap(value)) throw new TemplateExecError(`can't evaluate field ${name} in type ${typeNameOf(value)}`);
+      const mapScope: MissingKey['scope'] = scope === 'Values' ? 'Values' : scopeOf(value);
+      missing = { name, scope: mapScope, keys: Object.keys(value) };
+      if (!Object.hasOwn(value, name)) return new MissingValue(text, missing);
+      value = value[name];
+      scope = mapScope === 'Values' || value === root['Values'] ? 'Values' : 'other';
+    }
+    return value === null || value === undefined ? new MissingValue(text, missing) : value;
+  };
+
+  const callFunction = (at: number, dot: unknown, name: string, params: readonly Expr[]): unknown => {
     const fn = FUNCTIONS.get(name);
     if (!fn) throw new ActionError(at, `unknown template function \`${name}\``);
-    const context = {
-      name,
-      warn: (code: string, message: string, hint?: string) => events.onWarning(at, code, message, hint),
-    };
     if (name === 'and' || name === 'or') {
       let value: unknown = null;
       for (const param of params) {
-        value = resolve(param);
+        value = evaluate(at, dot, param);
         const isDeciding = name === 'and' ? !isTruthy(settle(at, value, true)) : isTruthy(settle(at, value, true));
         if (isDeciding) break;
       }
       return value;
     }
-    const args = params.map((param) => settle(at, resolve(param), fn.isPresenceTest === true));
+    const isPresenceTest = fn.isPresenceTest === true;
+    const args = params.map((param) => settle(at, evaluate(at, dot, param), isPresenceTest));
+    const context = {
+      name,
+      warn: (code: string, message: string, hint?: string) => events.onWarning(at, code, message, hint),
+    };
     return fn.call(args, context);
   };
 
-  const printed = (at: number, value: unknown): string => {
-    const settled = settle(at, value, false);
-    return settled === null ? '' : escapeMarkers(formatValue(settled));
+  // The value of a parsed Go expression with `dot` as `.`; missing keys come back as MissingValue.
+  const evaluate = (at: number, dot: unknown, expr: Expr): unknown => {
+    switch (expr.kind) {
+      case 'dot':
+        return dot;
+      case 'field':
+        return lookup(evaluate(at, dot, expr.receiver), expr.names, expr.text);
+      case 'variable': {
+        const value = slots[expr.slot];
+        if (value === UNSET) throw new ActionError(at, `undefined variable: ${expr.name}`);
+        return value;
+      }
+      case 'call':
+        return callFunction(at, dot, expr.name, expr.args) ?? null;
+      case 'literal':
+        return expr.value;
+      case 'float':
+        return new GoFloat(expr.value);
+      case 'assign': {
+        const value = evaluate(at, dot, expr.value);
+        slots[expr.slot] = value;
+        return value;
+      }
+    }
   };
 
+  const actionAt = (index: number): ActionNode => {
+    const action = actions[index];
+    if (!action) throw new Error(`template action ${index} is not in the side table`);
+    return action;
+  };
+
+  // The settled value of a block's pipeline (a missing value is nil there, without a warning).
+  const condition = (action: ActionNode, context: unknown): unknown =>
+    guard(action.at, () => settle(action.at, evaluate(action.at, dotOf(context), action.expr), true));
+
   return {
-    [HELPER_NAMES.field]: (...args) => {
-      const options = optionsOf(args);
-      const [receiver, ...names] = args.slice(0, -1);
-      const at = atOf(options);
-      const text = String(options.hash['text']);
-      return new Lazy(() => guard(at, () => lookup(resolve(receiver), names.map(String), text)));
-    },
-    [HELPER_NAMES.variable]: (...args) => {
-      const options = optionsOf(args);
-      const slot = Number(args[0]);
-      return new Lazy(() => {
-        const value = slots[slot];
-        if (value === UNSET) throw new ActionError(atOf(options), `undefined variable: ${String(options.hash['name'])}`);
-        return value;
+    [HELPER_NAMES.output]: function (this: unknown, index: number) {
+      const action = actionAt(index);
+      return guard(action.at, () => {
+        const settled = settle(action.at, evaluate(action.at, dotOf(this), action.expr), false);
+        return settled === null ? '' : escapeMarkers(formatValue(settled));
       });
     },
-    [HELPER_NAMES.call]: (...args) => {
-      const options = optionsOf(args);
-      const [name, ...params] = args.slice(0, -1);
-      const at = atOf(options);
-      return new Lazy(() => guard(at, () => callFunction(at, String(name), params)));
-    },
-    [HELPER_NAMES.float]: (value) => new GoFloat(Number(value)),
-    [HELPER_NAMES.assign]: (...args) => {
-      const [slot, value] = args;
-      return new Lazy(() => {
-        const resolved = resolve(value);
-        slots[Number(slot)] = resolved;
-        return resolved;
-      });
-    },
-    [HELPER_NAMES.output]: (...args) => {
-      const at = atOf(optionsOf(args));
-      return guard(at, () => printed(at, resolve(args[0])));
-    },
-    [HELPER_NAMES.exec]: (...args) => {
-      const at = atOf(optionsOf(args));
-      guard(at, () => resolve(args[0]));
+    [HELPER_NAMES.exec]: function (this: unknown, index: number) {
+      const action = actionAt(index);
+      guard(action.at, () => evaluate(action.at, dotOf(this), action.expr));
       return '';
     },
-    [HELPER_NAMES.if]: function (this: unknown, ...args: unknown[]) {
-      const options = optionsOf(args);
-      const at = atOf(options);
-      const value = guard(at, () => settle(at, resolve(args[0]), true));
-      return isTruthy(value) ? options.fn(this) : options.inverse(this);
+    [HELPER_NAMES.if]: function (this: unknown, index: number, options: HelperOptions) {
+      return isTruthy(condition(actionAt(index), this)) ? options.fn(this) : options.inverse(this);
     },
-    [HELPER_NAMES.with]: function (this: unknown, ...args: unknown[]) {
-      const options = optionsOf(args);
-      const at = atOf(options);
-      const value = guard(at, () => settle(at, resolve(args[0]), true));
+    [HELPER_NAMES.with]: function (this: unknown, index: number, options: HelperOptions) {
+      const value = condition(actionAt(index), this);
       return isTruthy(value) ? options.fn(new DotFrame(value)) : options.inverse(this);
     },
-    [HELPER_NAMES.range]: function (this: unknown, ...args: unknown[]) {
-      const options = optionsOf(args);
-      const at = atOf(options);
-      const value = guard(at, () => settle(at, resolve(args[0]), true));
-      const keySlot = options.hash['keySlot'] as number | undefined;
-      const elementSlot = options.hash['elementSlot'] as number | undefined;
+    [HELPER_NAMES.range]: function (this: unknown, index: number, options: HelperOptions) {
+      const action = actionAt(index);
+      const value = condition(action, this);
+      const { keySlot, elementSlot } = action.kind === 'range' ? action : { keySlot: undefined, elementSlot: undefined };
       const entries: [unknown, unknown][] = [];
       if (Array.isArray(value)) value.forEach((item, i) => entries.push([i, item]));
       else if (isGoMap(value)) for (const key of sortedKeys(value)) entries.push([key, value[key]]);
-      else if (kindOf(value) !== 'nil') throw new ActionError(at, `range can't iterate over ${formatValue(value)}`);
+      else if (kindOf(value) !== 'nil') throw new ActionError(action.at, `range can't iterate over ${formatValue(value)}`);
       if (entries.length === 0) return options.inverse(this);
-      let out = '';
+      const parts: string[] = [];
       for (const [key, item] of entries) {
         if (keySlot !== undefined) slots[keySlot] = key;
         if (elementSlot !== undefined) slots[elementSlot] = item;
-        out += options.fn(new DotFrame(item));
+        parts.push(options.fn(new DotFrame(item)));
       }
-      return out;
+      return guard(action.at, () => parts.join(''));
     },
   };
 }

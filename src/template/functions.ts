@@ -170,6 +170,7 @@ function compare(name: string, a: unknown, b: unknown): number {
   const right = kindOf(b);
   const isNumber = (kind: string) => kind === 'int' || kind === 'float';
   if (left === 'string' && right === 'string') return a === b ? 0 : (a as string) < (b as string) ? -1 : 1;
+  if (left === 'int' && right === 'int') return compareInts(a, b);
   if (isNumber(left) && isNumber(right) && left === right) return Math.sign(numberOf(a) - numberOf(b));
   if (!['string', 'int', 'float'].includes(left) || !['string', 'int', 'float'].includes(right)) {
     return fail(`error calling ${name}: invalid type for comparison`);
@@ -183,7 +184,16 @@ function isEqual(a: unknown, b: unknown): boolean {
   if (left === 'nil' || right === 'nil') return left === right;
   if (left !== right) fail('error calling eq: incompatible types for comparison');
   if (left === 'list' || left === 'map' || left === 'other') fail(`error calling eq: non-comparable type ${formatValue(a)}: ${typeNameOf(a)}`);
-  return left === 'int' || left === 'float' ? numberOf(a) === numberOf(b) : a === b;
+  if (left === 'int') return compareInts(a, b) === 0;
+  return left === 'float' ? numberOf(a) === numberOf(b) : a === b;
+}
+
+// Go ints compare exactly; big values from a values file are bigint.
+function compareInts(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return Math.sign(a - b);
+  const left = BigInt(a as number | bigint);
+  const right = BigInt(b as number | bigint);
+  return left === right ? 0 : left < right ? -1 : 1;
 }
 
 function indexInto(item: unknown, key: unknown): unknown {
@@ -229,6 +239,8 @@ function fn(minArgs: number, maxArgs: number, call: Call, isPresenceTest = false
 }
 
 const MANY = Number.POSITIVE_INFINITY;
+// A JS string holds at most ~2^29 characters; a task file anywhere near this is a mistake.
+const MAX_RESULT_LENGTH = 64 * 1024 * 1024;
 
 const unary = (call: (value: unknown, context: CallContext) => unknown): GoFunction => fn(1, 1, (args, context) => call(args[0], context));
 const stringUnary = (call: (text: string) => unknown): GoFunction => unary((value) => call(asString(value)));
@@ -292,8 +304,12 @@ const FUNCTION_TABLE: Record<string, GoFunction> = {
   hasSuffix: stringBinary((suffix, text) => text.endsWith(suffix)),
   repeat: fn(2, 2, (args) => {
     const count = asInt(args[0]);
+    const text = asString(args[1]);
     if (count < 0) fail('strings: negative Repeat count');
-    return asString(args[1]).repeat(count);
+    if (text.length * count > MAX_RESULT_LENGTH) {
+      fail(`repeat: the result would be ${text.length * count} characters long; taskrun allows at most ${MAX_RESULT_LENGTH}`);
+    }
+    return text.repeat(count);
   }),
   substr: fn(3, 3, (args) => {
     const start = asInt(args[0]);
@@ -344,8 +360,9 @@ const FUNCTION_TABLE: Record<string, GoFunction> = {
     }
     return Buffer.from(text, 'base64').toString('utf8');
   }),
-  toJson: unary((value) => encodeGoJson(value)),
-  toPrettyJson: unary((value) => encodeGoJson(value, '  ')),
+  // Sprig ignores json.Marshal's error (NaN, ±Inf) and returns an empty string.
+  toJson: unary((value) => encodeGoJson(value) ?? ''),
+  toPrettyJson: unary((value) => encodeGoJson(value, '  ') ?? ''),
   sha256sum: stringUnary((text) => createHash('sha256').update(text, 'utf8').digest('hex')),
   sha1sum: stringUnary((text) => createHash('sha1').update(text, 'utf8').digest('hex')),
 

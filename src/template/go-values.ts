@@ -123,36 +123,77 @@ export function stringOf(value: unknown): string {
   return typeof value === 'string' ? value : formatValue(value);
 }
 
-/** Go `encoding/json` (json.Marshal): sorted keys, HTML-safe escapes, no spaces; indent for MarshalIndent. */
-export function encodeGoJson(value: unknown, indent = ''): string {
-  const plain = toJsonValue(value);
-  const text = indent ? JSON.stringify(plain, null, indent) : JSON.stringify(plain);
-  return (text ?? 'null')
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+/**
+ * Go `encoding/json` (json.Marshal; MarshalIndent with `indent`): map keys sorted as strings
+ * (`"10"` before `"2"`), HTML-safe escapes, floats in Go's shortest form. Undefined where Go
+ * fails (NaN, ±Inf: "json: unsupported value").
+ */
+export function encodeGoJson(value: unknown, indent = ''): string | undefined {
+  const parts: string[] = [];
+  return writeJson(value, parts, indent, '\n') ? parts.join('') : undefined;
 }
 
-function toJsonValue(value: unknown): unknown {
+function writeJson(value: unknown, out: string[], indent: string, newline: string): boolean {
   switch (kindOf(value)) {
     case 'nil':
-      return null;
-    case 'float':
+      out.push('null');
+      return true;
+    case 'bool':
+      out.push(value ? 'true' : 'false');
+      return true;
     case 'int':
-      return numberOf(value);
+      out.push(String(value));
+      return true;
+    case 'float': {
+      const number = numberOf(value);
+      if (!Number.isFinite(number)) return false;
+      // JS and Go switch to exponents at the same magnitudes and both print `1e-7`, `1e+21`.
+      out.push(Object.is(number, -0) ? '-0' : String(number));
+      return true;
+    }
+    case 'string':
+      out.push(quoteJson(value as string));
+      return true;
     case 'list':
-      return (value as unknown[]).map(toJsonValue);
     case 'map': {
-      const map = value as GoMap;
-      const out: Record<string, unknown> = {};
-      for (const key of sortedKeys(map)) out[key] = toJsonValue(map[key]);
-      return out;
+      const isList = Array.isArray(value);
+      const entries: [string | undefined, unknown][] = isList
+        ? (value as unknown[]).map((item) => [undefined, item])
+        : sortedKeys(value as GoMap).map((key) => [key, (value as GoMap)[key]]);
+      const [open, close] = isList ? ['[', ']'] : ['{', '}'];
+      if (entries.length === 0) {
+        out.push(open, close);
+        return true;
+      }
+      const inner = indent ? `${newline}${indent}` : '';
+      out.push(open);
+      for (const [i, [key, item]] of entries.entries()) {
+        if (i > 0) out.push(',');
+        out.push(inner);
+        if (key !== undefined) out.push(quoteJson(key), indent ? ': ' : ':');
+        if (!writeJson(item, out, indent, inner || newline)) return false;
+      }
+      out.push(indent ? newline : '', close);
+      return true;
     }
     default:
-      return value;
+      out.push(quoteJson(String(value)));
+      return true;
   }
+}
+
+const JSON_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+// Go's encodeState.string: `\b` and `\f` as \u0008 and \u000c, `<>&` and U+2028/9 escaped,
+// an unpaired surrogate (invalid UTF-8 in Go) as U+FFFD.
+function quoteJson(text: string): string {
+  const escaped = text.replace(/["\\\u0000-\u001f<>&\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (char) => {
+    const simple = JSON_ESCAPES[char];
+    if (simple) return simple;
+    if (char >= '\ud800' && char <= '\udfff') return '\ufffd';
+    return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+  return `"${escaped}"`;
 }
 
 /** Go's reflect.DeepEqual for template values (ints and floats of equal value differ, as in Go). */

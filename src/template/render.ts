@@ -1,11 +1,18 @@
 // Template stage: renders a task file's Go-template text (ACR's `{{ … }}` syntax) through an
 // isolated handlebars instance, keeping every output line's origin in the user's file.
 
-import Handlebars from 'handlebars';
+// Only handlebars' runtime: the template spec is built by translate.ts, so the compiler (and its
+// start-up cost) is not needed.
+import HandlebarsRuntime from 'handlebars/runtime.js';
+import type HandlebarsTypes from 'handlebars';
+
+// The runtime's own type file only re-exports the full package's types.
+const Handlebars = HandlebarsRuntime as unknown as typeof HandlebarsTypes;
 import { error, warning, type Diagnostic, type SourceLocation } from '../diagnostics.js';
 import { deriveText, locate, splitLines, type SourceText } from '../source-text.js';
 import type { TemplateData } from './data.js';
-import { ActionError, DotFrame, HELPER_NAMES, createHelpers } from './evaluate.js';
+import { ActionError, DotFrame, createHelpers, type ActionNode } from './evaluate.js';
+import { describeMissing } from './missing.js';
 import { readOrigins } from './origins.js';
 import { parseTemplate } from './parse.js';
 import { translateTemplate } from './translate.js';
@@ -19,14 +26,14 @@ export interface RenderResult {
 }
 
 const NO_VALUE = '<no value>';
-const KNOWN_HELPERS = Object.fromEntries(Object.values(HELPER_NAMES).map((name) => [name, true]));
 // One isolated handlebars instance with no helpers of its own; each render passes its helpers.
 const HANDLEBARS = Handlebars.create();
-// Compiling is the slow part of handlebars (its code generator), so compiled programs are kept
-// per template text: the secrets pre-pass and the final pass render the same text twice.
+// Parsed and translated templates are kept per template text: the secrets pre-pass and the
+// final pass render the same text twice.
 interface Compiled {
   readonly parsed: ReturnType<typeof parseTemplate>;
-  render?: Handlebars.TemplateDelegate;
+  render?: HandlebarsTypes.TemplateDelegate;
+  actions?: readonly ActionNode[];
 }
 const COMPILED = new Map<string, Compiled>();
 const COMPILED_LIMIT = 16;
@@ -36,13 +43,9 @@ function compileText(text: string): Compiled {
   if (cached) return cached;
   const compiled: Compiled = { parsed: parseTemplate(text) };
   if (compiled.parsed.template) {
-    const program = translateTemplate({ parsed: compiled.parsed.template, text });
-    compiled.render = HANDLEBARS.compile(program, {
-      noEscape: true,
-      ignoreStandalone: true,
-      knownHelpers: KNOWN_HELPERS,
-      knownHelpersOnly: true,
-    });
+    const { spec, actions } = translateTemplate({ parsed: compiled.parsed.template, text });
+    compiled.actions = actions;
+    compiled.render = HANDLEBARS.template(spec);
   }
   if (COMPILED.size >= COMPILED_LIMIT) COMPILED.delete(COMPILED.keys().next().value ?? '');
   COMPILED.set(text, compiled);
@@ -50,12 +53,12 @@ function compileText(text: string): Compiled {
 }
 
 export function renderTemplate(source: SourceText, data: TemplateData): RenderResult {
-  const { parsed, render } = compileText(source.text);
+  const { parsed, render, actions } = compileText(source.text);
   const locationOf = (at: number): SourceLocation => {
     const position = parsed.positions[at] ?? { line: 1, col: 1 };
     return locate(source, position.line, position.col);
   };
-  if (!parsed.template || !render) {
+  if (!parsed.template || !render || !actions) {
     return { diagnostics: parsed.problems.map((p) => error(p.code, p.message, locationOf(p.at), p.hint)) };
   }
 
@@ -66,17 +69,14 @@ export function renderTemplate(source: SourceText, data: TemplateData): RenderRe
   const helpers = createHelpers({
     root: data,
     slotCount: parsed.template.slotCount,
+    actions,
     events: {
-      onMissing: (at, expression) =>
-        addWarning(
-          `missing ${at} ${expression}`,
-          warning(
-            'missing-value',
-            `\`${expression}\` is not set; it renders as an empty string`,
-            locationOf(at),
-            'set it with --set or a values file, or give a fallback: `{{ … | default "…" }}`',
-          ),
-        ),
+      onMissing: (at, missing) => {
+        const key = `missing ${at} ${missing.expression}`;
+        if (warnings.has(key)) return;
+        const { message, hint } = describeMissing(missing);
+        addWarning(key, warning('missing-value', message, locationOf(at), hint));
+      },
       onWarning: (at, code, message, hint) => addWarning(`${code} ${at} ${message}`, warning(code, message, locationOf(at), hint)),
     },
   });
@@ -84,8 +84,19 @@ export function renderTemplate(source: SourceText, data: TemplateData): RenderRe
   try {
     marked = render(new DotFrame(data), { helpers });
   } catch (caught) {
-    if (!(caught instanceof ActionError)) throw caught;
-    return { diagnostics: [...warnings.values(), error('template-exec', caught.message, locationOf(caught.at))] };
+    if (caught instanceof ActionError) {
+      return { diagnostics: [...warnings.values(), error('template-exec', caught.message, locationOf(caught.at))] };
+    }
+    // Joining the pieces of a huge output can exceed the longest JS string.
+    if (caught instanceof RangeError) {
+      return {
+        diagnostics: [
+          ...warnings.values(),
+          error('template-exec', `the rendered task is too large: ${caught.message}`, locate(source, 1, 1), 'check `range` and `repeat` counts'),
+        ],
+      };
+    }
+    throw caught;
   }
 
   const { text, fromLines } = readOrigins(marked);

@@ -44,8 +44,14 @@ export interface ScanResult {
 }
 
 const SPACE = /[ \t\r\n]/;
-const NUMBER = /^[+-]?(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?)/;
-const WORD = /^[\p{L}_][\p{L}\p{Nd}_]*/u;
+// Sticky: they match at `lastIndex` only, so tokens are read in place without slicing the text.
+const NUMBER = /[+-]?(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?)/y;
+const WORD = /[\p{L}_][\p{L}\p{Nd}_]*/uy;
+
+function matchAt(pattern: RegExp, text: string, pos: number): string | undefined {
+  pattern.lastIndex = pos;
+  return pattern.exec(text)?.[0];
+}
 
 function isSpace(char: string | undefined): boolean {
   return char !== undefined && SPACE.test(char);
@@ -53,10 +59,11 @@ function isSpace(char: string | undefined): boolean {
 
 export function scanTemplate(text: string): ScanResult {
   const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  // Actions come in text order, so the line search moves forward only.
+  let line = 0;
   const positionOf = (offset: number): ActionPosition => {
-    let line = lineStarts.length - 1;
-    while ((lineStarts[line] ?? 0) > offset) line--;
+    while (line + 1 < lineStarts.length && (lineStarts[line + 1] ?? 0) <= offset) line++;
     return { line: line + 1, col: offset - (lineStarts[line] ?? 0) + 1 };
   };
 
@@ -126,12 +133,11 @@ function scanAction(text: string, start: number, at: number): ScannedAction | Sc
       pos++;
       continue;
     }
-    const rest = text.slice(pos, pos + 400);
     if (char === '|') push('pipe', char);
     else if (char === '(') push('lparen', char);
     else if (char === ')') push('rparen', char);
     else if (char === ',') push('comma', char);
-    else if (rest.startsWith(':=')) push('declare', ':=');
+    else if (text.startsWith(':=', pos)) push('declare', ':=');
     else if (char === '=') push('assign', char);
     else if (char === '"' || char === "'") {
       const end = findClosingQuote(text, pos, char);
@@ -150,19 +156,19 @@ function scanAction(text: string, start: number, at: number): ScannedAction | Sc
       const written = text.slice(pos, end + 1);
       push('string', written, written.slice(1, -1));
     } else if (char === '$') {
-      const name = WORD.exec(text.slice(pos + 1, pos + 400))?.[0] ?? '';
+      const name = matchAt(WORD, text, pos + 1) ?? '';
       push('variable', `$${name}`, name);
-    } else if (char === '.' && WORD.test(text.slice(pos + 1, pos + 2)) && !/\d/.test(text[pos + 1] ?? '')) {
-      const name = WORD.exec(text.slice(pos + 1, pos + 400))?.[0] ?? '';
+    } else if (char === '.' && matchAt(WORD, text, pos + 1) !== undefined && !/\d/.test(text[pos + 1] ?? '')) {
+      const name = matchAt(WORD, text, pos + 1) ?? '';
       push('field', `.${name}`, name);
-    } else if (/[\d+\-.]/.test(char) && NUMBER.test(rest)) {
-      const written = NUMBER.exec(rest)?.[0] ?? '';
+    } else if (/[\d+\-.]/.test(char) && matchAt(NUMBER, text, pos) !== undefined) {
+      const written = matchAt(NUMBER, text, pos) ?? '';
       if (/[\p{L}\p{Nd}_.]/u.test(text[pos + written.length] ?? '')) {
-        return { at, message: `bad number syntax: ${rest.slice(0, written.length + 1)}` };
+        return { at, message: `bad number syntax: ${text.slice(pos, pos + written.length + 1)}` };
       }
       push('number', written);
     } else if (char === '.') push('dot', char);
-    else if (WORD.test(rest)) push('identifier', WORD.exec(rest)?.[0] ?? '');
+    else if (matchAt(WORD, text, pos) !== undefined) push('identifier', matchAt(WORD, text, pos) ?? '');
     else return { at, message: `unrecognized character in action: ${JSON.stringify(char)}` };
   }
 }

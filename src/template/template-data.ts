@@ -22,8 +22,8 @@ export function buildTemplateData(input: {
     Run: input.run,
     Build: { ID: input.run.ID },
     Values: input.values,
-    ValuesJSON: shellQuote(encodeGoJson(input.values)),
-    RunJSON: shellQuote(encodeGoJson(input.run)),
+    ValuesJSON: shellQuote(encodeGoJson(input.values) ?? ''),
+    RunJSON: shellQuote(encodeGoJson(input.run) ?? ''),
     Secrets: input.secrets,
   };
 }

@@ -1,149 +1,115 @@
-// Template stage: turns a parsed Go template into a handlebars program (built as an AST, so
-// no handlebars syntax is ever quoted) whose helpers, from `evaluate.ts`, run it.
+// Template stage: turns a parsed Go template into a handlebars template spec — the form
+// `Handlebars.precompile` emits and the handlebars runtime (`Handlebars.template`) executes.
+// Each Go action becomes one helper call whose single parameter is the action's index in a side
+// table; block actions get handlebars programs for their body and `else`. The spec's program
+// functions walk statement lists instead of being generated JavaScript: handlebars' code
+// generator costs ~0.1 ms per action, far too slow for a 1,000-step file.
 
-import { HELPER_NAMES } from './evaluate.js';
+import { HELPER_NAMES, type ActionNode } from './evaluate.js';
 import { markText } from './origins.js';
-import type { ActionPosition, Expr, ParsedTemplate, TemplateNode } from './syntax.js';
+import type { ParsedTemplate, TemplateNode } from './syntax.js';
 
-interface Loc {
-  readonly source: string;
-  readonly start: { readonly line: number; readonly column: number };
-  readonly end: { readonly line: number; readonly column: number };
+/** What handlebars' runtime passes to a program function as its first argument. */
+interface Container {
+  readonly lookupProperty: (parent: unknown, name: string) => unknown;
+  readonly program: (index: number, data: unknown) => ProgramFunction;
+  readonly noop: ProgramFunction;
 }
 
-interface HbsNode {
-  readonly type: string;
-  readonly loc: Loc;
-  readonly [key: string]: unknown;
+type ProgramFunction = (context: unknown, options?: unknown) => string;
+type SpecProgram = (container: Container, depth0: unknown, helpers: unknown, partials: unknown, data: unknown) => string;
+type HelperFunction = (this: unknown, index: number, options: object) => unknown;
+
+type Statement =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'action'; readonly helper: string; readonly index: number }
+  | { readonly kind: 'block'; readonly helper: string; readonly index: number; readonly program: number; readonly inverse: number | undefined };
+
+/** A handlebars template spec (`TemplateSpecification`): `main` plus numbered block programs. */
+export interface HandlebarsSpec {
+  readonly compiler: readonly [number, string];
+  readonly useData: true;
+  readonly main: SpecProgram;
+  readonly [program: number]: SpecProgram;
 }
 
-const NO_STRIP = { open: false, close: false };
-
-export interface HandlebarsProgram {
-  readonly type: 'Program';
-  readonly body: readonly HbsNode[];
-  readonly blockParams: readonly string[];
-  readonly loc: Loc;
+export interface TranslatedTemplate {
+  readonly spec: HandlebarsSpec;
+  /** actions[i] is the Go action the helper call with parameter `i` runs. */
+  readonly actions: readonly ActionNode[];
 }
 
-export function translateTemplate(input: { parsed: ParsedTemplate; text: string }): HandlebarsProgram {
+// The compiler revision of handlebars 4.3–4.7 (`Handlebars.COMPILER_REVISION`); the runtime checks it.
+const COMPILER_INFO = [8, '>= 4.3.0'] as const;
+
+export function translateTemplate(input: { parsed: ParsedTemplate; text: string }): TranslatedTemplate {
   const lineStarts = [0];
-  for (let i = 0; i < input.text.length; i++) if (input.text[i] === '\n') lineStarts.push(i + 1);
-  const translator = new Translator(input.parsed.positions, lineStarts);
-  return translator.program(translator.statements(input.parsed.nodes));
+  for (let i = input.text.indexOf('\n'); i >= 0; i = input.text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const translator = new Translator(lineStarts);
+  const main = translator.statements(input.parsed.nodes);
+  const spec: { [key: string]: unknown } = { compiler: COMPILER_INFO, useData: true, main: runProgram(main) };
+  translator.programs.forEach((program, i) => {
+    if (i > 0) spec[i] = runProgram(program);
+  });
+  return { spec: spec as unknown as HandlebarsSpec, actions: translator.actions };
+}
+
+// What handlebars' generated code does for a program: append text, call helpers with
+// `this` = the context, and hand block helpers their body and `else` as handlebars programs.
+function runProgram(statements: readonly Statement[]): SpecProgram {
+  return (container, depth0, helpers, _partials, data) => {
+    let out = '';
+    for (const statement of statements) {
+      if (statement.kind === 'text') {
+        out += statement.text;
+        continue;
+      }
+      const helper = container.lookupProperty(helpers, statement.helper) as HelperFunction;
+      const options =
+        statement.kind === 'action'
+          ? { name: statement.helper, hash: {}, data }
+          : {
+              name: statement.helper,
+              hash: {},
+              fn: container.program(statement.program, data),
+              inverse: statement.inverse === undefined ? container.noop : container.program(statement.inverse, data),
+              data,
+            };
+      const value = helper.call(depth0, statement.index, options);
+      if (value !== null && value !== undefined) out += String(value);
+    }
+    return out;
+  };
 }
 
 class Translator {
-  private readonly positions: readonly ActionPosition[];
+  readonly actions: ActionNode[] = [];
+  /** Block programs; index 0 is reserved, since handlebars numbers them from 1. */
+  readonly programs: (readonly Statement[])[] = [[]];
   private readonly lineStarts: readonly number[];
 
-  constructor(positions: readonly ActionPosition[], lineStarts: readonly number[]) {
-    this.positions = positions;
+  constructor(lineStarts: readonly number[]) {
     this.lineStarts = lineStarts;
   }
 
-  program(body: readonly HbsNode[]): HandlebarsProgram {
-    return { type: 'Program', body, blockParams: [], loc: this.loc(0) };
-  }
-
-  content(value: string): HbsNode {
-    return { type: 'ContentStatement', value, original: value, loc: this.loc(0) };
-  }
-
-  statements(nodes: readonly TemplateNode[]): HbsNode[] {
+  statements(nodes: readonly TemplateNode[]): Statement[] {
     return nodes.map((node) => this.statement(node));
   }
 
-  private statement(node: TemplateNode): HbsNode {
-    switch (node.kind) {
-      case 'text':
-        return this.content(markText(node.text, this.lineOf(node.offset)));
-      case 'output':
-      case 'exec': {
-        const name = node.kind === 'output' ? HELPER_NAMES.output : HELPER_NAMES.exec;
-        return {
-          type: 'MustacheStatement',
-          path: this.path(name, node.at),
-          params: [this.expression(node.expr, node.at)],
-          hash: this.hash(node.at, { at: node.at }),
-          escaped: false,
-          strip: NO_STRIP,
-          loc: this.loc(node.at),
-        };
-      }
-      case 'if':
-      case 'with':
-      case 'range': {
-        const slots = node.kind === 'range' ? { keySlot: node.keySlot, elementSlot: node.elementSlot } : {};
-        return {
-          type: 'BlockStatement',
-          path: this.path(HELPER_NAMES[node.kind], node.at),
-          params: [this.expression(node.expr, node.at)],
-          hash: this.hash(node.at, { at: node.at, ...slots }),
-          program: this.program(this.statements(node.body)),
-          inverse: node.otherwise ? this.program(this.statements(node.otherwise)) : undefined,
-          openStrip: NO_STRIP,
-          inverseStrip: NO_STRIP,
-          closeStrip: NO_STRIP,
-          loc: this.loc(node.at),
-        };
-      }
-    }
+  private statement(node: TemplateNode): Statement {
+    if (node.kind === 'text') return { kind: 'text', text: markText(node.text, this.lineOf(node.offset)) };
+    const index = this.actions.push(node) - 1;
+    const helper = HELPER_NAMES[node.kind];
+    if (node.kind === 'output' || node.kind === 'exec') return { kind: 'action', helper, index };
+    const program = this.program(node.body);
+    const inverse = node.otherwise ? this.program(node.otherwise) : undefined;
+    return { kind: 'block', helper, index, program, inverse };
   }
 
-  private expression(expr: Expr, at: number): HbsNode {
-    switch (expr.kind) {
-      case 'dot':
-        return { type: 'PathExpression', data: false, depth: 0, parts: [], original: 'this', loc: this.loc(at) };
-      case 'field':
-        return this.subExpression(
-          HELPER_NAMES.field,
-          [this.expression(expr.receiver, at), ...expr.names.map((name) => this.literal(name, at))],
-          at,
-          { at, text: expr.text },
-        );
-      case 'variable':
-        return this.subExpression(HELPER_NAMES.variable, [this.literal(expr.slot, at)], at, { name: expr.name });
-      case 'call':
-        return this.subExpression(HELPER_NAMES.call, [this.literal(expr.name, at), ...expr.args.map((arg) => this.expression(arg, at))], at, {
-          at,
-        });
-      case 'literal':
-        return this.literal(expr.value, at);
-      case 'float':
-        return this.subExpression(HELPER_NAMES.float, [this.literal(expr.value, at)], at, {});
-      case 'assign':
-        return this.subExpression(HELPER_NAMES.assign, [this.literal(expr.slot, at), this.expression(expr.value, at)], at, {});
-    }
-  }
-
-  private subExpression(name: string, params: HbsNode[], at: number, hash: Record<string, string | number | undefined>): HbsNode {
-    return { type: 'SubExpression', path: this.path(name, at), params, hash: this.hash(at, hash), loc: this.loc(at) };
-  }
-
-  private literal(value: string | number | boolean | null, at: number): HbsNode {
-    const loc = this.loc(at);
-    if (value === null) return { type: 'NullLiteral', value: null, original: null, loc };
-    if (typeof value === 'string') return { type: 'StringLiteral', value, original: value, loc };
-    if (typeof value === 'number') return { type: 'NumberLiteral', value, original: value, loc };
-    return { type: 'BooleanLiteral', value, original: value, loc };
-  }
-
-  private path(name: string, at: number): HbsNode {
-    return { type: 'PathExpression', data: false, depth: 0, parts: [name], original: name, loc: this.loc(at) };
-  }
-
-  private hash(at: number, values: Record<string, string | number | undefined>): HbsNode {
-    const pairs = Object.entries(values)
-      .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
-      .map(([key, value]) => ({ type: 'HashPair', key, value: this.literal(value, at), loc: this.loc(at) }));
-    return { type: 'Hash', pairs, loc: this.loc(at) };
-  }
-
-  private loc(at: number): Loc {
-    const position = this.positions[at] ?? { line: 1, col: 1 };
-    const point = { line: position.line, column: position.col - 1 };
-    return { source: 'task', start: point, end: point };
+  private program(nodes: readonly TemplateNode[]): number {
+    const index = this.programs.push([]) - 1;
+    this.programs[index] = this.statements(nodes);
+    return index;
   }
 
   private lineOf(offset: number): number {

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadValuesFiles, mergeValues, parseSetFlags, parseValuesText } from '../../src/load/values.js';
+import { GoFloat } from '../../src/template/go-values.js';
 
 let dir = '';
 
@@ -90,6 +91,28 @@ describe('parseValuesText', () => {
   it('keeps keys as written and timestamps as text, like yaml.v2', () => {
     const result = parseValuesText({ file: 'v.yaml', content: '\uFEFFyes: on\n0x1F: 0755\ndate: 2001-12-14\nn: ~\n' });
     expect(result).toEqual({ values: { yes: true, '0x1F': 493, date: '2001-12-14', n: null }, diagnostics: [] });
+  });
+
+  it('keeps Go number types: floats stay float64 even when whole, big ints stay exact', () => {
+    const content = 'f: 2.0\ne: 1e3\nn: 7\nbig: 12345678901234567891\nhuge: 123456789012345678901234\nhex: 0x1FFFFFFFFFFFFFFFFF\n1.5: k\n';
+    expect(parseValuesText({ file: 'v.yaml', content })).toEqual({
+      values: {
+        f: new GoFloat(2),
+        e: new GoFloat(1000),
+        n: 7,
+        big: 12345678901234567891n,
+        huge: new GoFloat(1.2345678901234568e23),
+        hex: '0x1FFFFFFFFFFFFFFFFF',
+        '1.5': 'k',
+      },
+      diagnostics: [],
+    });
+  });
+
+  it('merges a float over a float without treating it as a mapping', async () => {
+    await writeFile(join(dir, 'f1.yaml'), 'f: 1.5\n');
+    await writeFile(join(dir, 'f2.yaml'), 'f: 2.0\n');
+    expect(await loadValuesFiles([join(dir, 'f1.yaml'), join(dir, 'f2.yaml')])).toEqual({ values: { f: new GoFloat(2) }, diagnostics: [] });
   });
 
   it('uses only the first document and lets the last duplicate key win', () => {

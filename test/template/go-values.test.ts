@@ -41,3 +41,24 @@ describe('deepEqual', () => {
     expect(deepEqual([1], [2])).toBe(false);
   });
 });
+
+describe('encodeGoJson: Go details', () => {
+  it('sorts keys as strings, as Go does, not as JS orders integer-like keys', () => {
+    expect(encodeGoJson({ 2: 'b', 10: 'a', x: 1 })).toBe('{"10":"a","2":"b","x":1}');
+  });
+
+  it('writes big ints exactly, floats in the shortest form, and \\b \\f as \\u escapes', () => {
+    expect(encodeGoJson([12345678901234567891n, new GoFloat(2), 0.1, 1e21, 1e-7, '\b\f\n\u0001'])).toBe(
+      '[12345678901234567891,2,0.1,1e+21,1e-7,"\\u0008\\u000c\\n\\u0001"]',
+    );
+  });
+
+  it('indents like MarshalIndent and keeps empty lists and maps on one line', () => {
+    expect(encodeGoJson({ b: [1, {}], a: [] }, '  ')).toBe('{\n  "a": [],\n  "b": [\n    1,\n    {}\n  ]\n}');
+  });
+
+  it('fails (undefined) on NaN and infinities, as json.Marshal does', () => {
+    expect(encodeGoJson({ a: new GoFloat(Number.NaN) })).toBe(undefined);
+    expect(encodeGoJson([Number.POSITIVE_INFINITY])).toBe(undefined);
+  });
+});

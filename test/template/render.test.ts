@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fromOriginal } from '../../src/source-text.js';
+import { GoFloat } from '../../src/template/go-values.js';
 import { buildTemplateData, renderTemplate } from '../../src/template/render.js';
 import { RUN, render, renderText } from './render-helpers.js';
 
@@ -209,5 +210,67 @@ describe('renderTemplate: line origins', () => {
     const previous = { ...fromOriginal('task.yaml', '# c\na: {{ 1 }}\nb'), text: 'a: {{ 1 }}\nb', origins: [2, 3] };
     const result = renderTemplate(previous, buildTemplateData({ run: RUN, values: {}, secrets: {} }));
     expect(result.source).toEqual({ file: 'task.yaml', original: '# c\na: {{ 1 }}\nb', text: 'a: 1\nb', origins: [2, 3] });
+  });
+});
+
+describe('renderTemplate: missing-value hints', () => {
+  const hintsOf = (text: string, values = {}) => render(text, values).diagnostics.map((d) => [d.message, d.location, d.hint]);
+
+  it('suggests the closest key of the fixed key sets (.Run, .Build, the root)', () => {
+    expect(hintsOf('a: {{ .Run.Id }}\nb: {{ .Run.Tag }}\nc: {{ .Value.x }}\nd: {{ $.Build.Id }}')).toEqual([
+      ['`.Run.Id` is not set; it renders as an empty string', at(1, 4), 'did you mean `.Run.ID`?'],
+      ['`.Run.Tag` is not set; it renders as an empty string', at(2, 4), 'did you mean `.Run.GitTag`?'],
+      ['`.Value.x` is not set; it renders as an empty string', at(3, 4), 'did you mean `.Values.x`?'],
+      ['`$.Build.Id` is not set; it renders as an empty string', at(4, 4), 'did you mean `$.Build.ID`?'],
+    ]);
+  });
+
+  it('lists the keys when none is close', () => {
+    expect(hintsOf('{{ .zzz }}')).toEqual([
+      [
+        '`.zzz` is not set; it renders as an empty string',
+        at(1, 1),
+        'the template data has `.Build`, `.Run`, `.RunJSON`, `.Secrets`, `.Values`, `.ValuesJSON`',
+      ],
+    ]);
+  });
+
+  it('gives the --set hint only for .Values and the --secret hint for .Secrets', () => {
+    expect(hintsOf('a: {{ .Values.tag }}\nb: {{ .Values.a.b }}\nc: {{ .Secrets.pw }}\nd: {{ range .Values.l }}{{ .name }}{{ end }}', { a: null, l: [{}] })).toEqual([
+      ['`.Values.tag` is not set; it renders as an empty string', at(1, 4), 'set it with --set or a values file, or give a fallback: `{{ … | default "…" }}`'],
+      ['`.Values.a.b` is not set; it renders as an empty string', at(2, 4), 'set it with --set or a values file, or give a fallback: `{{ … | default "…" }}`'],
+      ['`.Secrets.pw` is not set; it renders as an empty string', at(3, 4), 'supply it with --secret pw=VALUE or --secret-env pw=ENV_VAR'],
+      ['`.name` is not set; it renders as an empty string', at(4, 25), 'give a fallback: `{{ … | default "…" }}`'],
+    ]);
+  });
+});
+
+describe('renderTemplate: limits and size', () => {
+  it('reports a huge repeat as a template-exec error at the action', () => {
+    expect(render('ok: 1\nx: {{ repeat 999999999 "ab" }}').diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'template-exec',
+        message: 'repeat: the result would be 1999999998 characters long; taskrun allows at most 67108864',
+        location: at(2, 4),
+      },
+    ]);
+  });
+
+  it('renders a 1,000-step file with several actions per step', () => {
+    const step = (i: number) => `  - id: s${i}\n    cmd: busybox echo {{ .Values.greeting | default "hi" }} {{ .Run.ID }} {{ .Run.Registry }}/x:{{ .Run.ID }}`;
+    const text = ['steps:', ...Array.from({ length: 1000 }, (_, i) => step(i))].join('\n');
+    const result = render(text, { greeting: 'hello' });
+    const lines = result.source?.text.split('\n') ?? [];
+    expect(lines.length).toBe(2001);
+    expect(lines[2000]).toBe('    cmd: busybox echo hello abc localhost:5000/x:abc');
+    expect(result.source?.origins.slice(-2)).toEqual([2000, 2001]);
+    expect(result.diagnostics).toEqual([]);
+  });
+
+  it('compares a whole float from a values file with a float literal', () => {
+    expect(renderText('{{ if eq .Values.f 2.0 }}yes{{ end }} {{ .Values.f }} {{ .Values.big }}', { f: new GoFloat(2), big: 12345678901234567891n })).toBe(
+      'yes 2 12345678901234567891',
+    );
   });
 });

@@ -1,0 +1,47 @@
+// Template stage: the warning text for a missing value (`missingkey=zero` renders it empty),
+// with a hint that fits where the key was looked up: a did-you-mean for the fixed key sets of
+// the root, `.Run` and `.Build`, `--set` for `.Values`, `--secret` for `.Secrets`.
+
+import { didYouMean } from '../diagnostics.js';
+import type { MissingKey, MissingValue } from './evaluate.js';
+
+const FALLBACK_HINT = 'give a fallback: `{{ … | default "…" }}`';
+
+export function describeMissing(missing: MissingValue): { message: string; hint: string } {
+  const message = `\`${missing.expression}\` is not set; it renders as an empty string`;
+  return { message, hint: hintFor(missing.expression, missing.key) };
+}
+
+function hintFor(expression: string, key: MissingKey | undefined): string {
+  if (!key) return FALLBACK_HINT;
+  switch (key.scope) {
+    case 'Values':
+      return `set it with --set or a values file, or ${FALLBACK_HINT}`;
+    case 'Secrets':
+      return `supply it with --secret ${key.name}=VALUE or --secret-env ${key.name}=ENV_VAR`;
+    case 'root':
+    case 'Run':
+    case 'Build': {
+      const suggestion = suggestKey(key.name, key.keys);
+      if (suggestion) return `did you mean \`${replaceField(expression, key.name, suggestion)}\`?`;
+      const owner = key.scope === 'root' ? 'the template data' : `\`.${key.scope}\``;
+      return `${owner} has ${[...key.keys].sort().map((name) => `\`.${name}\``).join(', ')}`;
+    }
+    case 'other':
+      return FALLBACK_HINT;
+  }
+}
+
+/** The closest key, or one that ends with or starts with the word (`Tag` → `GitTag`). */
+function suggestKey(word: string, keys: readonly string[]): string | undefined {
+  const close = didYouMean(word, keys);
+  if (close || word.length < 2) return close;
+  const lower = word.toLowerCase();
+  return keys.find((key) => key.toLowerCase().endsWith(lower)) ?? keys.find((key) => key.toLowerCase().startsWith(lower));
+}
+
+/** The expression with its field `.name` (the first whole-segment match) spelled `.suggestion`. */
+function replaceField(expression: string, name: string, suggestion: string): string {
+  const pattern = new RegExp(`\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{Nd}_])`, 'u');
+  return pattern.test(expression) ? expression.replace(pattern, `.${suggestion}`) : `.${suggestion}`;
+}

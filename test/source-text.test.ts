@@ -1,0 +1,20 @@
+import { describe, it, expect } from 'vitest';
+import { deriveText, fromOriginal, locate } from '../src/source-text.js';
+
+describe('locate', () => {
+  const original = fromOriginal('task.yaml', 'a: 1\nb: {{ .Run.ID }}-x\nc: 3');
+  const rendered = deriveText(original, 'a: 1\nb: abc-x\nc: 3', [1, 2, 3]);
+
+  it('maps positions of a derived text back to the original, call after call', () => {
+    expect(locate(rendered, 3, 4)).toEqual({ file: 'task.yaml', line: 3, col: 4 });
+    expect(locate(rendered, 2, 4)).toEqual({ file: 'task.yaml', line: 2, col: 4 });
+    expect(locate(rendered, 2, 7)).toEqual({ file: 'task.yaml', line: 2, col: 4 });
+    expect(locate(rendered, 3, 1)).toEqual({ file: 'task.yaml', line: 3, col: 1 });
+  });
+
+  it('keeps each text\'s own lines apart', () => {
+    const other = deriveText(original, 'z: 9', [3]);
+    expect(locate(other, 1, 4)).toEqual({ file: 'task.yaml', line: 3, col: 1 });
+    expect(locate(rendered, 1, 4)).toEqual({ file: 'task.yaml', line: 1, col: 4 });
+  });
+});
