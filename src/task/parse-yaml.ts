@@ -45,6 +45,8 @@ export interface ParseYamlResult {
 }
 
 const MAX_ALIAS_DEPTH = 50;
+/** Values a document may expand to through aliases before it counts as an alias bomb. */
+const MAX_CONVERTED_NODES = 200_000;
 
 export function pointerOf(path: readonly PathSegment[]): string {
   return path.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
@@ -154,15 +156,28 @@ interface ConverterOptions {
 // yaml.v2 would put into ACR's Go struct field of that type.
 class Converter {
   private aliasDepth = 0;
+  private convertedNodes = 0;
   constructor(private readonly options: ConverterOptions) {}
 
   convert(node: unknown, path: readonly PathSegment[], keyOffset: number | undefined, fallbackOffset = 0): unknown {
     const { spans } = this.options;
     const pointer = pointerOf(path);
     const offset = nodeOffset(node) ?? fallbackOffset;
+    this.convertedNodes++;
+    if (this.convertedNodes === MAX_CONVERTED_NODES) {
+      // yaml.v2 refuses "excessive aliasing" too (the billion-laughs document).
+      this.options.diagnostics.push(error('yaml-syntax', 'the document expands to too many values through aliases (`*name`)', this.options.locationOf(offset), 'use fewer nested aliases'));
+    }
+    if (this.convertedNodes >= MAX_CONVERTED_NODES) return null;
     if (isAlias(node)) {
       const target = (node as Alias).resolve(this.options.document);
       if (!target || this.aliasDepth > MAX_ALIAS_DEPTH) {
+        const name = (node as Alias).source;
+        this.options.diagnostics.push(
+          !target
+            ? error('yaml-syntax', `\`*${name}\` refers to an anchor \`&${name}\` that is not defined above it`, this.options.locationOf(offset), `define \`&${name}\` on a value above, or fix the name`)
+            : error('yaml-syntax', `aliases nested more than ${MAX_ALIAS_DEPTH} deep at \`*${name}\``, this.options.locationOf(offset), 'use fewer nested aliases'),
+        );
         spans.set(pointer, { valueOffset: offset, ...(keyOffset !== undefined && { keyOffset }), shape: 'empty' });
         return null;
       }
@@ -263,7 +278,8 @@ class Converter {
     const value = this.convert(valueNode, path, keyOffset, keyOffset ?? 0);
     // yaml.v2 leaves a field at its zero value for `key:` or `key: ~`: the same as not writing it.
     if (value === null) delete result[name];
-    else result[name] = value;
+    // An own property even for `__proto__`, which a plain assignment would turn into the prototype.
+    else Object.defineProperty(result, name, { value, enumerable: true, writable: true, configurable: true });
   }
 
   private mergedPairs(value: unknown): Pair[] {

@@ -77,7 +77,8 @@ export async function prepareTask(input: PrepareInput): Promise<PreparedTask> {
     const applied = await applyAliases({
       source: stripped,
       data,
-      taskDir: path.dirname(path.resolve(input.file)),
+      // As the user named it: messages then name src files the way they would find them.
+      taskDir: path.dirname(input.file),
       os: data.Run.OS === 'windows' ? 'windows' : 'linux',
     });
     diagnostics.push(...applied.diagnostics);

@@ -115,7 +115,8 @@ describe('taskrun render', () => {
     expect(relaxed.stderr).toContain(`${file}:3:23: warning: \`.Values.tag\` is not set; it renders as an empty string`);
     const strict = await runCli(['render', file, '--strict']);
     expect(strict.exitCode).toBe(2);
-    expect(strict.stdout).toBe('');
+    // The rendered text is still shown: it is what you need to see when something is wrong.
+    expect(strict.stdout).toBe('steps:\n  - cmd: busybox echo \n');
     expect(strict.stderr).toContain(`${file}:3:23: error: \`.Values.tag\` is not set`);
   });
 
