@@ -1,8 +1,8 @@
 // CLI: what `taskrun run FILE` does — prepare, plan and execute a task on a container engine,
 // keeping a run record; `--dry-run` prints the plan and the exact commands instead.
 
-import { rm, writeFile } from 'node:fs/promises';
-import { InputError } from '../diagnostics.js';
+import { open, rm, writeFile } from 'node:fs/promises';
+import { error, InputError } from '../diagnostics.js';
 import { createEngine, type Engine } from '../engine/engine.js';
 import { readLabEnv } from '../engine/lab-env.js';
 import { selectEngine } from '../engine/select-engine.js';
@@ -12,7 +12,7 @@ import { createRunLogger } from '../record/logger.js';
 import { createMasker, type Masker } from '../record/masker.js';
 import { createRecordWriter } from '../record/record.js';
 import { allocateRunId, claimRunId } from '../record/run-id.js';
-import { formatSummaryJson, formatSummaryMarkdown } from '../record/summary.js';
+import { formatSummaryJson, formatSummaryMarkdown, summarizeRun } from '../record/summary.js';
 import type { RunEvent } from '../run/events.js';
 import { executeRun, type RunOutcome } from '../run/execute-run.js';
 import { isHostDockerStep } from '../steps/cmd.js';
@@ -80,6 +80,7 @@ async function runForReal(input: {
     // A real run needs every `secrets:` entry supplied; validate, render and --dry-run only warn.
     prepared = await prepareMasked({ ...toPrepareInput(file, options, { runId, secrets }), requireSecrets: true }, masker);
     engine = needsEngine(prepared.task) ? await probe : await fallbackEngine(options);
+    if (options.summary) await checkWritable(options.summary);
   } catch (caught) {
     await release();
     throw caught;
@@ -148,8 +149,13 @@ async function runForReal(input: {
   }
   reporter.finish(outcome);
   const record = writer.current();
-  if (isJsonOutput) stdout.write(formatSummaryJson(record));
-  if (options.summary) await writeFile(options.summary, formatSummaryMarkdown(record), { flag: 'a' });
+  // Beside NDJSON events, the summary is one more NDJSON line; alone, a readable document.
+  if (isJsonOutput) stdout.write(isJsonLog ? `${JSON.stringify({ event: 'run-summary', ...summarizeRun(record) })}\n` : formatSummaryJson(record));
+  if (options.summary) {
+    await writeFile(options.summary, formatSummaryMarkdown(record), { flag: 'a' }).catch((caught: unknown) => {
+      stderr.write(`taskrun: warning: could not write the summary to ${options.summary}: ${(caught as Error).message}\n`);
+    });
+  }
   return outcome.status === 'succeeded' ? EXIT_OK : outcome.status === 'cancelled' ? EXIT_CANCELLED : EXIT_FAILED;
 }
 
@@ -174,6 +180,15 @@ function guardOutput(stream: NodeJS.WriteStream): GuardedOutput {
     },
     isTty: stream.isTTY === true,
   };
+}
+
+// Found before anything runs, so a typo in --summary costs no build.
+async function checkWritable(file: string): Promise<void> {
+  try {
+    await (await open(file, 'a')).close();
+  } catch (caught) {
+    throw new InputError([error('summary-unwritable', `--summary ${file}: cannot write there (${(caught as NodeJS.ErrnoException).code ?? (caught as Error).message})`, undefined, 'name a file in a folder that exists')]);
+  }
 }
 
 function isEngineUnavailable(caught: unknown): boolean {

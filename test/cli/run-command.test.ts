@@ -344,4 +344,18 @@ describe('taskrun run', () => {
     expect(listed.map((run: { id: string }) => run.id).sort()).toEqual([...ids].sort());
     expect(listed.every((run: { status: string }) => run.status === 'succeeded')).toBe(true);
   });
+
+  it('refuses a --summary file it cannot write before anything runs, and keeps stdout NDJSON with both JSON flags', async () => {
+    const home = tempDir('home');
+    const file = taskIn(tempDir('flags'), 'steps:\n  - cmd: docker manifest inspect localhost:5000/busybox:latest\n');
+    const refused = await runCli(['run', file, '--summary', '/nonexistent/folder/summary.md'], { env: { ...process.env, TASKRUN_HOME: home } });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('--summary /nonexistent/folder/summary.md: cannot write there (ENOENT)');
+    expect(refused.stdout).toBe('');
+    const both = await runCli(['run', file, '--log-format', 'json', '--output', 'json'], { env: { ...process.env, TASKRUN_HOME: home } });
+    expect(both.exitCode).toBe(0);
+    const lines = both.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    expect(lines.at(-1)).toMatchObject({ event: 'run-summary', status: 'succeeded' });
+  });
 });
+
