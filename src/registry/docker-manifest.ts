@@ -69,12 +69,7 @@ export async function planDockerManifest(args: readonly string[], io: ManifestCo
     case 'help':
       return ['print docker manifest usage'];
     case 'create': {
-      const listRef = formatReference(parseList(command.list, 'create'));
-      const { stored, resolved } = await store.withLock(listRef, async () => {
-        const assembled = await assembleCreate(command, io, store);
-        await store.save(assembled.stored);
-        return assembled;
-      });
+      const { stored, resolved } = await createList(command, io, store);
       const built = tryBuild(stored);
       const lines = [`create local manifest list ${stored.ref} (${stored.entries.length} ${stored.entries.length === 1 ? 'entry' : 'entries'}${built ? `, will push as ${built}` : ''})`];
       for (const image of resolved) {
@@ -128,12 +123,7 @@ async function executeCommand(command: ManifestCommand, io: ManifestCommandIO): 
       io.stderr(`\n${command.text}`);
       return;
     case 'create': {
-      const listRef = formatReference(parseList(command.list, 'create'));
-      const { stored, resolved } = await store.withLock(listRef, async () => {
-        const assembled = await assembleCreate(command, io, store);
-        await store.save(assembled.stored);
-        return assembled;
-      });
+      const { stored, resolved } = await createList(command, io, store);
       for (const image of resolved) {
         if (image.entries.length === 1 && !image.entries[0]!.fromIndex) continue;
         const attestations = image.entries.filter((entry) => entry.isAttestation).length;
@@ -208,6 +198,15 @@ async function requireList(store: ListStore, target: ImageReference): Promise<St
   }
   if (stored.entries.length === 0) throw new RegistryError(`${ref} not found`);
   return stored;
+}
+
+// Read, change and save under the list's lock: parallel steps may change one list.
+async function createList(command: Extract<ManifestCommand, { name: 'create' }>, io: ManifestCommandIO, store: ListStore) {
+  return store.withLock(formatReference(parseList(command.list, 'create')), async () => {
+    const assembled = await assembleCreate(command, io, store);
+    await store.save(assembled.stored);
+    return assembled;
+  });
 }
 
 async function assembleCreate(command: Extract<ManifestCommand, { name: 'create' }>, io: ManifestCommandIO, store: ListStore) {

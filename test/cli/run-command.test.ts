@@ -57,6 +57,20 @@ async function registryJson(pathname: string, accept: string): Promise<{ json: a
   return { json: await response.json(), digest: response.headers.get('docker-content-digest') };
 }
 
+/** `taskrun run` as a background process, resolved once the step printed `started`. */
+async function startLongRun(input: { file: string; runId: string; home: string; engine?: LabEngine; ownGroup?: boolean }) {
+  const child = spawn(process.execPath, [TASKRUN_BIN, 'run', input.file, '--engine', input.engine ?? 'podman', '--run-id', input.runId], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, TASKRUN_HOME: input.home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: input.ownGroup ?? false,
+  });
+  let stdout = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve) => child.stdout.on('data', (chunk) => ((stdout += chunk), stdout.includes('started') && resolve())));
+  return { child, exited, stdout: () => stdout };
+}
+
 const LIST_TYPES = 'application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.index.v1+json';
 
 describe.each<LabEngine>(['podman', 'docker'])('taskrun run --engine %s', (engine) => {
@@ -112,16 +126,7 @@ describe.each<LabEngine>(['podman', 'docker'])('taskrun run --engine %s', (engin
     const runId = `pgint-${Date.now()}`;
     const file = taskIn(tempDir('pgint'), ['steps:', '  - id: long', '    cmd: busybox sh -c "echo started; sleep 60"', '  - id: after', '    cmd: busybox echo never', ''].join('\n'));
     // As a terminal does: taskrun leads its own process group and SIGINT goes to every process in it.
-    const child = spawn(process.execPath, [TASKRUN_BIN, 'run', file, '--engine', engine, '--run-id', runId], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, TASKRUN_HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let stdout = '';
-    const started = new Promise<void>((resolve) => child.stdout.on('data', (chunk) => ((stdout += chunk), stdout.includes('started') && resolve())));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await started;
+    const { child, exited } = await startLongRun({ file, runId, home, engine, ownGroup: true });
     process.kill(-(child.pid ?? 0), 'SIGINT');
     expect(await exited).toBe(130);
     expect(await engineObjects(runId)).toEqual([]);
@@ -136,20 +141,12 @@ describe('taskrun run', () => {
     const home = tempDir('home');
     const runId = `sigint-${Date.now()}`;
     const file = taskIn(tempDir('sigint'), ['steps:', '  - id: long', '    cmd: busybox sh -c "echo started; sleep 60"', '  - id: after', '    cmd: busybox echo never', ''].join('\n'));
-    const child = spawn(process.execPath, [TASKRUN_BIN, 'run', file, '--engine', 'podman', '--run-id', runId], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, TASKRUN_HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    const started = new Promise<void>((resolve) => child.stdout.on('data', (chunk) => ((stdout += chunk), stdout.includes('started') && resolve())));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await started;
+    const { child, exited, stdout } = await startLongRun({ file, runId, home });
     const sentAt = Date.now();
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(Date.now() - sentAt).toBeLessThan(8_000);
-    expect(stdout).not.toContain('never');
+    expect(stdout()).not.toContain('never');
     expect(await engineObjects(runId)).toEqual([]);
     const record = JSON.parse(readFileSync(path.join(home, 'runs', runId, 'record.json'), 'utf8'));
     expect(record.status).toBe('cancelled');
@@ -160,15 +157,7 @@ describe('taskrun run', () => {
     const home = tempDir('home');
     const runId = `sighup-${Date.now()}`;
     const file = taskIn(tempDir('sighup'), ['steps:', '  - id: long', '    cmd: busybox sh -c "echo started; sleep 60"', ''].join('\n'));
-    const child = spawn(process.execPath, [TASKRUN_BIN, 'run', file, '--engine', 'podman', '--run-id', runId], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, TASKRUN_HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    const started = new Promise<void>((resolve) => child.stdout.on('data', (chunk) => ((stdout += chunk), stdout.includes('started') && resolve())));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await started;
+    const { child, exited } = await startLongRun({ file, runId, home });
     child.kill('SIGHUP');
     expect(await exited).toBe(130);
     expect(await engineObjects(runId)).toEqual([]);
@@ -206,14 +195,7 @@ describe('taskrun run', () => {
     const home = tempDir('home');
     const runId = `killed-${Date.now()}`;
     const file = taskIn(tempDir('kill'), ['steps:', '  - id: long', '    cmd: busybox sh -c "echo started; sleep 60"', ''].join('\n'));
-    const child = spawn(process.execPath, [TASKRUN_BIN, 'run', file, '--engine', 'podman', '--run-id', runId], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, TASKRUN_HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    await new Promise<void>((resolve) => child.stdout.on('data', (chunk) => ((stdout += chunk), stdout.includes('started') && resolve())));
-    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const { child, exited } = await startLongRun({ file, runId, home });
     child.kill('SIGKILL');
     await exited;
     const show = await runCli(['runs', 'show', runId, '--json'], { env: { ...process.env, TASKRUN_HOME: home } });
