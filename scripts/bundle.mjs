@@ -23,10 +23,9 @@ await build({
   format: 'esm',
   target: 'node20',
   minify: true,
-  keepNames: true,
   legalComments: 'none',
   logLevel: 'warning',
   // CommonJS dependencies (handlebars, ajv's runtime, pino) call require().
   banner: { js: "import { createRequire as __taskrunRequire } from 'node:module'; const require = __taskrunRequire(import.meta.url);" },
 });
-copyFileSync(path.join(root, 'dist/task/schema-validators.js'), path.join(outdir, 'schema-validators.js'));
+copyFileSync(path.join(root, 'dist/task/schema-validators.cjs'), path.join(outdir, 'schema-validators.cjs'));

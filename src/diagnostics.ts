@@ -2,7 +2,6 @@
 // place in a file where one is known. Every stage returns these instead of
 // throwing, so one run reports all problems of a file at once.
 
-import type { SourceText } from './source-text.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -86,15 +85,6 @@ export class InputError extends Error {
     super(diagnostics.map((d) => d.message).join('; '));
     this.name = 'InputError';
     this.diagnostics = diagnostics;
-  }
-}
-
-/** An input error found after templating: the text the YAML parser saw comes along (`render` prints it). */
-export class TaskInputError extends InputError {
-  readonly rendered?: SourceText;
-  constructor(diagnostics: readonly Diagnostic[], rendered?: SourceText) {
-    super(diagnostics);
-    if (rendered) this.rendered = rendered;
   }
 }
 

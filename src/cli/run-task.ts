@@ -9,7 +9,7 @@ import { selectEngine } from '../engine/select-engine.js';
 import { planTask } from '../plan/plan.js';
 import { resolveRunFolder, resolveTaskrunHome } from '../record/home.js';
 import { createRunLogger } from '../record/logger.js';
-import { createMasker, type Masker } from '../record/masker.js';
+import type { Masker } from '../record/masker.js';
 import { createRecordWriter } from '../record/record.js';
 import { allocateRunId, claimRunId } from '../record/run-id.js';
 import { formatSummaryJson, formatSummaryMarkdown, summarizeRun } from '../record/summary.js';
@@ -21,15 +21,13 @@ import type { Task } from '../task/types.js';
 import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK } from './exit-codes.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { createRunReporter } from './run-reporter.js';
-import { parseSecretFlags } from './secret-flags.js';
-import { PLACEHOLDER_RUN_ID, prepareMasked, toPrepareInput } from './task-options.js';
+import { PLACEHOLDER_RUN_ID, prepareMasked, readSecrets, toPrepareInput } from './task-options.js';
 import type { RunCommandOptions } from './commands/run.js';
 import { handleStopSignals } from './stop-signals.js';
 
 export async function runTaskCommand(input: { file: string; options: RunCommandOptions; argv: readonly string[] }): Promise<number> {
   const { file, options } = input;
-  const secrets = parseSecretFlags({ secret: options.secret, secretEnv: options.secretEnv, env: process.env });
-  const masker = createMasker(Object.values(secrets));
+  const { secrets, masker } = readSecrets(options);
   if (options.dryRun) {
     await runDry(file, options, secrets, masker);
     return EXIT_OK;

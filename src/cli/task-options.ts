@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { RunVarFlags } from '../load/run-vars.js';
 import type { PrepareInput, PreparedTask } from '../task/prepare.js';
 import { parseSecretFlags } from './secret-flags.js';
-import { InputError, TaskInputError, type Diagnostic } from '../diagnostics.js';
+import { InputError, type Diagnostic } from '../diagnostics.js';
 import { createMasker, type Masker } from '../record/masker.js';
 
 /** Shown wherever no run ID exists yet (`render`, `--dry-run`), so `myimage:{{.Run.ID}}` never renders as `myimage:`. */
@@ -72,10 +72,15 @@ export interface PreparedWithMasker {
   readonly masker: Masker;
 }
 
-/** Prepares the task for commands that run nothing (`validate`, `render`, `graph`, `run --dry-run`). */
-export async function prepareWithoutRun(file: string, options: TaskOptions): Promise<PreparedWithMasker> {
+/** `--secret`/`--secret-env` values, and the masker that hides them in everything printed. */
+export function readSecrets(options: TaskOptions): { secrets: Record<string, string>; masker: Masker } {
   const secrets = parseSecretFlags({ secret: options.secret, secretEnv: options.secretEnv, env: process.env });
-  const masker = createMasker(Object.values(secrets));
+  return { secrets, masker: createMasker(Object.values(secrets)) };
+}
+
+/** Prepares the task for commands that run nothing (`validate`, `graph`, `run --dry-run`). */
+export async function prepareWithoutRun(file: string, options: TaskOptions): Promise<PreparedWithMasker> {
+  const { secrets, masker } = readSecrets(options);
   const prepared = await prepareMasked(toPrepareInput(file, options, { runId: options.runId ?? PLACEHOLDER_RUN_ID, secrets }), masker);
   return { prepared, masker };
 }
@@ -88,16 +93,12 @@ export async function prepareMasked(input: PrepareInput, masker: Masker): Promis
     const prepared = await prepareTask(input);
     return { ...prepared, diagnostics: maskDiagnostics(prepared.diagnostics, masker) };
   } catch (caught) {
-    if (caught instanceof TaskInputError) {
-      const rendered = caught.rendered && { ...caught.rendered, text: masker.mask(caught.rendered.text) };
-      throw new TaskInputError(maskDiagnostics(caught.diagnostics, masker), rendered);
-    }
     if (caught instanceof InputError) throw new InputError(maskDiagnostics(caught.diagnostics, masker));
     throw caught;
   }
 }
 
-function maskDiagnostics(diagnostics: readonly Diagnostic[], masker: Masker): Diagnostic[] {
+export function maskDiagnostics(diagnostics: readonly Diagnostic[], masker: Masker): Diagnostic[] {
   return diagnostics.map((d) => ({
     ...d,
     message: masker.mask(d.message),

@@ -2,7 +2,6 @@
 // CI variables or the local git checkout, and the host.
 
 import { endianness } from 'node:os';
-import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunVars } from '../template/data.js';
@@ -157,6 +156,7 @@ function readText(file: string): Promise<string | undefined> {
 
 // git itself, for layouts the file reader does not know; node's execFile, not execa (~100 ms to load).
 async function runGitInfo(dir: string): Promise<GitInfo> {
+  const { execFile } = await import('node:child_process');
   const runGit = (args: readonly string[]) =>
     new Promise<string | undefined>((resolve) => {
       execFile('git', ['-C', dir, ...args], { timeout: 10_000, windowsHide: true }, (failure, stdout) => {

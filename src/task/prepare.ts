@@ -3,7 +3,7 @@
 // parse + validate + normalise. Collects every diagnostic; throws InputError when any is an error.
 
 import path from 'node:path';
-import { applyStrict, hasErrors, InputError, sortDiagnostics, error, TaskInputError, warning, type Diagnostic } from '../diagnostics.js';
+import { applyStrict, hasErrors, InputError, sortDiagnostics, error, warning, type Diagnostic } from '../diagnostics.js';
 import type { SourceText } from '../source-text.js';
 import { applyAliases } from '../load/apply-aliases.js';
 import { stripCommentLines } from '../load/comment-lines.js';
@@ -47,13 +47,46 @@ export interface PreparedTask {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** Stages 1–2 only: what `taskrun render` shows. */
+export interface RenderedTask {
+  /** Present when loading and templating worked. */
+  readonly rendered?: SourceText;
+  /** Sorted, `--strict` applied: may hold errors. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+// `render` stops after templating, as ACR's `acb render` does: the text is what it shows, and
+// YAML, schema and rules are `validate`'s job (parsing 1,000 steps would triple its time).
+export async function renderTask(input: PrepareInput): Promise<RenderedTask> {
+  const diagnostics: Diagnostic[] = [];
+  const stages = await runTextStages(input, diagnostics);
+  const final = sortDiagnostics(applyStrict(diagnostics, input.strict ?? false));
+  return { ...(stages && { rendered: stages.rendered }), diagnostics: final };
+}
+
 export async function prepareTask(input: PrepareInput): Promise<PreparedTask> {
   const diagnostics: Diagnostic[] = [];
   const finish = (): Diagnostic[] => sortDiagnostics(applyStrict(diagnostics, input.strict ?? false));
-  const fail = (): never => {
-    throw new InputError(finish());
-  };
+  const stages = await runTextStages(input, diagnostics);
+  if (!stages) throw new InputError(finish());
+  const { rendered, aliases, data, contextDir } = stages;
+  const parsed = parseTask({ source: rendered, ...(aliases && { aliases }) });
+  diagnostics.push(...parsed.diagnostics);
+  if (parsed.task) diagnostics.push(...checkSecretsSupplied(parsed.task, input.secrets ?? {}, input.requireSecrets ?? false));
+  const final = finish();
+  if (hasErrors(final) || !parsed.task) throw new InputError(final);
+  return { task: parsed.task, rendered, runVars: data.Run, contextDir, diagnostics: final };
+}
 
+interface TextStages {
+  readonly rendered: SourceText;
+  readonly aliases?: ReadonlyMap<string, string>;
+  readonly data: TemplateData;
+  readonly contextDir: string;
+}
+
+// Read → strip comment lines → (v1.1.0) aliases → render; undefined once a stage reported an error.
+async function runTextStages(input: PrepareInput, diagnostics: Diagnostic[]): Promise<TextStages | undefined> {
   const contextDir = path.resolve(input.contextDir ?? path.dirname(input.file));
   // Reading the file and the values are independent: report the problems of both at once.
   const [read, data] = await Promise.all([
@@ -68,7 +101,7 @@ export async function prepareTask(input: PrepareInput): Promise<PreparedTask> {
     buildData(input, contextDir, diagnostics),
   ]);
   const original = read.source;
-  if (hasErrors(diagnostics) || !data || !original) return fail();
+  if (hasErrors(diagnostics) || !data || !original) return undefined;
 
   const stripped = stripCommentLines(original);
   let text = stripped;
@@ -82,21 +115,15 @@ export async function prepareTask(input: PrepareInput): Promise<PreparedTask> {
       os: data.Run.OS === 'windows' ? 'windows' : 'linux',
     });
     diagnostics.push(...applied.diagnostics);
-    if (!applied.source) return fail();
+    if (!applied.source) return undefined;
     aliases = applied.aliases;
     text = applied.source;
   }
 
   const rendered = renderTemplate(text, data);
   diagnostics.push(...rendered.diagnostics);
-  if (!rendered.source) return fail();
-
-  const parsed = parseTask({ source: rendered.source, ...(aliases && { aliases }) });
-  diagnostics.push(...parsed.diagnostics);
-  if (parsed.task) diagnostics.push(...checkSecretsSupplied(parsed.task, input.secrets ?? {}, input.requireSecrets ?? false));
-  const final = finish();
-  if (hasErrors(final) || !parsed.task) throw new TaskInputError(final, rendered.source);
-  return { task: parsed.task, rendered: rendered.source, runVars: data.Run, contextDir, diagnostics: final };
+  if (!rendered.source) return undefined;
+  return { rendered: rendered.source, ...(aliases && { aliases }), data, contextDir };
 }
 
 async function buildData(input: PrepareInput, contextDir: string, diagnostics: Diagnostic[]): Promise<TemplateData | undefined> {

@@ -39,9 +39,15 @@ const VALIDATOR_EXPORTS: { readonly [V in TaskVersion]: string } = { '1.0-previe
 
 // Validators ajv generated at build time (scripts/compile-schemas.mjs): compiling the schemas
 // costs ~80 ms at every start. Running from src/ (tests), they are compiled here instead.
-const PRECOMPILED: { readonly [name: string]: ValidateFunction | undefined } = await import(
-  new URL('./schema-validators.js', import.meta.url).href
-).catch(() => ({}));
+const PRECOMPILED = loadPrecompiledValidators();
+
+function loadPrecompiledValidators(): { readonly [name: string]: ValidateFunction | undefined } {
+  try {
+    return createRequire(import.meta.url)('./schema-validators.cjs') as { [name: string]: ValidateFunction };
+  } catch {
+    return {};
+  }
+}
 const compiled = new Map<TaskVersion, ValidateFunction>();
 let runtimeAjv: Ajv | undefined;
 

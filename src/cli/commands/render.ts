@@ -1,29 +1,26 @@
 // CLI: `taskrun render FILE` — the task text exactly as the YAML parser will see it.
 
 import type { Command } from 'commander';
-import { TaskInputError } from '../../diagnostics.js';
+import { hasErrors, InputError } from '../../diagnostics.js';
 import { printDiagnostics } from '../print-diagnostics.js';
-import { addTaskOptions, prepareWithoutRun, type TaskOptions } from '../task-options.js';
-
-function printRendered(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-}
+import { addTaskOptions, maskDiagnostics, PLACEHOLDER_RUN_ID, readSecrets, toPrepareInput, type TaskOptions } from '../task-options.js';
 
 export function registerRenderCommand(program: Command): void {
   addTaskOptions(
     program
       .command('render')
-      .description('print the task file after aliases and templates are applied (what gets parsed)')
+      .description('print the task file after aliases and templates are applied (what gets parsed); does not validate it')
       .argument('<file>', 'task file (acr-task.yaml)'),
   ).action(async (file: string, options: TaskOptions) => {
-    try {
-      const { prepared, masker } = await prepareWithoutRun(file, options);
-      printDiagnostics(prepared.diagnostics, (text) => process.stderr.write(text));
-      printRendered(masker.mask(prepared.rendered.text));
-    } catch (caught) {
-      // The rendered text is what you need to see when it does not parse (prepareMasked masked it).
-      if (caught instanceof TaskInputError && caught.rendered) printRendered(caught.rendered.text);
-      throw caught;
+    const { secrets, masker } = readSecrets(options);
+    const { renderTask } = await import('../../task/prepare.js');
+    const { rendered, diagnostics } = await renderTask(toPrepareInput(file, options, { runId: options.runId ?? PLACEHOLDER_RUN_ID, secrets }));
+    // The text is shown even next to errors (`--strict`): it is what you need to see then.
+    if (rendered) {
+      const text = masker.mask(rendered.text);
+      process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     }
+    if (hasErrors(diagnostics)) throw new InputError(maskDiagnostics(diagnostics, masker));
+    printDiagnostics(maskDiagnostics(diagnostics, masker), (text) => process.stderr.write(text));
   });
 }
