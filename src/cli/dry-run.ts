@@ -2,7 +2,7 @@
 // would run, and for `docker manifest` steps the registry operations; nothing is executed.
 
 import type { Engine } from '../engine/engine.js';
-import type { Plan } from '../plan/plan.js';
+import { nodeById, type Plan } from '../plan/plan.js';
 import { describeStep } from '../plan/format.js';
 import type { Masker } from '../record/masker.js';
 import { describeError, planDockerManifest } from '../registry/docker-manifest.js';
@@ -32,9 +32,9 @@ export async function printDryRun(input: {
   for (const [index, ids] of plan.groups.entries()) {
     lines.push('', `group ${index + 1}${ids.length > 1 ? ` (${ids.length} steps in parallel)` : ''}:`);
     for (const id of ids) {
-      const node = plan.nodes.find((n) => n.step.id === id)!;
+      const node = nodeById(plan, id)!;
       const after = node.dependsOn.length ? `after ${node.dependsOn.join(', ')}` : 'at start';
-      lines.push(`  step ${id} (${node.step.kind}, ${after}): ${oneLine(describeStep(node.step))}`);
+      lines.push(`  step ${id} (${node.step.kind}, ${after}): ${describeStep(node.step)}`);
       for (const command of commandsOf.get(id) ?? []) {
         lines.push(`    ${formatLine(command, masker)}`);
         if (command.inProcess) lines.push(...(await planManifest(command, planState)).map((line) => `      ${line}`));
@@ -68,9 +68,4 @@ async function planManifest(command: StepCommand, planState: ReturnType<typeof c
     const reason = describeError(caught).trim().split('\n');
     return [`registry plan: would fail now: ${reason[0]}`, ...reason.slice(1), '(images that earlier steps build and push do not exist before a real run)'];
   }
-}
-
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 100 ? `${flat.slice(0, 97)}...` : flat;
 }

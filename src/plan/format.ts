@@ -1,7 +1,7 @@
 // Stage 4, plan: the step graph as text for `taskrun graph` (text, Mermaid, Graphviz dot).
 
 import type { Step } from '../task/types.js';
-import type { Plan } from './plan.js';
+import { nodeById, type Plan } from './plan.js';
 
 export type GraphFormat = 'text' | 'mermaid' | 'dot';
 export const GRAPH_FORMATS: readonly GraphFormat[] = ['text', 'mermaid', 'dot'];
@@ -17,8 +17,12 @@ export function formatGraph(plan: Plan, format: GraphFormat): string {
   }
 }
 
-/** One line summary of what a step does: `build -t x .`, `push a, b`, `cmd busybox echo hi`. */
+/** What a step does, on one line of at most 100 characters: `build -t x .`, `push a, b`, `cmd busybox echo hi`. */
 export function describeStep(step: Step): string {
+  return oneLine(describeStepInFull(step));
+}
+
+function describeStepInFull(step: Step): string {
   switch (step.kind) {
     case 'build':
       return `build ${step.build}`;
@@ -34,9 +38,9 @@ function formatText(plan: Plan): string {
   plan.groups.forEach((ids, index) => {
     lines.push(`group ${index + 1}${ids.length > 1 ? ` (${ids.length} steps in parallel)` : ''}`);
     for (const id of ids) {
-      const node = plan.nodes.find((n) => n.step.id === id)!;
+      const node = nodeById(plan, id)!;
       const after = node.dependsOn.length ? `after ${node.dependsOn.join(', ')}` : 'at start';
-      lines.push(`  ${id}  [${after}]  ${oneLine(describeStep(node.step))}`);
+      lines.push(`  ${id}  [${after}]  ${describeStep(node.step)}`);
     }
   });
   return lines.join('\n') + '\n';
@@ -46,7 +50,7 @@ function formatMermaid(plan: Plan): string {
   const ids = mermaidIds(plan);
   const lines = ['flowchart TD', '  start(((start)))'];
   for (const node of plan.nodes) {
-    lines.push(`  ${ids.get(node.step.id)}["${escapeMermaid(`${node.step.id}: ${oneLine(describeStep(node.step))}`)}"]`);
+    lines.push(`  ${ids.get(node.step.id)}["${escapeMermaid(`${node.step.id}: ${describeStep(node.step)}`)}"]`);
   }
   for (const node of plan.nodes) {
     const to = ids.get(node.step.id)!;
@@ -59,7 +63,7 @@ function formatMermaid(plan: Plan): string {
 function formatDot(plan: Plan): string {
   const lines = ['digraph task {', '  rankdir=TB;', '  node [shape=box];', '  "start" [shape=circle];'];
   for (const node of plan.nodes) {
-    lines.push(`  ${quoteDot(node.step.id)} [label=${quoteDot(`${node.step.id}\n${oneLine(describeStep(node.step))}`)}];`);
+    lines.push(`  ${quoteDot(node.step.id)} [label=${quoteDot(`${node.step.id}\n${describeStep(node.step)}`)}];`);
   }
   for (const node of plan.nodes) {
     if (node.dependsOn.length === 0) lines.push(`  "start" -> ${quoteDot(node.step.id)};`);
