@@ -226,23 +226,29 @@ ensure_podman_service() {
   say "podman service up on unix://$SOCKET (pid $(read_pid "$pid_file"))"
 }
 
-# aardvark-dns (container DNS on podman networks) logs to syslog; with no /dev/log it prints
-# "failed to connect to syslog" into the stderr of every container started on a network.
-# A small sink on /dev/log (only when nothing provides one) keeps step output clean.
+# aardvark-dns (container DNS on podman networks) logs to syslog; with nothing listening on
+# /dev/log it prints "failed to connect to syslog" into the stderr of every container started on
+# a network. busybox's syslogd (discarding everything) keeps step output clean when the machine
+# has no syslog of its own. A /dev/log left behind by a dead daemon counts as none.
+is_syslog_listening() {
+  node -e '
+const socket = require("node:net").connect("/dev/log");
+socket.on("connect", () => process.exit(0));
+// EPROTOTYPE: a datagram socket with a live reader (connect on a stale one is refused).
+socket.on("error", (error) => process.exit(error.code === "EPROTOTYPE" ? 0 : 1));' 2>/dev/null
+}
+
 ensure_syslog_sink() {
-  local pid_file="$LAB/syslog-sink.pid"
-  [[ -S /dev/log ]] && return 0
-  is_running "$pid_file" python3 && return 0
-  command -v python3 >/dev/null || return 0
-  start_daemon "$pid_file" "$LAB/syslog-sink.log" python3 -c '
-import socket
-sink = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-sink.bind("/dev/log")
-while True:
-    sink.recv(65536)
-'
-  local i
-  for ((i = 0; i < 50; i++)); do [[ -S /dev/log ]] && break; sleep 0.05; done
+  local pid_file="$LAB/syslog-sink.pid" log="$LAB/syslog-sink.log"
+  is_syslog_listening && return 0
+  stop_daemon 'syslog sink' "$pid_file" busybox
+  if [[ -e /dev/log || -L /dev/log ]]; then
+    say '/dev/log is there but nothing reads it: replacing it'
+    rm -f /dev/log 2>/dev/null || fail 'cannot replace the dead /dev/log; run this script as root'
+  fi
+  start_daemon "$pid_file" "$log" busybox syslogd -n -O /dev/null
+  wait_until 'the syslog sink' is_syslog_listening "$log"
+  say "syslog sink up on /dev/log (pid $(read_pid "$pid_file"))"
 }
 
 is_image_in_registry() {
@@ -259,7 +265,15 @@ verify_engines() {
   out="$(DOCKER_HOST="unix://$SOCKET" docker run --rm busybox echo hi 2>&1)" ||
     fail "docker run busybox over the podman socket failed: $out"
   [[ "$out" == hi ]] || fail "docker run busybox printed '$out' instead of 'hi'"
-  say 'podman and docker both run busybox'
+  # Steps run on a network with DNS: aardvark-dns starts, and must not write into their output.
+  local network=taskrun-lab-verify
+  podman network rm -f "$network" >/dev/null 2>&1 || true
+  podman network create "$network" >/dev/null
+  # aardvark-dns complains as it starts, after the container may be done: give it that time.
+  out="$(podman run --rm --network "$network" busybox sh -c 'sleep 0.5; echo hi' 2>&1)" || true
+  podman network rm -f "$network" >/dev/null 2>&1 || true
+  [[ "$out" == hi ]] || fail "podman run on a network printed '$out' instead of 'hi'"
+  say 'podman and docker both run busybox; container DNS is quiet'
 }
 
 # A shell image built from busybox-static, because nothing can be pulled on these machines.
@@ -333,8 +347,8 @@ lab_up() {
 
 lab_down() {
   stop_daemon 'podman service' "$LAB/podman.pid" podman
-  if is_running "$LAB/syslog-sink.pid" python3; then
-    stop_daemon 'syslog sink' "$LAB/syslog-sink.pid" python3
+  if is_running "$LAB/syslog-sink.pid" busybox; then
+    stop_daemon 'syslog sink' "$LAB/syslog-sink.pid" busybox
     rm -f /dev/log
   fi
   stop_daemon registry "$LAB/registry.pid" docker-registry
@@ -372,6 +386,11 @@ lab_status() {
     print_piece registry-image "$REGISTRY_NAME/busybox:latest present"
   else
     print_piece registry-image "$REGISTRY_NAME/busybox:latest missing"
+  fi
+  if is_syslog_listening; then
+    print_piece syslog "/dev/log answers$(is_running "$LAB/syslog-sink.pid" busybox && echo " (the lab's sink, pid $(read_pid "$LAB/syslog-sink.pid"))")"
+  else
+    print_piece syslog 'nothing reads /dev/log'
   fi
   print_piece pointer "$([[ -f "$POINTER" ]] && echo "$POINTER" || echo "missing ($POINTER)")"
 }

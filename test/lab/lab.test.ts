@@ -140,6 +140,20 @@ describe('the container lab', () => {
     expect(await removeNetworks(lab, PREFIX)).toEqual([network]);
   });
 
+  it('keeps container DNS quiet: a container on a network prints only its own output', async () => {
+    const network = `${PREFIX}quiet`;
+    await runEngine('podman', ['network', 'create', network]);
+    // aardvark-dns starts with the first container on a network; with nothing reading /dev/log it
+    // writes "failed to connect to syslog" into that container's output, a moment after start.
+    const { all } = await execa('podman', ['run', '--rm', '--network', network, 'busybox', 'sh', '-c', 'sleep 0.5; echo hi'], {
+      env: engineEnv(lab, 'podman'),
+      extendEnv: false,
+      all: true,
+    });
+    expect(all).toBe('hi');
+    expect(await removeNetworks(lab, PREFIX)).toEqual([network]);
+  });
+
   it('lists and removes leaked containers by name prefix', async () => {
     const names = [`${PREFIX}leak-b`, `${PREFIX}leak-a`];
     for (const name of names) {
