@@ -39,7 +39,7 @@ if (!lab) {
 }
 const engine = createEngine({ name: engineName, labVars: lab.vars });
 
-const bin = path.join(root, 'bin', 'taskrun.js');
+const bin = path.join(root, 'bin', 'taskrun.cjs');
 const home = mkdtempSync(path.join(os.tmpdir(), 'taskrun-bench-home-'));
 
 let sequence = 0;

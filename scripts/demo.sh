@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f dist/cli/main.js ] || npm run build
 bash scripts/lab.sh up
-node bin/taskrun.js run samples/multi-arch/acr-task.yaml --registry localhost:5000 "$@"
+node bin/taskrun.cjs run samples/multi-arch/acr-task.yaml --registry localhost:5000 "$@"

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const TASKRUN_BIN = path.join(REPO_ROOT, 'bin/taskrun.js');
+export const TASKRUN_BIN = path.join(REPO_ROOT, 'bin/taskrun.cjs');
 
 export interface CliResult {
   readonly exitCode: number;
