@@ -52,8 +52,9 @@ function linesOf(source: SourceText): { readonly text: readonly string[]; readon
 
 /**
  * Maps a 1-based (line, col) in `source.text` back to the original file. The column is exact
- * when the original line reads the same up to it; otherwise it points where the two first differ
- * (usually the `{{ … }}` action or `$alias` that produced the text).
+ * when the original line reads the same up to it, or reads the same from it to the end of the
+ * line; otherwise it points where the two first differ (usually the `{{ … }}` action or
+ * `$alias` that produced the text).
  */
 export function locate(source: SourceText, line: number, col: number): SourceLocation {
   const originLine = source.origins[line - 1] ?? source.origins[source.origins.length - 1] ?? 1;
@@ -64,5 +65,9 @@ export function locate(source: SourceText, line: number, col: number): SourceLoc
   const wanted = current.slice(0, col - 1);
   let same = 0;
   while (same < wanted.length && same < original.length && wanted[same] === original[same]) same++;
-  return { file: source.file, line: originLine, col: same === wanted.length ? col : same + 1 };
+  if (same === wanted.length) return { file: source.file, line: originLine, col };
+  const rest = current.slice(col - 1);
+  const restStart = original.length - rest.length;
+  if (rest !== '' && restStart >= same && original.endsWith(rest)) return { file: source.file, line: originLine, col: restStart + 1 };
+  return { file: source.file, line: originLine, col: same + 1 };
 }
