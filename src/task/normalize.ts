@@ -3,13 +3,17 @@
 // directory and default network, push `:latest`, and build/cmd strings split into words.
 
 import { error, warning } from '../diagnostics.js';
-import type { Diagnostic } from '../diagnostics.js';
+import type { Diagnostic, SourceLocation } from '../diagnostics.js';
 import { expandCommandWord } from '../load/alias-substitution.js';
+import { trimGoSpace } from '../load/go-text.js';
+import { locate } from '../source-text.js';
+import type { SourceText } from '../source-text.js';
 import { parseDockerBuildArgs } from './build-args.js';
 import { mergeEnv } from './env.js';
 import type { EnvProblem } from './env.js';
 import { normalizePushImages } from './image-reference.js';
 import type { WrittenDocument } from './parse-yaml.js';
+import { findScalarCharOffset } from './scalar-source.js';
 import {
   DEFAULT_RETRY_DELAY_SECONDS,
   DEFAULT_STEP_TIMEOUT_SECONDS,
@@ -31,6 +35,7 @@ import type {
   VolumeSpec,
 } from './types.js';
 import { splitWords } from './words.js';
+import type { UnclosedQuote } from './words.js';
 import {
   isRecord,
   readBoolean,
@@ -65,6 +70,11 @@ export interface NormalizeTaskInput {
   readonly file: string;
   readonly version: TaskVersion;
   readonly aliases?: ReadonlyMap<string, string>;
+  /**
+   * The text `document` was parsed from: problems inside a value (an unclosed quote) then point
+   * at the character itself rather than at the value's start.
+   */
+  readonly source?: SourceText;
 }
 
 export interface NormalizeTaskResult {
@@ -90,7 +100,7 @@ export function normalizeTask(input: NormalizeTaskInput): NormalizeTaskResult {
   };
   if (writtenSteps.length > 0) diagnostics.push(...checkTaskEnv(taskEnv, document));
   const steps = writtenSteps.flatMap(({ index, item }) => {
-    const normalized = normalizeStep({ step: item, index, defaults, document, aliases: input.aliases });
+    const normalized = normalizeStep({ step: item, index, defaults, document, aliases: input.aliases, source: input.source });
     diagnostics.push(...normalized.diagnostics);
     return normalized.step ? [normalized.step] : [];
   });
@@ -157,10 +167,11 @@ interface NormalizeStepInput {
   readonly defaults: StepDefaults;
   readonly document: WrittenDocument;
   readonly aliases: ReadonlyMap<string, string> | undefined;
+  readonly source: SourceText | undefined;
 }
 
 function normalizeStep(input: NormalizeStepInput): { step?: Step; diagnostics: Diagnostic[] } {
-  const { step, index, defaults, document } = input;
+  const { step, index, defaults, document, source } = input;
   const pointer = `/steps/${index}`;
   const diagnostics: Diagnostic[] = [];
   const timeout = readInteger(step.timeout) ?? 0;
@@ -189,7 +200,9 @@ function normalizeStep(input: NormalizeStepInput): { step?: Step; diagnostics: D
   if (kind === 'build') {
     const build = readText(step.build) ?? '';
     const split = splitWords(build);
-    diagnostics.push(...checkQuotes({ key: 'build', unclosedQuote: split.unclosedQuote, document, pointer: `${pointer}/build` }));
+    diagnostics.push(
+      ...checkQuotes({ key: 'build', unclosedQuote: split.unclosedQuote, written: build, document, source, pointer: `${pointer}/build` }),
+    );
     const parsed = parseDockerBuildArgs(split.words);
     if (parsed.positionals.length > 1) {
       diagnostics.push(
@@ -220,7 +233,11 @@ function normalizeStep(input: NormalizeStepInput): { step?: Step; diagnostics: D
   const written = readText(step.cmd) ?? '';
   const cmd = input.aliases ? expandCommandWord(written, input.aliases) : written;
   const split = splitWords(cmd);
-  diagnostics.push(...checkQuotes({ key: 'cmd', unclosedQuote: split.unclosedQuote, document, pointer: `${pointer}/cmd` }));
+  const unclosedQuote = split.unclosedQuote && {
+    ...split.unclosedQuote,
+    index: cmd === written ? split.unclosedQuote.index : indexInWrittenCmd({ written, expanded: cmd, index: split.unclosedQuote.index }),
+  };
+  diagnostics.push(...checkQuotes({ key: 'cmd', unclosedQuote, written, document, source, pointer: `${pointer}/cmd` }));
   if (split.words.length === 0) {
     diagnostics.push(
       error('empty-cmd', '`cmd` names no image', document.at(`${pointer}/cmd`), 'write the image first, e.g. `cmd: alpine echo hello`'),
@@ -250,19 +267,54 @@ function normalizeWhen(when: readonly string[]): StepTrigger {
 
 function checkQuotes(input: {
   key: string;
-  unclosedQuote: string | undefined;
+  /** Its index is in `written`; undefined when the quote is not written there (it came from an alias). */
+  unclosedQuote: { readonly quote: UnclosedQuote['quote']; readonly index: number | undefined } | undefined;
+  /** The value as the YAML parser read it. */
+  written: string;
   document: WrittenDocument;
+  source: SourceText | undefined;
   pointer: string;
 }): Diagnostic[] {
   if (!input.unclosedQuote) return [];
+  const { quote, index } = input.unclosedQuote;
   return [
     error(
       'unclosed-quote',
-      `\`${input.key}\` has a ${input.unclosedQuote} quote that is never closed`,
-      input.document.at(input.pointer),
-      `close it with another ${input.unclosedQuote}, or escape it as \\${input.unclosedQuote}`,
+      `\`${input.key}\` has a ${quote} quote that is never closed`,
+      locateValueChar({ ...input, index }),
+      `close it with another ${quote}, or escape it as \\${quote}`,
     ),
   ];
+}
+
+// `expandCommandWord` swaps the first word of the trimmed text for the alias value and keeps
+// the rest as it is, so an index past the alias value maps back by the difference in length.
+function indexInWrittenCmd(input: { written: string; expanded: string; index: number }): number | undefined {
+  const trimmed = trimGoSpace(input.written);
+  const firstWord = trimmed.split(' ')[0] ?? '';
+  const rest = trimmed.slice(firstWord.length);
+  const aliasEnd = input.expanded.length - rest.length;
+  if (input.index < aliasEnd || input.expanded.slice(aliasEnd) !== rest) return undefined;
+  return input.written.indexOf(trimmed) + firstWord.length + (input.index - aliasEnd);
+}
+
+// Where the character `written[index]` of the scalar at `pointer` is in the user's file; the
+// value's start when that cannot be told exactly (an alias `*x`, an indentation digit, no source).
+function locateValueChar(input: {
+  document: WrittenDocument;
+  source: SourceText | undefined;
+  pointer: string;
+  written: string;
+  index: number | undefined;
+}): SourceLocation {
+  const { document, source, pointer, index } = input;
+  const span = document.spans.get(pointer);
+  if (!source || index === undefined || span?.shape !== 'scalar') return document.at(pointer);
+  const offset = findScalarCharOffset({ text: source.text, scalarOffset: span.valueOffset, value: input.written, index });
+  if (offset === undefined) return document.at(pointer);
+  const lineStart = source.text.lastIndexOf('\n', offset - 1) + 1;
+  const line = source.text.slice(0, lineStart).split('\n').length;
+  return locate(source, line, offset - lineStart + 1);
 }
 
 function normalizeContainerOptions(step: WrittenStep, env: readonly string[], defaults: StepDefaults): ContainerOptions {

@@ -41,6 +41,7 @@ export function parseTask(input: ParseTaskInput): ParseTaskResult {
   const version = normalizeVersion(readString(document.written.version) ?? '') ?? DEFAULT_TASK_VERSION;
   const normalized = normalizeTask({
     document,
+    source,
     file: source.file,
     version,
     ...(input.aliases && { aliases: input.aliases }),

@@ -4,12 +4,13 @@
 // string fields keep the scalar text as written (`id: 0755` stays "0755").
 
 import { Alias, LineCounter, Scalar, isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
-import type { Document, Node, Pair, YAMLError } from 'yaml';
+import type { Document, Node, Pair } from 'yaml';
 import { error, warning } from '../diagnostics.js';
 import type { Diagnostic, SourceLocation } from '../diagnostics.js';
 import { locate } from '../source-text.js';
 import type { SourceText } from '../source-text.js';
 import type { WrittenTask } from './written.js';
+import { describeYamlProblems } from './yaml-syntax-errors.js';
 
 /** The JSON type a schema expects at a place in the file (undefined: unknown key). */
 export type FieldType = 'string' | 'integer' | 'boolean' | 'array' | 'object';
@@ -80,8 +81,7 @@ export function parseYaml({ source, typeAt }: ParseYamlInput): ParseYamlResult {
     spans.set('', { valueOffset: 0, shape: 'empty' });
     return { document: { written: {}, spans, at }, diagnostics };
   }
-  for (const problem of first.errors) diagnostics.push(describeYamlProblem(problem, 'error', locationOf));
-  for (const problem of first.warnings) diagnostics.push(describeYamlProblem(problem, 'warning', locationOf));
+  diagnostics.push(...describeYamlProblems({ text: source.text, errors: first.errors, warnings: first.warnings, locationOf }));
   const second = list[1];
   if (second) {
     diagnostics.push(
@@ -93,7 +93,7 @@ export function parseYaml({ source, typeAt }: ParseYamlInput): ParseYamlResult {
       ),
     );
   }
-  const converter = new Converter({ document: first, typeAt, spans, diagnostics, locationOf });
+  const converter = new Converter({ text: source.text, document: first, typeAt, spans, diagnostics, locationOf });
   const root = first.contents;
   const value = converter.convert(root, [], undefined);
   let written: WrittenTask = {};
@@ -119,32 +119,9 @@ export function describeShape(span: NodeSpan | undefined): string {
   return JSON.stringify(span.raw ?? '');
 }
 
-function describeYamlProblem(
-  problem: YAMLError,
-  severity: 'error' | 'warning',
-  locationOf: (offset: number) => SourceLocation,
-): Diagnostic {
-  const message = (problem.message.split(/ at line \d+, column \d+/)[0] ?? problem.message).trim();
-  const hint = hintForYamlProblem(problem);
-  const make = severity === 'error' ? error : warning;
-  return make('yaml-syntax', message.charAt(0).toLowerCase() + message.slice(1), locationOf(problem.pos[0]), hint);
-}
-
-function hintForYamlProblem(problem: YAMLError): string | undefined {
-  if (/block-seq-ind on same line/.test(problem.message)) {
-    return 'a `-` on the same line as its key does not start a list; write the list in brackets, e.g. `when: ["-"]`';
-  }
-  if (problem.code === 'TAB_AS_INDENT') return 'indent with spaces, not tabs';
-  if (problem.code === 'BAD_INDENT' || problem.code === 'MISSING_CHAR') {
-    return 'check the indentation: keys of one mapping must line up, list items start with `- `';
-  }
-  if (problem.code === 'BLOCK_AS_IMPLICIT_KEY' || problem.code === 'MULTILINE_IMPLICIT_KEY') {
-    return 'quote values that contain `: ` or `#`, e.g. `cmd: "alpine echo a: b"`';
-  }
-  return undefined;
-}
-
 interface ConverterOptions {
+  /** The parsed text. */
+  readonly text: string;
   readonly document: Document.Parsed;
   readonly typeAt: (path: readonly PathSegment[]) => FieldType | undefined;
   readonly spans: Map<string, NodeSpan>;
@@ -218,7 +195,7 @@ class Converter {
     if (type === 'integer') return 0;
     if (type === 'object') {
       const listName = String(path[path.length - 2] ?? 'list');
-      const where = this.options.spans.get(pointerOf(path))?.valueOffset ?? listOffset;
+      const where = dashBefore(this.options.text, this.options.spans.get(pointerOf(path))?.valueOffset ?? listOffset);
       this.options.diagnostics.push(
         error(
           'empty-item',
@@ -310,6 +287,13 @@ class Converter {
     if (typeof value === 'number' || typeof value === 'boolean') return value;
     return raw;
   }
+}
+
+/** The `-` of a block list item whose value (at `offset`) is empty or `~`; `offset` itself in a flow list. */
+function dashBefore(text: string, offset: number): number {
+  let at = offset - 1;
+  while (at >= 0 && (text[at] === ' ' || text[at] === '\t')) at--;
+  return text[at] === '-' ? at : offset;
 }
 
 function nodeOffset(node: unknown): number | undefined {

@@ -38,6 +38,15 @@ export function ruleStepsOf(document: WrittenDocument): RuleStep[] {
   });
 }
 
+/**
+ * A value written in another shape than the schema's (a list for a string, a scalar for a
+ * mapping): the schema check reports it, so a rule does not report it again as missing or empty.
+ */
+function isMistyped(value: unknown, expected: 'string' | 'object'): boolean {
+  if (value === undefined) return false;
+  return expected === 'string' ? typeof value !== 'string' : !isRecord(value);
+}
+
 function lineOf(document: WrittenDocument, pointer: string): number {
   return document.at(pointer).line;
 }
@@ -236,12 +245,15 @@ const secretsAreValid: Rule = ({ document }) => {
     const pointer = `/secrets/${index}`;
     const id = readText(item.id);
     if (id === undefined) {
-      diagnostics.push(error('secret-without-id', `secret ${index + 1} has no \`id\``, document.at(pointer), 'add `id: <name>`; templates read it as `{{.Secrets.<name>}}`'));
+      if (!isMistyped(item.id, 'string')) {
+        diagnostics.push(error('secret-without-id', `secret ${index + 1} has no \`id\``, document.at(pointer), 'add `id: <name>`; templates read it as `{{.Secrets.<name>}}`'));
+      }
     } else if (WHITESPACE.test(id)) {
       diagnostics.push(error('invalid-secret-id', `secret id ${JSON.stringify(id)} contains whitespace`, document.at(`${pointer}/id`), 'use `-` or `_` instead of spaces'));
     }
     const label = id === undefined ? `secret ${index + 1}` : `secret \`${id}\``;
-    if (readText(item.keyvault) === undefined && readText(item.aadresourceid) === undefined) {
+    const hasSource = [item.keyvault, item.aadresourceid].some((value) => readText(value) !== undefined || isMistyped(value, 'string'));
+    if (!hasSource) {
       diagnostics.push(
         error(
           'secret-without-source',
@@ -281,7 +293,7 @@ const secretsAreValid: Rule = ({ document }) => {
 
 const networksHaveNames: Rule = ({ document }) =>
   readRecords<WrittenNetwork>(document.written.networks).flatMap(({ index, item }) =>
-    readText(item.name) === undefined
+    readText(item.name) === undefined && !isMistyped(item.name, 'string')
       ? [error('network-without-name', `network ${index + 1} has no \`name\``, document.at(`/networks/${index}`), 'add `name: <network>`')]
       : [],
   );
@@ -293,7 +305,9 @@ const volumesAreValid: Rule = ({ document }) => {
     const pointer = `/volumes/${index}`;
     const name = readText(item.name);
     if (name === undefined) {
-      diagnostics.push(error('volume-without-name', `volume ${index + 1} has no \`name\``, document.at(pointer), 'add `name: <volume>`'));
+      if (!isMistyped(item.name, 'string')) {
+        diagnostics.push(error('volume-without-name', `volume ${index + 1} has no \`name\``, document.at(pointer), 'add `name: <volume>`'));
+      }
     } else if (!VOLUME_NAME.test(name)) {
       diagnostics.push(
         error(
@@ -319,7 +333,7 @@ const volumesAreValid: Rule = ({ document }) => {
     }
     const label = name === undefined ? `volume ${index + 1}` : `volume \`${name}\``;
     const files = isRecord(item.secret) ? Object.keys(item.secret) : [];
-    if (files.length === 0) {
+    if (files.length === 0 && !isMistyped(item.secret, 'object')) {
       diagnostics.push(
         error(
           'volume-without-files',
@@ -369,7 +383,10 @@ const volumeMountsAreValid: Rule = ({ document, steps }) => {
       const at = `${pointer}/${mountIndex}`;
       const name = readText(item.name);
       const mountPath = readText(item.mountPath);
-      const missing = [name === undefined && '`name`', mountPath === undefined && '`mountPath`'].filter(Boolean);
+      const missing = [
+        name === undefined && !isMistyped(item.name, 'string') && '`name`',
+        mountPath === undefined && !isMistyped(item.mountPath, 'string') && '`mountPath`',
+      ].filter(Boolean);
       if (missing.length > 0) {
         diagnostics.push(
           error('mount-without-field', `volume mount ${mountIndex + 1} of step \`${id}\` has no ${missing.join(' or ')}`, document.at(at), 'write both `name: <volume>` and `mountPath: <path in the container>`'),

@@ -4,10 +4,16 @@
 
 import { parse } from 'shell-quote';
 
+export interface UnclosedQuote {
+  readonly quote: '"' | "'";
+  /** Index in the text of the quote that opened it. */
+  readonly index: number;
+}
+
 export interface SplitWordsResult {
   readonly words: string[];
-  /** The quote character left open at the end of the text, if any. */
-  readonly unclosedQuote?: '"' | "'";
+  /** The quote left open at the end of the text, if any. */
+  readonly unclosedQuote?: UnclosedQuote;
 }
 
 // shell-quote expands `$VAR` and drops `#…` as a comment; hiding `$` and `#` behind
@@ -89,17 +95,24 @@ export function scanQuotes(text: string): ScannedChar[] {
   return scanned;
 }
 
-function findUnclosedQuote(text: string): '"' | "'" | undefined {
+function findUnclosedQuote(text: string): UnclosedQuote | undefined {
   let quote: QuoteState = 'none';
+  let openedAt = 0;
   for (let index = 0; index < text.length; index++) {
     const char = text[index];
     if (quote === 'single') {
       if (char === "'") quote = 'none';
     } else if (char === '\\') index++;
-    else if (char === "'" && quote === 'none') quote = 'single';
-    else if (char === '"') quote = quote === 'double' ? 'none' : 'double';
+    else if (char === "'" && quote === 'none') {
+      quote = 'single';
+      openedAt = index;
+    } else if (char === '"') {
+      if (quote === 'none') openedAt = index;
+      quote = quote === 'double' ? 'none' : 'double';
+    }
   }
-  return quote === 'single' ? "'" : quote === 'double' ? '"' : undefined;
+  if (quote === 'none') return undefined;
+  return { quote: quote === 'single' ? "'" : '"', index: openedAt };
 }
 
 /**

@@ -191,16 +191,33 @@ describe('taskrun run', () => {
     expect(record.steps.map((s: { status: string }) => s.status)).toEqual(['succeeded', 'succeeded']);
   });
 
-  it('leaves a readable record that says interrupted after kill -9', async () => {
+  it('leaves a readable record that says interrupted after kill -9; runs prune removes what the run left', async () => {
     const home = tempDir('home');
     const runId = `killed-${Date.now()}`;
-    const file = taskIn(tempDir('kill'), ['steps:', '  - id: long', '    cmd: busybox sh -c "echo started; sleep 60"', ''].join('\n'));
+    const file = taskIn(
+      tempDir('kill'),
+      ['steps:', '  - id: service', '    cmd: busybox sleep 300', '    detach: true', '  - id: long', '    cmd: busybox sh -c "echo started; sleep 60"', ''].join('\n'),
+    );
     const { child, exited } = await startLongRun({ file, runId, home });
     child.kill('SIGKILL');
     await exited;
-    const show = await runCli(['runs', 'show', runId, '--json'], { env: { ...process.env, TASKRUN_HOME: home } });
+    const env = { ...process.env, TASKRUN_HOME: home };
+    const show = await runCli(['runs', 'show', runId, '--json'], { env });
     expect(JSON.parse(show.stdout).status).toBe('interrupted');
-    await execa('podman', ['rm', '--force', '--time', '0', `taskrun-${runId}-long`], { env: { ...process.env, ...lab.vars }, reject: false });
+    // The detached container stays; the foreground one may go with its orphaned engine client.
+    expect(await engineObjects(runId)).toEqual(expect.arrayContaining([`taskrun-${runId}`, `taskrun-${runId}-home`, `taskrun-${runId}-service`]));
+
+    const prune = await runCli(['runs', 'prune'], { env });
+    expect(prune.stderr).toBe('');
+    expect(prune.stdout).toMatch(
+      new RegExp(`^Removed 0 runs; kept 1\\.\\nCleaned up after interrupted run ${runId}: [12] containers?, 1 network, 1 volume(, its scratch folder \\S+)?\\.\\n$`),
+    );
+    expect(prune.exitCode).toBe(0);
+    expect(await engineObjects(runId)).toEqual([]);
+    // The record stays (it is among the newest runs); a second prune finds nothing left to clean.
+    expect(JSON.parse((await runCli(['runs', 'show', runId, '--json'], { env })).stdout).status).toBe('interrupted');
+    expect((await runCli(['runs', 'prune'], { env })).stdout).toBe('Removed 0 runs; kept 1.\n');
+    await execa('podman', ['rm', '--force', '--time', '0', `taskrun-${runId}-long`, `taskrun-${runId}-service`], { env: { ...process.env, ...lab.vars }, reject: false });
     await execa('podman', ['network', 'rm', '--force', `taskrun-${runId}`], { env: { ...process.env, ...lab.vars }, reject: false });
     await execa('podman', ['volume', 'rm', '--force', `taskrun-${runId}-home`], { env: { ...process.env, ...lab.vars }, reject: false });
     rmSync(path.join(tmpdir(), `taskrun-${runId}`), { recursive: true, force: true });

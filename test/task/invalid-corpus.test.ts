@@ -12,22 +12,6 @@ import { prepareTask } from '../../src/task/prepare.js';
 
 const corpusDir = fileURLToPath(new URL('../fixtures/invalid/', import.meta.url));
 
-/**
- * Files whose expectation states what taskrun SHOULD report but taskrun reports something else.
- * They stay out of the passing corpus; the last test fails once taskrun is fixed, so the file
- * can move into the corpus.
- */
-const knownDiscrepancies: ReadonlyMap<string, string> = new Map([
-  ['cmd-unclosed-quote.yaml', 'the position is the start of `cmd` (4:10), not the unclosed quote (4:23)'],
-  ['secret-null.yaml', 'the position is just after the `-` (5:4), not the `-` of the empty item'],
-  ['step-null.yaml', 'the position is just after the `-` (5:4), not the `-` of the empty item'],
-  ['type-volume-secret-list.yaml', 'a knock-on error `volume \`certs\` has no \`secret\` files` follows the type error, although the volume does list content'],
-  ['yaml-bad-indentation.yaml', 'reported as `5:1 sequence item without - indicator`: the yaml library\'s words, at the indentation instead of the key'],
-  ['yaml-text-without-colon.yaml', 'reported as `implicit keys need to be on a single line` (with a hint about quoting): the missing `:` is not named'],
-  ['yaml-unclosed-double-quote.yaml', 'reported at 7:1, a line past the end of the file, instead of at the opening quote'],
-  ['yaml-unclosed-flow-sequence.yaml', 'reported at 9:1, a line past the end of the file, instead of at the `[`'],
-]);
-
 interface CorpusFile {
   readonly name: string;
   readonly file: string;
@@ -105,8 +89,6 @@ async function reportedFor(entry: CorpusFile): Promise<string[]> {
 }
 
 const corpus = readCorpus();
-const passing = corpus.filter((entry) => !knownDiscrepancies.has(entry.name));
-const discrepant = corpus.filter((entry) => knownDiscrepancies.has(entry.name));
 
 describe('invalid task file corpus', () => {
   it('holds at least 45 files, each with an expectation', () => {
@@ -114,13 +96,7 @@ describe('invalid task file corpus', () => {
     expect(corpus.filter((entry) => entry.expected.length === 0).map((entry) => entry.name)).toEqual([]);
   });
 
-  it.each(passing.map((entry) => [entry.name, entry] as const))('%s', async (_name, entry) => {
+  it.each(corpus.map((entry) => [entry.name, entry] as const))('%s', async (_name, entry) => {
     expect(await reportedFor(entry)).toEqual([...entry.expected].sort());
-  });
-
-  it('known discrepancies still differ from their expectation (move a file into the corpus once fixed)', async () => {
-    for (const entry of discrepant) {
-      expect(await reportedFor(entry), entry.name).not.toEqual([...entry.expected].sort());
-    }
   });
 });

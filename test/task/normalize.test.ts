@@ -1,4 +1,7 @@
 import { describe, it, expect } from 'vitest';
+import { deriveText, fromOriginal, splitLines } from '../../src/source-text.js';
+import { parseTask } from '../../src/task/parse-task.js';
+import type { ParseTaskResult } from '../../src/task/parse-task.js';
 import type { BuildStep, CmdStep, PushStep, Step } from '../../src/task/types.js';
 import { parse, yaml } from './helpers.js';
 
@@ -299,5 +302,96 @@ describe('env merging (acb-spec §1.6)', () => {
   it('does not check step env when the task has none (as ACR)', () => {
     const [step] = stepsOf(yaml('steps:', '  - cmd: x', '    env: [NOEQUALS]')) as [CmdStep];
     expect(step.env).toEqual(['NOEQUALS']);
+  });
+});
+
+describe('the position of an unclosed quote', () => {
+  /** `LINE:COL message` of each unclosed-quote error. */
+  function unclosedQuotesOf(result: ParseTaskResult): string[] {
+    return result.diagnostics
+      .filter((d) => d.code === 'unclosed-quote')
+      .map((d) => `${d.location?.line}:${d.location?.col} ${d.message}`);
+  }
+
+  /** Parses `rendered` as the text a stage made from `original`, line for line. */
+  function parseRendered(original: string, rendered: string): ParseTaskResult {
+    const source = deriveText(fromOriginal('t.yaml', original), rendered, splitLines(rendered).map((_, i) => i + 1));
+    return parseTask({ source });
+  }
+
+  it.each([
+    {
+      scalar: 'a plain scalar',
+      text: yaml('steps:', "  - cmd: alpine sh -c 'echo hi"),
+      expected: "2:23 `cmd` has a ' quote that is never closed",
+    },
+    {
+      scalar: 'a single-quoted scalar',
+      text: yaml('steps:', `  - cmd: 'alpine sh -c "it''s'`),
+      expected: '2:24 `cmd` has a " quote that is never closed',
+    },
+    {
+      scalar: 'a double-quoted scalar with escapes before the quote',
+      text: yaml('steps:', '  - cmd: "alpine \\"a\\" sh -c \\x27echo"'),
+      expected: "2:30 `cmd` has a ' quote that is never closed",
+    },
+    {
+      scalar: 'a double-quoted scalar over two lines',
+      text: yaml('steps:', '  - cmd: "alpine sh', "      -c 'echo\""),
+      expected: "3:10 `cmd` has a ' quote that is never closed",
+    },
+    {
+      scalar: 'a literal block',
+      text: yaml('steps:', '  - cmd: |', '      alpine sh -c', "        'echo hi"),
+      expected: "4:9 `cmd` has a ' quote that is never closed",
+    },
+    {
+      scalar: 'a folded block',
+      text: yaml('steps:', '  - build: >-', '      -t img', '      --build-arg "A=b .'),
+      expected: '4:19 `build` has a " quote that is never closed',
+    },
+    {
+      scalar: 'a plain build string',
+      text: yaml('steps:', "  - build: -t img 'x ."),
+      expected: "2:19 `build` has a ' quote that is never closed",
+    },
+  ])('points at the quote in $scalar', ({ text, expected }) => {
+    expect(unclosedQuotesOf(parse(text))).toEqual([expected]);
+  });
+
+  it('points at the quote after a command word expanded from an alias', () => {
+    const aliases = new Map([['bash', 'mcr.microsoft.com/acr/bash:2ff604c']]);
+    expect(unclosedQuotesOf(parse(yaml('steps:', "  - cmd: '  bash -c ''echo'"), aliases))).toEqual([
+      "2:21 `cmd` has a ' quote that is never closed",
+    ]);
+  });
+
+  it('points at the value when the quote comes from the alias value', () => {
+    const aliases = new Map([['q', "alpine sh -c 'echo"]]);
+    expect(unclosedQuotesOf(parse(yaml('steps:', '  - cmd: q hi'), aliases))).toEqual([
+      "2:10 `cmd` has a ' quote that is never closed",
+    ]);
+  });
+
+  it('points at the value when it is a YAML alias', () => {
+    const text = yaml('x-cmd: &c alpine sh -c "echo', 'steps:', '  - cmd: *c');
+    expect(unclosedQuotesOf(parse(text))).toEqual(['3:10 `cmd` has a " quote that is never closed']);
+  });
+
+  it('points at the value when a block counts its indentation from the parent', () => {
+    const text = yaml('steps:', '  - cmd: |2', "      alpine sh -c 'echo");
+    expect(unclosedQuotesOf(parse(text))).toEqual(["2:10 `cmd` has a ' quote that is never closed"]);
+  });
+
+  it('points at the quote as written on a line an `$alias` lengthened', () => {
+    const original = yaml('version: v1.1.0', 'steps:', "  - cmd: $sh -c 'echo hi");
+    const rendered = yaml('version: v1.1.0', 'steps:', "  - cmd: mcr.microsoft.com/acr/sh:1 -c 'echo hi");
+    expect(unclosedQuotesOf(parseRendered(original, rendered))).toEqual(["3:17 `cmd` has a ' quote that is never closed"]);
+  });
+
+  it('points at the quote as written on a line a template action shortened', () => {
+    const original = yaml('steps:', "  - cmd: {{.Values.image}} sh -c 'echo hi");
+    const rendered = yaml('steps:', "  - cmd: alpine sh -c 'echo hi");
+    expect(unclosedQuotesOf(parseRendered(original, rendered))).toEqual(["2:34 `cmd` has a ' quote that is never closed"]);
   });
 });

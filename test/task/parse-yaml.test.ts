@@ -63,9 +63,7 @@ describe('YAML problems in parseTask', () => {
   it('reports every syntax error at its position, and nothing derived from the broken tree', () => {
     expect(rows(yaml('steps:', '  - cmd: x', '    when: -', '  - id: [a', '    cmd: y', '    when: -')).map((row) => `${row.at} ${row.code}`)).toEqual([
       't.yaml:3:11 yaml-syntax',
-      't.yaml:5:5 yaml-syntax',
-      't.yaml:5:10 yaml-syntax',
-      't.yaml:5:10 yaml-syntax',
+      't.yaml:4:9 yaml-syntax',
       't.yaml:6:11 yaml-syntax',
     ]);
   });
@@ -120,12 +118,19 @@ describe('YAML problems in parseTask', () => {
         hint: 'remove the bare `-` (or `~`) item, or fill it in',
       },
       {
-        at: 't.yaml:4:4',
+        at: 't.yaml:4:3',
         severity: 'error',
         code: 'empty-item',
         message: '`steps` item 2 is empty; ACR crashes on an empty list item',
         hint: 'remove the bare `-` (or `~`) item, or fill it in',
       },
+    ]);
+  });
+
+  it('points at the `-` of an empty item, also one written `- ~`', () => {
+    expect(rows(yaml('steps:', '  - cmd: x', '  -', '  -   ~', '  - cmd: y')).map((row) => `${row.at} ${row.message}`)).toEqual([
+      't.yaml:3:3 `steps` item 2 is empty; ACR crashes on an empty list item',
+      't.yaml:4:3 `steps` item 3 is empty; ACR crashes on an empty list item',
     ]);
   });
 

@@ -215,6 +215,34 @@ const cases: Case[] = [
     expected: [],
   },
   {
+    name: 'a volume whose secret or name has the wrong shape gets only the type error',
+    text: yaml('volumes:', '  - name: v', '    secret: [eA==]', '  - name: [w]', '    secret: plain', 'steps:', '  - cmd: x'),
+    expected: [
+      e('3:13', 'invalid-type', '`secret` must be a mapping, got a list', 'write `secret` as `key: value` lines'),
+      e('4:11', 'invalid-type', '`name` must be a single value, got a list', 'write `name` as one value (quote it if needed)'),
+      e('5:13', 'invalid-type', '`secret` must be a mapping, got "plain"', 'write `secret` as `key: value` lines'),
+    ],
+  },
+  {
+    name: 'a secret id, a keyvault and a network name with the wrong shape get only the type error',
+    text: yaml('secrets:', '  - id: [a]', '    keyvault: {url: x}', 'networks:', '  - name: [n]', 'steps:', '  - cmd: x'),
+    expected: [
+      e('2:9', 'invalid-type', '`id` must be a single value, got a list', 'write `id` as one value (quote it if needed)'),
+      e('3:15', 'invalid-type', '`keyvault` must be a single value, got a mapping', 'write `keyvault` as one value (quote it if needed)'),
+      e('5:11', 'invalid-type', '`name` must be a single value, got a list', 'write `name` as one value (quote it if needed)'),
+    ],
+  },
+  {
+    name: 'a mount field with the wrong shape gets the type error; a missing one is still reported',
+    text: yaml('volumes:', '  - name: v', '    secret: {f: eA==}', 'steps:', '  - cmd: x', '    volumeMounts:', '      - name: [v]', '      - mountPath: [/a]'),
+    expected: [
+      e('7:9', 'mount-without-field', 'volume mount 1 of step `acb_step_0` has no `mountPath`', 'write both `name: <volume>` and `mountPath: <path in the container>`'),
+      e('7:15', 'invalid-type', '`name` must be a single value, got a list', 'write `name` as one value (quote it if needed)'),
+      e('8:9', 'mount-without-field', 'volume mount 2 of step `acb_step_0` has no `name`', 'write both `name: <volume>` and `mountPath: <path in the container>`'),
+      e('8:20', 'invalid-type', '`mountPath` must be a single value, got a list', 'write `mountPath` as one value (quote it if needed)'),
+    ],
+  },
+  {
     name: 'network without a name',
     text: yaml('networks:', '  - driver: bridge', 'steps:', '  - cmd: x'),
     expected: [e('2:5', 'network-without-name', 'network 1 has no `name`', 'add `name: <network>`')],

@@ -16,10 +16,21 @@ describe('splitWords', () => {
     expect(splitWords(text)).toEqual({ words });
   });
 
-  it('reports an unclosed quote', () => {
-    expect(splitWords('echo "abc def')).toEqual({ words: ['echo', 'abc', 'def'], unclosedQuote: '"' });
-    expect(splitWords("echo 'abc")).toEqual({ words: ['echo', 'abc'], unclosedQuote: "'" });
+  it('reports an unclosed quote with the index of the quote that opened it', () => {
+    expect(splitWords('echo "abc def')).toEqual({ words: ['echo', 'abc', 'def'], unclosedQuote: { quote: '"', index: 5 } });
+    expect(splitWords("echo 'abc")).toEqual({ words: ['echo', 'abc'], unclosedQuote: { quote: "'", index: 5 } });
     expect(splitWords('echo "it\'s"').unclosedQuote).toBe(undefined);
+  });
+
+  it.each([
+    { text: `a 'b' "c`, quote: '"', index: 6 },
+    { text: `a "b" 'c "d`, quote: "'", index: 6 },
+    { text: `a \\'b 'c`, quote: "'", index: 6 },
+    { text: `a "b \\" c`, quote: '"', index: 2 },
+    { text: `a 'b \\' "c`, quote: '"', index: 8 },
+    { text: `sh -c 'echo "x`, quote: "'", index: 6 },
+  ])('finds the open quote in $text', ({ text, quote, index }) => {
+    expect(splitWords(text).unclosedQuote).toEqual({ quote, index });
   });
 });
 

@@ -10,6 +10,7 @@ import { formatDuration } from '../../record/duration.js';
 import { RECORD_FILE, resolveRunFolder, resolveRunsFolder, resolveTaskrunHome } from '../../record/home.js';
 import { listRecords, readRecord } from '../../record/record.js';
 import type { RunRecord } from '../../record/record.js';
+import { isEngineName } from '../../engine/engine.js';
 import { EXIT_USAGE } from '../exit-codes.js';
 
 /** Where the commands write and what environment they read; tests pass their own. */
@@ -55,7 +56,7 @@ export function registerRunsCommand(program: Command, io: CommandIo = defaultCom
 
   runs
     .command('prune')
-    .description('remove old runs, keeping the newest ones and every run still going')
+    .description('remove old runs, keeping the newest ones and every run still going, and what interrupted runs left on their engine')
     .option('--keep <n>', `how many runs to keep (default ${DEFAULT_PRUNE_KEEP})`)
     .action(async (options: { keep?: string }) => {
       await pruneRuns({ io, keep: options.keep });
@@ -109,6 +110,11 @@ async function pruneRuns({ io, keep }: { io: CommandIo; keep?: string }): Promis
   const kept = records.length - removable.length;
   const extra = abandoned > 0 ? ` and ${abandoned} empty run folder${abandoned === 1 ? '' : 's'}` : '';
   io.stdout(`Removed ${removable.length} run${removable.length === 1 ? '' : 's'}${extra}; kept ${kept}.\n`);
+  const interrupted = records.filter((record) => record.status === 'interrupted' && isEngineName(record.engine));
+  if (interrupted.length > 0) {
+    const { cleanUpAfterInterruptedRuns } = await import('../interrupted-runs.js');
+    await cleanUpAfterInterruptedRuns({ io, records: interrupted });
+  }
 }
 
 async function removeAbandonedFolders({ home, known }: { home: string; known: ReadonlySet<string> }): Promise<number> {

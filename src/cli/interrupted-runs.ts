@@ -1,0 +1,41 @@
+// CLI: the part of `taskrun runs prune` that cleans up after interrupted runs (killed with no
+// chance to clean up): their labelled containers, networks and volumes, on the engine each used.
+
+import { createEngine, isEngineName } from '../engine/engine.js';
+import type { EngineName } from '../engine/engine.js';
+import { readLabEnv } from '../engine/lab-env.js';
+import { isEngineAnswering } from '../engine/select-engine.js';
+import type { RunRecord } from '../record/record.js';
+import { countLeftovers, findLeftovers, removeLeftovers } from '../run/leftovers.js';
+import type { Leftovers } from '../run/leftovers.js';
+import type { CommandIo } from './commands/runs.js';
+
+export async function cleanUpAfterInterruptedRuns(input: { io: CommandIo; records: readonly RunRecord[] }): Promise<void> {
+  const { io } = input;
+  const labVars = (await readLabEnv(io.env))?.vars ?? {};
+  const answering = new Map<EngineName, boolean>();
+  for (const record of input.records) {
+    if (!isEngineName(record.engine)) continue;
+    const engine = createEngine({ name: record.engine, labVars, processEnv: io.env });
+    if (!answering.has(engine.name)) answering.set(engine.name, await isEngineAnswering(engine));
+    if (answering.get(engine.name) !== true) {
+      io.stderr(`taskrun: warning: interrupted run ${record.id} may have left containers on ${engine.name}, which does not answer; run \`taskrun runs prune\` again once it does\n`);
+      continue;
+    }
+    const leftovers = await findLeftovers({ engine, runId: record.id });
+    if (countLeftovers(leftovers) === 0) continue;
+    const warnings = await removeLeftovers({ engine, runId: record.id, leftovers });
+    io.stdout(`Cleaned up after interrupted run ${record.id}: ${describeLeftovers(leftovers)}.\n`);
+    for (const warning of warnings) io.stderr(`taskrun: warning: ${warning}\n`);
+  }
+}
+
+function describeLeftovers(leftovers: Leftovers): string {
+  const counted = (count: number, noun: string) => (count === 0 ? [] : [`${count} ${noun}${count === 1 ? '' : 's'}`]);
+  return [
+    ...counted(leftovers.containers.length, 'container'),
+    ...counted(leftovers.networks.length, 'network'),
+    ...counted(leftovers.volumes.length, 'volume'),
+    ...(leftovers.scratchDir === undefined ? [] : [`its scratch folder ${leftovers.scratchDir}`]),
+  ].join(', ');
+}
