@@ -65,7 +65,7 @@ async function runForReal(input: {
   const { file, options, secrets, masker } = input;
   const home = resolveTaskrunHome();
   const runId = options.runId ?? (await allocateRunId(home));
-  if (options.runId) await claimRunId(home, options.runId);
+  if (options.runId !== undefined) await claimRunId(home, options.runId);
 
   // Input errors end the run before anything runs: the claimed ID is given back.
   const release = () => rm(resolveRunFolder(home, runId), { recursive: true, force: true });

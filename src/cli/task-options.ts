@@ -7,6 +7,7 @@ import type { PrepareInput, PreparedTask } from '../task/prepare.js';
 import { parseSecretFlags } from './secret-flags.js';
 import { InputError, type Diagnostic } from '../diagnostics.js';
 import { createMasker, type Masker } from '../record/masker.js';
+import { validateRunId } from '../record/run-id.js';
 
 /** Shown wherever no run ID exists yet (`render`, `--dry-run`), so `myimage:{{.Run.ID}}` never renders as `myimage:`. */
 export const PLACEHOLDER_RUN_ID = 'run-id';
@@ -28,7 +29,7 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 export function addTaskOptions(command: Command): Command {
   return command
     .option('-r, --registry <host>', 'value of {{.Run.Registry}} (default: localhost:5000, the local lab registry)')
-    .option('--run-id <id>', 'value of {{.Run.ID}}')
+    .option('--run-id <id>', 'value of {{.Run.ID}} (letters, digits, -, _ and .)', parseRunId)
     .option('--set <key=value>', 'set {{.Values.key}} (repeatable; beats --values)', collect, [])
     .option('--values <file>', 'YAML file of {{.Values}} (repeatable; later files win)', collect, [])
     .option('-c, --commit <sha>', 'value of {{.Run.Commit}} (default: CI variables, then git in the context folder)')
@@ -42,6 +43,13 @@ export function addTaskOptions(command: Command): Command {
     .option('--secret <id=value>', 'value of {{.Secrets.id}} (repeatable)', collect, [])
     .option('--secret-env <id=ENV_VAR>', 'value of {{.Secrets.id}} read from an environment variable (repeatable)', collect, [])
     .option('--strict', 'treat every warning as an error');
+}
+
+// Checked as the flag is read: an ID that `run` refuses must not render in `render` or a dry run.
+function parseRunId(value: string): string {
+  const invalid = validateRunId(value);
+  if (invalid) throw new InputError([invalid]);
+  return value;
 }
 
 function pickRunVarFlags({ commit, branch, repository, gitTag, triggeredBy, taskName, osVersion }: TaskOptions): RunVarFlags {

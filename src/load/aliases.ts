@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
-import { error } from '../diagnostics.js';
+import { didYouMean, error, warning } from '../diagnostics.js';
 import type { Diagnostic, SourceLocation } from '../diagnostics.js';
 import { fromOriginal } from '../source-text.js';
 import type { SourceText } from '../source-text.js';
@@ -110,6 +110,9 @@ function checkDirective(written: DecodedBlock['directive'], diagnostics: Diagnos
   return text;
 }
 
+/** The keys acb reads from a task's `alias:` block. */
+const ALIAS_KEYS: readonly string[] = ['src', 'values', 'directive'];
+
 function decodeAliasBlock(source: SourceText, diagnostics: Diagnostic[]): DecodedBlock {
   const empty: DecodedBlock = { src: [], values: new Map() };
   if (source.text.trim() === '') return empty;
@@ -177,6 +180,16 @@ function decodeAliasBlock(source: SourceText, diagnostics: Diagnostic[]): Decode
       const text = isScalar(value) ? scalarText(doc, value) : undefined;
       if (text === undefined) wrongShape(value, 'alias directive: expected a single character', "write e.g. directive: '&'");
       else directive = { text, location: at(value) };
+    } else if (key !== undefined) {
+      const suggestion = didYouMean(key, ALIAS_KEYS);
+      diagnostics.push(
+        warning(
+          'unknown-key',
+          `unknown key \`${key}\` in \`alias\` (ACR ignores it)${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
+          at(item.key as YamlNode),
+          suggestion ? `rename it to \`${suggestion}\`` : `known keys here: ${ALIAS_KEYS.map((name) => `\`${name}\``).join(', ')}`,
+        ),
+      );
     }
   }
   return { src, values, directive };

@@ -60,13 +60,16 @@ function formatMermaid(plan: Plan): string {
   return lines.join('\n') + '\n';
 }
 
+// Step ids cannot hold whitespace, so the start node's id can never be a step's.
+const DOT_START = '"run start"';
+
 function formatDot(plan: Plan): string {
-  const lines = ['digraph task {', '  rankdir=TB;', '  node [shape=box];', '  "start" [shape=circle];'];
+  const lines = ['digraph task {', '  rankdir=TB;', '  node [shape=box];', `  ${DOT_START} [shape=circle, label="start"];`];
   for (const node of plan.nodes) {
     lines.push(`  ${quoteDot(node.step.id)} [label=${quoteDot(`${node.step.id}\n${describeStep(node.step)}`)}];`);
   }
   for (const node of plan.nodes) {
-    if (node.dependsOn.length === 0) lines.push(`  "start" -> ${quoteDot(node.step.id)};`);
+    if (node.dependsOn.length === 0) lines.push(`  ${DOT_START} -> ${quoteDot(node.step.id)};`);
     for (const dep of node.dependsOn) lines.push(`  ${quoteDot(dep)} -> ${quoteDot(node.step.id)};`);
   }
   lines.push('}');

@@ -1,5 +1,6 @@
 // Stage 3, normalise: just enough image-reference parsing to tell whether a name
-// carries a tag or a digest (a registry port such as `localhost:5000/img` is not a tag).
+// carries a tag or a digest (a registry port such as `localhost:5000/img` is not a tag),
+// and whether two names mean the same image.
 
 export function hasTagOrDigest(reference: string): boolean {
   if (reference.includes('@')) return true;
@@ -23,4 +24,17 @@ export function repositoryOf(reference: string): string {
 /** `withDefaultTag` over a list, keeping the first of equal results. */
 export function normalizePushImages(images: readonly string[]): string[] {
   return [...new Set(images.map(withDefaultTag))];
+}
+
+// Docker's familiar names: `img` is `docker.io/library/img:latest`, `user/img` is
+// `docker.io/user/img:latest`; a first component with `.` or `:`, or `localhost`, is a registry.
+export function canonicalImageReference(reference: string): string {
+  const tagged = withDefaultTag(reference);
+  const slash = tagged.indexOf('/');
+  const first = slash < 0 ? '' : tagged.slice(0, slash);
+  const hasRegistry = first.includes('.') || first.includes(':') || first === 'localhost';
+  const registry = hasRegistry ? first : 'docker.io';
+  const remainder = hasRegistry ? tagged.slice(slash + 1) : tagged;
+  if (registry !== 'docker.io' && registry !== 'index.docker.io') return tagged;
+  return `docker.io/${remainder.includes('/') ? remainder : `library/${remainder}`}`;
 }

@@ -6,10 +6,11 @@
 import { didYouMean, warning } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { parseDockerBuildArgs } from './build-args.js';
-import { repositoryOf, withDefaultTag } from './image-reference.js';
+import { canonicalImageReference, repositoryOf, withDefaultTag } from './image-reference.js';
 import type { WrittenDocument } from './parse-yaml.js';
 import type { Step, Task } from './types.js';
-import { findHostShellFeatures } from './words.js';
+import { isRecord } from './written.js';
+import { findHostShellFeatures, findHostShellFeaturesInValue } from './words.js';
 
 export interface LintContext {
   readonly task: Task;
@@ -97,27 +98,53 @@ function imageUseOf(step: Step): ImageUse {
   }
 }
 
+/** Images by canonical reference (`img` and `docker.io/library/img:latest` are one), with the name as written. */
+class ImageSet<T> {
+  private readonly entries = new Map<string, { readonly name: string; readonly data: T }>();
+
+  has(image: string): boolean {
+    return this.entries.has(canonicalImageReference(image));
+  }
+
+  add(image: string, data: T): void {
+    if (!this.has(image)) this.entries.set(canonicalImageReference(image), { name: withDefaultTag(image), data });
+  }
+
+  /** The closest image, named as written, for "did you mean"; compared in Docker Hub's short form. */
+  suggest(image: string): { readonly name: string; readonly data: T } | undefined {
+    const byShortName = new Map([...this.entries].map(([canonical, entry]) => [shortImageName(canonical), entry]));
+    const suggestion = didYouMean(shortImageName(canonicalImageReference(image)), byShortName.keys());
+    return suggestion === undefined ? undefined : byShortName.get(suggestion);
+  }
+}
+
+/** `docker.io/library/img:1` → `img:1`, `docker.io/user/img:1` → `user/img:1`. */
+function shortImageName(canonical: string): string {
+  return canonical.replace(/^docker\.io\/(?:library\/(?!.*\/))?/, '');
+}
+
 const pushesKnownImages: LintRule = ({ task, document }) => {
   const diagnostics: Diagnostic[] = [];
-  const known = new Map<string, Step>();
+  const known = new ImageSet<Step>();
   for (const step of task.steps) {
     const use = imageUseOf(step);
+    const providedHere = new ImageSet<Step>();
+    for (const image of use.provides) providedHere.add(image, step);
     for (const { image, pointer } of use.pushes) {
-      if (known.has(withDefaultTag(image)) || use.provides.includes(image)) continue;
-      const suggestion = didYouMean(withDefaultTag(image), known.keys());
-      const source = suggestion ? known.get(suggestion) : undefined;
+      if (known.has(image) || providedHere.has(image)) continue;
+      const suggestion = known.suggest(image);
       diagnostics.push(
         warning(
           'push-unknown-image',
           `step \`${step.id}\` pushes \`${image}\`, which no earlier step builds, tags or pulls`,
           document.at(pointer),
-          suggestion && source
-            ? `did you mean \`${suggestion}\` (from step \`${source.id}\`, line ${source.location.line})?`
+          suggestion
+            ? `did you mean \`${suggestion.name}\` (from step \`${suggestion.data.id}\`, line ${suggestion.data.location.line})?`
             : 'build or tag it in an earlier step, or pull it first (`cmd: docker pull …`)',
         ),
       );
     }
-    for (const image of use.provides) if (!known.has(withDefaultTag(image))) known.set(withDefaultTag(image), step);
+    for (const image of use.provides) known.add(image, step);
   }
   return diagnostics;
 };
@@ -144,24 +171,24 @@ const buildsMatchArchitecture: LintRule = ({ task, document }) =>
 
 const manifestsListPushedImages: LintRule = ({ task, document }) => {
   const diagnostics: Diagnostic[] = [];
-  const pushed = new Set<string>();
+  const pushed = new ImageSet<undefined>();
   for (const step of task.steps) {
     const use = imageUseOf(step);
     for (const image of use.manifestImages) {
-      if (pushed.has(withDefaultTag(image))) continue;
-      const suggestion = didYouMean(withDefaultTag(image), pushed);
+      if (pushed.has(image)) continue;
+      const suggestion = pushed.suggest(image);
       diagnostics.push(
         warning(
           'manifest-unpushed-image',
           `\`docker manifest create\` in step \`${step.id}\` lists \`${image}\`, which no earlier step pushes`,
           document.at(`/steps/${step.index}/cmd`),
           suggestion
-            ? `did you mean \`${suggestion}\`?`
+            ? `did you mean \`${suggestion.name}\`?`
             : `push it in an earlier step (\`push: ["${image}"]\`); \`docker manifest create\` reads the images from the registry`,
         ),
       );
     }
-    for (const { image } of use.pushes) pushed.add(withDefaultTag(image));
+    for (const { image } of use.pushes) pushed.add(image, undefined);
   }
   return diagnostics;
 };
@@ -175,11 +202,63 @@ const avoidsHostShell: LintRule = ({ task, document }) =>
     return [
       warning(
         'host-shell',
-        `\`${step.kind}\` uses host-shell syntax (${features.map((feature) => (/^[a-z]/.test(feature) ? feature : `\`${feature}\``)).join(', ')}): ACR hands the line to \`/bin/sh -c\` on the agent, taskrun never uses a shell and passes the words literally`,
+        `\`${step.kind}\` uses host-shell syntax (${describeFeatures(features)}): ACR hands the line to \`/bin/sh -c\` on the agent, taskrun never uses a shell and passes the words literally`,
         document.at(`/steps/${step.index}/${step.kind}`),
         step.kind === 'cmd'
           ? "to run a shell inside the container, write `cmd: <image> sh -c '…'`"
           : 'write values with templates such as `{{.Run.ID}}` instead of shell syntax',
+      ),
+    ];
+  });
+
+function describeFeatures(features: readonly string[]): string {
+  return features.map((feature) => (/^[a-z]/.test(feature) ? feature : `\`${feature}\``)).join(', ');
+}
+
+/** A value ACR writes unquoted into a step's `/bin/sh -c` line, with where it is written. */
+interface ShellLineValue {
+  /** The user's words for it: `env` item, `workingDirectory`, … */
+  readonly name: string;
+  readonly value: unknown;
+  readonly pointer: string;
+}
+
+// Values on the `docker run` line (acb-spec §4.2): task `env` and `workingDirectory` reach
+// every cmd and build step; a step's own env, workingDirectory, user and (cmd) entryPoint.
+function shellLineValuesOf({ task, document }: LintContext): ShellLineValue[] {
+  const envItems = (list: unknown, pointer: string): ShellLineValue[] =>
+    Array.isArray(list) ? list.map((value: unknown, index) => ({ name: '`env` item', value, pointer: `${pointer}/${index}` })) : [];
+  const values: ShellLineValue[] = [];
+  if (task.steps.some((step) => step.kind !== 'push')) {
+    values.push(...envItems(document.written.env, '/env'));
+    values.push({ name: '`workingDirectory`', value: document.written.workingDirectory, pointer: '/workingDirectory' });
+  }
+  const writtenSteps = Array.isArray(document.written.steps) ? document.written.steps : [];
+  for (const step of task.steps) {
+    const written: unknown = writtenSteps[step.index];
+    if (step.kind === 'push' || !isRecord(written)) continue;
+    const pointer = `/steps/${step.index}`;
+    values.push(...envItems(written.env, `${pointer}/env`));
+    if (!step.disableWorkingDirectoryOverride) {
+      values.push({ name: '`workingDirectory`', value: written.workingDirectory, pointer: `${pointer}/workingDirectory` });
+    }
+    values.push({ name: '`user`', value: written.user, pointer: `${pointer}/user` });
+    if (step.kind === 'cmd') values.push({ name: '`entryPoint`', value: written.entryPoint, pointer: `${pointer}/entryPoint` });
+  }
+  return values;
+}
+
+const avoidsHostShellInValues: LintRule = (context) =>
+  shellLineValuesOf(context).flatMap(({ name, value, pointer }) => {
+    if (typeof value !== 'string') return [];
+    const features = findHostShellFeaturesInValue(value);
+    if (features.length === 0) return [];
+    return [
+      warning(
+        'host-shell',
+        `${name} \`${value}\` uses host-shell syntax (${describeFeatures(features)}): ACR writes it unquoted into the \`/bin/sh -c\` line on the agent, taskrun never uses a shell and passes it literally`,
+        context.document.at(pointer),
+        'write the value without blanks, quotes or shell syntax; use templates such as `{{.Run.ID}}` for run values',
       ),
     ];
   });
@@ -204,6 +283,7 @@ export const LINT_RULES: readonly LintRule[] = [
   buildsMatchArchitecture,
   manifestsListPushedImages,
   avoidsHostShell,
+  avoidsHostShellInValues,
   noteIgnoredCache,
 ];
 

@@ -192,7 +192,9 @@ function normalizeStep(input: NormalizeStepInput): { step?: Step; diagnostics: D
     if (problem.side === 'step') diagnostics.push(describeEnvProblem(problem, document, `${pointer}/env`));
   }
   if (kind === 'push') {
-    const push: PushStep = { ...common, kind: 'push', images: normalizePushImages(readStringList(step.push)) };
+    // Empty items are reported where they are written; they name no image.
+    const images = readStringList(step.push).filter((image) => image.trim() !== '');
+    const push: PushStep = { ...common, kind: 'push', images: normalizePushImages(images) };
     return { step: push, diagnostics };
   }
   const container = normalizeContainerOptions(step, merged.env, defaults);

@@ -34,8 +34,9 @@ export function parseTask(input: ParseTaskInput): ParseTaskResult {
   // Field types are read from the newest schema: it is a superset of the older ones.
   const parsed = parseYaml({ source, typeAt: (path) => fieldTypeAt('v1.1.0', path) });
   const { document } = parsed;
-  // After a syntax error the tree is a guess: checking it would only add noise (ACR stops there too).
-  if (parsed.diagnostics.some((d) => d.code === 'yaml-syntax' && d.severity === 'error')) {
+  // After a syntax error the tree is a guess, and a root that is not a mapping holds no keys:
+  // checking either would only add noise such as "no steps" (ACR stops there too).
+  if (parsed.diagnostics.some((d) => (d.code === 'yaml-syntax' || d.code === 'not-a-mapping') && d.severity === 'error')) {
     return { diagnostics: sortDiagnostics(parsed.diagnostics) };
   }
   const version = normalizeVersion(readString(document.written.version) ?? '') ?? DEFAULT_TASK_VERSION;

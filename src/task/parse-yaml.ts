@@ -189,23 +189,34 @@ class Converter {
 
   private convertItem(item: unknown, path: readonly PathSegment[], listOffset: number): unknown {
     const value = this.convert(item, path, undefined, listOffset);
+    // An empty image to push would be pushed as `:latest`, which is no image at all.
+    const isPushItem = path.length === 4 && path[0] === 'steps' && path[2] === 'push';
+    if (isPushItem && (value === null || (typeof value === 'string' && value.trim() === ''))) {
+      this.reportEmptyItem({ path, listOffset, consequence: 'ACR pushes it as `:latest`, which names no image', hint: 'remove the item, or write the image to push' });
+      return '';
+    }
     if (value !== null) return value;
     const type = this.options.typeAt(path);
     if (type === 'string') return '';
     if (type === 'integer') return 0;
     if (type === 'object') {
-      const listName = String(path[path.length - 2] ?? 'list');
-      const where = dashBefore(this.options.text, this.options.spans.get(pointerOf(path))?.valueOffset ?? listOffset);
-      this.options.diagnostics.push(
-        error(
-          'empty-item',
-          `\`${listName}\` item ${Number(path[path.length - 1]) + 1} is empty; ACR crashes on an empty list item`,
-          this.options.locationOf(where),
-          'remove the bare `-` (or `~`) item, or fill it in',
-        ),
-      );
+      this.reportEmptyItem({ path, listOffset, consequence: 'ACR crashes on an empty list item', hint: 'remove the bare `-` (or `~`) item, or fill it in' });
     }
     return null;
+  }
+
+  private reportEmptyItem(input: { path: readonly PathSegment[]; listOffset: number; consequence: string; hint: string }): void {
+    const { path, listOffset, consequence, hint } = input;
+    const listName = String(path[path.length - 2] ?? 'list');
+    const where = dashBefore(this.options.text, this.options.spans.get(pointerOf(path))?.valueOffset ?? listOffset);
+    this.options.diagnostics.push(
+      error(
+        'empty-item',
+        `\`${listName}\` item ${Number(path[path.length - 1]) + 1} is empty; ${consequence}`,
+        this.options.locationOf(where),
+        hint,
+      ),
+    );
   }
 
   private convertMap(pairs: readonly Pair[], path: readonly PathSegment[]): { [key: string]: unknown } {

@@ -2,10 +2,11 @@
 // (v1.1.0: render the alias block, substitute aliases) → render the whole text →
 // parse + validate + normalise. Collects every diagnostic; throws InputError when any is an error.
 
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { applyStrict, hasErrors, InputError, sortDiagnostics, error, warning, type Diagnostic } from '../diagnostics.js';
 import type { SourceText } from '../source-text.js';
-import { applyAliases } from '../load/apply-aliases.js';
+import { applyAliases, describeInactiveAliasBlock } from '../load/apply-aliases.js';
 import { stripCommentLines } from '../load/comment-lines.js';
 import { readTaskFile } from '../load/read-task-file.js';
 import { detectGitInfo, resolveRunVars, type RunVarFlags } from '../load/run-vars.js';
@@ -72,6 +73,8 @@ export async function prepareTask(input: PrepareInput): Promise<PreparedTask> {
   const { rendered, aliases, data, contextDir } = stages;
   const parsed = parseTask({ source: rendered, ...(aliases && { aliases }) });
   diagnostics.push(...parsed.diagnostics);
+  const inactiveAliases = !aliases && parsed.task?.version === 'v1.1.0' ? describeInactiveAliasBlock(rendered) : undefined;
+  if (inactiveAliases) diagnostics.push(inactiveAliases);
   if (parsed.task) diagnostics.push(...checkSecretsSupplied(parsed.task, input.secrets ?? {}, input.requireSecrets ?? false));
   const final = finish();
   if (hasErrors(final) || !parsed.task) throw new InputError(final);
@@ -88,7 +91,7 @@ interface TextStages {
 // Read → strip comment lines → (v1.1.0) aliases → render; undefined once a stage reported an error.
 async function runTextStages(input: PrepareInput, diagnostics: Diagnostic[]): Promise<TextStages | undefined> {
   const contextDir = path.resolve(input.contextDir ?? path.dirname(input.file));
-  // Reading the file and the values are independent: report the problems of both at once.
+  // Reading the file, the values and the context are independent: report the problems of all at once.
   const [read, data] = await Promise.all([
     readTaskFile(input.file).then(
       (source) => ({ source }),
@@ -99,6 +102,7 @@ async function runTextStages(input: PrepareInput, diagnostics: Diagnostic[]): Pr
       },
     ),
     buildData(input, contextDir, diagnostics),
+    input.contextDir === undefined ? undefined : checkContextDir(input.contextDir, diagnostics),
   ]);
   const original = read.source;
   if (hasErrors(diagnostics) || !data || !original) return undefined;
@@ -124,6 +128,15 @@ async function runTextStages(input: PrepareInput, diagnostics: Diagnostic[]): Pr
   diagnostics.push(...rendered.diagnostics);
   if (!rendered.source) return undefined;
   return { rendered: rendered.source, ...(aliases && { aliases }), data, contextDir };
+}
+
+// A wrong --context would otherwise surface as a build that cannot start, or as an empty
+// folder the engine creates on the host for the /workspace mount.
+async function checkContextDir(contextDir: string, diagnostics: Diagnostic[]): Promise<void> {
+  const info = await stat(contextDir).catch(() => undefined);
+  if (info?.isDirectory()) return;
+  const problem = info ? 'is not a folder' : 'does not exist';
+  diagnostics.push(error('context-not-found', `--context ${contextDir} ${problem}`, undefined, 'give the folder that holds the build context (default: the task file\'s folder)'));
 }
 
 async function buildData(input: PrepareInput, contextDir: string, diagnostics: Diagnostic[]): Promise<TemplateData | undefined> {

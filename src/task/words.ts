@@ -1,6 +1,7 @@
-// Stage 3, normalise: step strings (`cmd`, `build`) → words, with POSIX quoting
-// rules and nothing expanded: taskrun never hands these strings to a shell, so
-// `$HOME`, `>` and `#` stay literal words, exactly as the container receives them.
+// Stage 3, normalise: step strings (`cmd`, `build`) → words, split at blanks with POSIX
+// quoting rules (shell-quote) and nothing expanded: taskrun never hands these strings to a
+// shell, so `$HOME`, `a&&b`, `2>&1` and `#` stay literal words, exactly as the container
+// receives them.
 
 import { parse } from 'shell-quote';
 
@@ -20,6 +21,8 @@ export interface SplitWordsResult {
 // private-use stand-ins keeps both literal (`${A}` stays `${A}`, `x.git#main` stays whole).
 const HIDDEN: { readonly [char: string]: string } = { $: '\uE000', '#': '\uE001' };
 const SHOWN: { readonly [char: string]: string } = { '\uE000': '$', '\uE001': '#' };
+/** Shell operators: escaped before parsing, so they stay inside their word (`a&&b`, `x:$(date)`). */
+const OPERATOR_CHARS = '&|;<>()';
 
 export function splitWords(text: string): SplitWordsResult {
   const entries = parse(prepareForShellQuote(text), (name) => `$${name}`);
@@ -31,9 +34,10 @@ export function splitWords(text: string): SplitWordsResult {
   return unclosedQuote ? { words, unclosedQuote } : { words };
 }
 
-// Hides `$` and `#`, and does the two POSIX steps shell-quote gets wrong around them:
-// a backslash-newline outside single quotes joins lines, and `\$` / `\``` inside double
-// quotes lose the backslash (`sh -c "echo \$HOME"` hands the container `echo $HOME`).
+// Hides `$` and `#`, escapes operator characters outside quotes, and does the two POSIX steps
+// shell-quote gets wrong around them: a backslash-newline outside single quotes joins lines,
+// and `\$` / `\`` inside double quotes lose the backslash (`sh -c "echo \$HOME"` hands the
+// container `echo $HOME`).
 function prepareForShellQuote(text: string): string {
   let out = '';
   let quote: QuoteState = 'none';
@@ -51,12 +55,23 @@ function prepareForShellQuote(text: string): string {
       out += quote === 'double' && (next === '$' || next === '`') ? (HIDDEN[next] ?? next) : `\\${HIDDEN[next] ?? next}`;
       continue;
     }
+    if (char === '\\') {
+      // A backslash ending the text has nothing to escape: it is itself.
+      out += '\\\\';
+      continue;
+    }
     if (char === "'" && quote === 'none') quote = 'single';
     else if (char === '"') quote = quote === 'double' ? 'none' : 'double';
+    else if (quote === 'none' && OPERATOR_CHARS.includes(char)) {
+      out += `\\${char}`;
+      continue;
+    }
     out += HIDDEN[char] ?? char;
   }
   return out;
 }
+
+const BLANKS = ' \t\n';
 
 export type QuoteState = 'none' | 'single' | 'double';
 
@@ -118,7 +133,8 @@ function findUnclosedQuote(text: string): UnclosedQuote | undefined {
 /**
  * What a host shell (`/bin/sh -c` on the ACR agent) would act on in `text`, in order of
  * appearance and without repeats: redirections, pipes, command separators, command
- * substitution, variables and line breaks. Quoted text is left alone the way the shell does.
+ * substitution, variables, line breaks, `~` and `#` at the start of a word, and glob
+ * characters. Quoted text is left alone the way the shell does.
  */
 export function findHostShellFeatures(text: string): string[] {
   const scanned = scanQuotes(text);
@@ -138,12 +154,20 @@ export function findHostShellFeatures(text: string): string[] {
       else if (nextChar === '{') {
         const end = text.indexOf('}', current.index);
         add(end > 0 ? text.slice(current.index, end + 1) : '${…}');
+        while (end > 0 && (scanned[i + 1]?.index ?? Infinity) <= end) i++;
       } else {
         const name = /^[A-Za-z_][A-Za-z0-9_]*|^[0-9@*#?$!-]/.exec(text.slice(current.index + 1))?.[0];
         if (name) add(`$${name}`);
+        // `$?`, `$*`, `$#`: the character after `$` is the name, not a glob or a comment.
+        if (name?.length === 1 && nextChar === name) i++;
       }
     } else if (quote === 'none') {
-      if (char === '&' && nextChar === '&') {
+      const isWordStart = current.index === 0 || endsWord(scanned[i - 1], current.index - 1);
+      if (char === '~' && isWordStart) add('~');
+      else if (char === '#' && isWordStart) add('a `#` comment');
+      else if (char === '*' || char === '?') add(char);
+      else if (char === '[' && closesBracket(scanned, i)) add('[…]');
+      else if (char === '&' && nextChar === '&') {
         add('&&');
         i++;
       } else if (char === '|' && nextChar === '|') {
@@ -156,5 +180,41 @@ export function findHostShellFeatures(text: string): string[] {
       else if (char === '\n' && /\S/.test(text.slice(current.index))) add('a line break');
     }
   }
+  return found;
+}
+
+// A word starts after a blank or an operator character (`a;#x` is a comment in sh too).
+function endsWord(scanned: ScannedChar | undefined, index: number): boolean {
+  return scanned !== undefined && scanned.index === index && scanned.quote === 'none' && !scanned.isEscaped && WORD_ENDS.includes(scanned.char);
+}
+
+const WORD_ENDS = ' \t\n;&|<>()';
+
+// `[` is a glob bracket only when an unquoted `]` closes it in the same word (`[` alone is literal).
+function closesBracket(scanned: readonly ScannedChar[], open: number): boolean {
+  for (let i = open + 1; i < scanned.length; i++) {
+    const entry = scanned[i];
+    if (!entry) break;
+    if (entry.quote === 'none' && !entry.isEscaped) {
+      if (BLANKS.includes(entry.char)) return false;
+      if (entry.char === ']' && i > open + 1) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * What a host shell would act on in a value ACR writes unquoted into the `/bin/sh -c`
+ * line (`--env`, `--workdir`, `--entrypoint`, `--user`): the features of
+ * `findHostShellFeatures`, plus blanks (they split the value) and quotes or backslashes
+ * (the shell removes them; taskrun passes them on).
+ */
+export function findHostShellFeaturesInValue(value: string): string[] {
+  const found = findHostShellFeatures(value);
+  const scanned = scanQuotes(value);
+  if (scanned.some((entry) => entry.quote === 'none' && !entry.isEscaped && (entry.char === ' ' || entry.char === '\t'))) {
+    found.push('a blank');
+  }
+  if (/['"\\]/.test(value)) found.push('quotes or backslashes');
   return found;
 }

@@ -6,6 +6,7 @@
 import type { HelperOptions } from 'handlebars';
 import { FUNCTIONS, TemplateExecError } from './functions.js';
 import { formatValue, isGoMap, isTruthy, kindOf, sortedKeys, typeNameOf, GoFloat } from './go-values.js';
+import { describeMissingString } from './missing.js';
 import { escapeMarkers } from './origins.js';
 import type { Expr, TemplateNode } from './syntax.js';
 
@@ -52,10 +53,12 @@ export class MissingValue {
 /** An execution failure tied to the action that raised it. */
 export class ActionError extends Error {
   readonly at: number;
-  constructor(at: number, message: string) {
+  readonly hint: string | undefined;
+  constructor(at: number, message: string, hint?: string) {
     super(message);
     this.name = 'ActionError';
     this.at = at;
+    this.hint = hint;
   }
 }
 
@@ -79,7 +82,7 @@ function guard<T>(at: number, run: () => T): T {
     return run();
   } catch (caught) {
     if (caught instanceof ActionError) throw caught;
-    if (caught instanceof TemplateExecError) throw new ActionError(at, caught.message);
+    if (caught instanceof TemplateExecError) throw new ActionError(at, caught.message, caught.hint);
     // A value too large for a JS string (e.g. a huge `repeat`) is the template's fault, not taskrun's.
     if (caught instanceof RangeError) throw new ActionError(at, `the result is too large: ${caught.message}`);
     throw caught;
@@ -147,7 +150,16 @@ export function createHelpers(input: {
       return value;
     }
     const isPresenceTest = fn.isPresenceTest === true;
-    const args = params.map((param) => settle(at, evaluate(at, dot, param), isPresenceTest));
+    const args = params.map((param, index) => {
+      const value = evaluate(at, dot, param);
+      // Go cannot pass nil for a `string` parameter: `{{ upper .Values.unset }}` fails on ACR.
+      if ((value === null || value === undefined || value instanceof MissingValue) && fn.stringParams?.includes(index)) {
+        const missing = value instanceof MissingValue ? value : undefined;
+        const { message, hint } = describeMissingString({ name, index, arity: params.length, param, missing });
+        throw new ActionError(at, message, hint);
+      }
+      return settle(at, value, isPresenceTest);
+    });
     const context = {
       name,
       warn: (code: string, message: string, hint?: string) => events.onWarning(at, code, message, hint),

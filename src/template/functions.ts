@@ -17,10 +17,16 @@ import {
   type GoMap,
 } from './go-values.js';
 import { quoteGo, sprint, sprintf, sprintln } from './printf.js';
+import { toGoLower, toGoTitle, toGoUpper } from './unicode-case.js';
 
 /** A failure while executing an action (Go's "error calling X: …"). */
 export class TemplateExecError extends Error {
   override readonly name = 'TemplateExecError';
+  readonly hint: string | undefined;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.hint = hint;
+  }
 }
 
 export interface CallContext {
@@ -34,6 +40,8 @@ export interface GoFunction {
   readonly maxArgs: number;
   /** Receives a missing value as nil without a `missing-value` warning (tests such as `default`, `eq`). */
   readonly isPresenceTest?: boolean;
+  /** Positions of the parameters Go types as `string`: a missing value or nil there fails, as on ACR. */
+  readonly stringParams?: readonly number[];
   readonly call: (args: readonly unknown[], context: CallContext) => unknown;
 }
 
@@ -47,8 +55,9 @@ function fail(message: string): never {
   throw new TemplateExecError(message);
 }
 
+// The evaluator rejects a missing value for a declared string parameter first, with a better message.
 function asString(value: unknown): string {
-  if (value === null || value === undefined) return '';
+  if (value === null || value === undefined) fail('wrong type for value; expected string; got interface {}');
   if (typeof value !== 'string') fail(`wrong type for value; expected string; got ${typeNameOf(value)}`);
   return value;
 }
@@ -119,17 +128,6 @@ function toStrings(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((item) => item !== null && item !== undefined).map(stringOf);
   if (value === null || value === undefined) return [];
   return [stringOf(value)];
-}
-
-// strings.Title: upper-cases the first letter of every word (words end at spaces and ASCII punctuation).
-function titleCase(text: string): string {
-  let isPreviousSeparator = true;
-  let out = '';
-  for (const char of text) {
-    out += isPreviousSeparator ? char.toUpperCase() : char;
-    isPreviousSeparator = /[\s]/u.test(char) || (/[\x21-\x7e]/.test(char) && !/[A-Za-z0-9_]/.test(char));
-  }
-  return out;
 }
 
 function splitWords(text: string): string[] {
@@ -238,14 +236,31 @@ function fn(minArgs: number, maxArgs: number, call: Call, isPresenceTest = false
   return { minArgs, maxArgs, call, isPresenceTest };
 }
 
+function withStringParams(stringParams: readonly number[], goFunction: GoFunction): GoFunction {
+  return { ...goFunction, stringParams };
+}
+
+// Go's strings.Split: an empty separator splits into code points.
+function splitGo(text: string, separator: string): string[] {
+  return separator === '' ? [...text] : text.split(separator);
+}
+
+// Go's strings.Replace(src, old, new, -1): an empty `old` inserts `new` at every code point boundary.
+function replaceAll(src: string, old: string, replacement: string): string {
+  if (old !== '') return src.split(old).join(replacement);
+  return replacement + [...src].map((char) => char + replacement).join('');
+}
+
 const MANY = Number.POSITIVE_INFINITY;
 // A JS string holds at most ~2^29 characters; a task file anywhere near this is a mistake.
 const MAX_RESULT_LENGTH = 64 * 1024 * 1024;
 
 const unary = (call: (value: unknown, context: CallContext) => unknown): GoFunction => fn(1, 1, (args, context) => call(args[0], context));
-const stringUnary = (call: (text: string) => unknown): GoFunction => unary((value) => call(asString(value)));
+const stringUnary = (call: (text: string) => unknown): GoFunction =>
+  withStringParams([0], unary((value) => call(asString(value))));
 // Sprig's (a, b string) functions whose second argument is the subject: `trimPrefix "v" .tag`.
-const stringBinary = (call: (a: string, b: string) => unknown): GoFunction => fn(2, 2, (args) => call(asString(args[0]), asString(args[1])));
+const stringBinary = (call: (a: string, b: string) => unknown): GoFunction =>
+  withStringParams([0, 1], fn(2, 2, (args) => call(asString(args[0]), asString(args[1]))));
 
 const FUNCTION_TABLE: Record<string, GoFunction> = {
   // Go text/template built-ins (`and`/`or` are evaluated lazily by the evaluator).
@@ -255,7 +270,7 @@ const FUNCTION_TABLE: Record<string, GoFunction> = {
   len: unary(lengthOf),
   index: fn(1, MANY, (args) => args.slice(1).reduce((item, key) => indexInto(item, key), args[0])),
   print: fn(0, MANY, (args) => sprint(args)),
-  printf: fn(1, MANY, (args) => sprintf(asString(args[0]), args.slice(1))),
+  printf: withStringParams([0], fn(1, MANY, (args) => sprintf(asString(args[0]), args.slice(1)))),
   println: fn(0, MANY, (args) => sprintln(args)),
   eq: fn(2, MANY, (args) => args.slice(1).some((arg) => isEqual(args[0], arg)), true),
   ne: fn(2, 2, (args) => !isEqual(args[0], args[1]), true),
@@ -290,19 +305,19 @@ const FUNCTION_TABLE: Record<string, GoFunction> = {
       .map((arg) => `'${stringOf(arg)}'`)
       .join(' '),
   ),
-  lower: stringUnary((text) => text.toLowerCase()),
-  upper: stringUnary((text) => text.toUpperCase()),
-  title: stringUnary(titleCase),
-  trim: stringUnary((text) => text.trim()),
+  lower: stringUnary(toGoLower),
+  upper: stringUnary(toGoUpper),
+  title: stringUnary(toGoTitle),
+  trim: stringUnary((text) => text.replace(/^\p{White_Space}+|\p{White_Space}+$/gu, '')),
   trimAll: stringBinary((cutset, text) => trimCutset(text, cutset)),
   trimall: stringBinary((cutset, text) => trimCutset(text, cutset)),
   trimPrefix: stringBinary((prefix, text) => (text.startsWith(prefix) ? text.slice(prefix.length) : text)),
   trimSuffix: stringBinary((suffix, text) => (suffix && text.endsWith(suffix) ? text.slice(0, -suffix.length) : text)),
-  replace: fn(3, 3, (args) => asString(args[2]).split(asString(args[0])).join(asString(args[1]))),
+  replace: withStringParams([0, 1, 2], fn(3, 3, (args) => replaceAll(asString(args[2]), asString(args[0]), asString(args[1])))),
   contains: stringBinary((needle, text) => text.includes(needle)),
   hasPrefix: stringBinary((prefix, text) => text.startsWith(prefix)),
   hasSuffix: stringBinary((suffix, text) => text.endsWith(suffix)),
-  repeat: fn(2, 2, (args) => {
+  repeat: withStringParams([1], fn(2, 2, (args) => {
     const count = asInt(args[0]);
     const text = asString(args[1]);
     if (count < 0) fail('strings: negative Repeat count');
@@ -310,8 +325,8 @@ const FUNCTION_TABLE: Record<string, GoFunction> = {
       fail(`repeat: the result would be ${text.length * count} characters long; taskrun allows at most ${MAX_RESULT_LENGTH}`);
     }
     return text.repeat(count);
-  }),
-  substr: fn(3, 3, (args) => {
+  })),
+  substr: withStringParams([2], fn(3, 3, (args) => {
     const start = asInt(args[0]);
     const end = asInt(args[1]);
     const text = asString(args[2]);
@@ -319,17 +334,17 @@ const FUNCTION_TABLE: Record<string, GoFunction> = {
     if (end < 0 || end > text.length) return text.slice(start);
     if (start > end) fail(`slice bounds out of range [${start}:${end}]`);
     return text.slice(start, end);
-  }),
-  trunc: fn(2, 2, (args) => {
+  })),
+  trunc: withStringParams([1], fn(2, 2, (args) => {
     const count = asInt(args[0]);
     const text = asString(args[1]);
     if (count < 0 && text.length + count > 0) return text.slice(text.length + count);
     if (count >= 0 && text.length > count) return text.slice(0, count);
     return text;
-  }),
-  nospace: stringUnary((text) => text.replace(/\s+/gu, '')),
-  indent: fn(2, 2, (args) => indent(asInt(args[0]), asString(args[1]))),
-  nindent: fn(2, 2, (args) => `\n${indent(asInt(args[0]), asString(args[1]))}`),
+  })),
+  nospace: stringUnary((text) => text.replace(/\p{White_Space}+/gu, '')),
+  indent: withStringParams([1], fn(2, 2, (args) => indent(asInt(args[0]), asString(args[1])))),
+  nindent: withStringParams([1], fn(2, 2, (args) => `\n${indent(asInt(args[0]), asString(args[1]))}`)),
   cat: fn(0, MANY, (args) =>
     args
       .filter((arg) => arg !== null && arg !== undefined)
@@ -344,12 +359,9 @@ const FUNCTION_TABLE: Record<string, GoFunction> = {
       .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
       .join(''),
   ),
-  join: fn(2, 2, (args) => toStrings(args[1]).join(asString(args[0]))),
-  split: fn(2, 2, (args) => {
-    const parts = asString(args[1]).split(asString(args[0]));
-    return Object.fromEntries(parts.map((part, i) => [`_${i}`, part]));
-  }),
-  splitList: fn(2, 2, (args) => asString(args[1]).split(asString(args[0]))),
+  join: withStringParams([0], fn(2, 2, (args) => toStrings(args[1]).join(asString(args[0])))),
+  split: stringBinary((separator, text) => Object.fromEntries(splitGo(text, separator).map((part, i) => [`_${i}`, part]))),
+  splitList: stringBinary((separator, text) => splitGo(text, separator)),
   toString: unary((value) => stringOf(value)),
 
   // Sprig: encodings and hashes.
@@ -407,7 +419,7 @@ const FUNCTION_TABLE: Record<string, GoFunction> = {
     if (args[1] === null || args[1] === undefined) return false;
     return asList(args[1], 'has').some((item) => deepEqual(item, args[0]));
   }),
-  hasKey: fn(2, 2, (args) => Object.hasOwn(asMap(args[0]), asString(args[1]))),
+  hasKey: withStringParams([1], fn(2, 2, (args) => Object.hasOwn(asMap(args[0]), asString(args[1])))),
   // Go ranges over a map in random order, so Sprig's `keys` is unordered on ACR; taskrun sorts.
   keys: fn(1, MANY, (args) => args.flatMap((map) => sortedKeys(asMap(map)))),
   uniq: unary((value) => {
@@ -419,14 +431,14 @@ const FUNCTION_TABLE: Record<string, GoFunction> = {
   // Sprig: regular expressions (RE2 syntax, run by the JS engine).
   regexMatch: stringBinary((pattern, text) => compileRegex(pattern).test(text)),
   regexFind: stringBinary((pattern, text) => compileRegex(pattern).exec(text)?.[0] ?? ''),
-  regexReplaceAll: fn(3, 3, (args) => {
+  regexReplaceAll: withStringParams([0, 1, 2], fn(3, 3, (args) => {
     const regex = compileRegex(asString(args[0]), 'g');
     const replacement = asString(args[2]);
     return asString(args[1]).replace(regex, (...groups) => {
       const match = Object.assign([...groups.slice(0, -2)], { groups: typeof groups.at(-1) === 'object' ? groups.at(-1) : undefined });
       return expandReplacement(replacement, match as unknown as RegExpExecArray);
     });
-  }),
+  })),
 
   // Sprig: environment. On ACR these read the acb agent's environment; here, taskrun's.
   env: stringUnary((name) => process.env[name] ?? ''),

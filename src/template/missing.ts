@@ -1,9 +1,11 @@
 // Template stage: the warning text for a missing value (`missingkey=zero` renders it empty),
 // with a hint that fits where the key was looked up: a did-you-mean for the fixed key sets of
-// the root, `.Run` and `.Build`, `--set` for `.Values`, `--secret` for `.Secrets`.
+// the root, `.Run` and `.Build`, `--set` for `.Values`, `--secret` for `.Secrets`; and the error
+// text for a missing value given to a function that needs a string.
 
 import { didYouMean } from '../diagnostics.js';
 import type { MissingKey, MissingValue } from './evaluate.js';
+import type { Expr } from './syntax.js';
 
 const FALLBACK_HINT = 'give a fallback: `{{ … | default "…" }}`';
 
@@ -44,4 +46,50 @@ function suggestKey(word: string, keys: readonly string[]): string | undefined {
 function replaceField(expression: string, name: string, suggestion: string): string {
   const pattern = new RegExp(`\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{Nd}_])`, 'u');
   return pattern.test(expression) ? expression.replace(pattern, `.${suggestion}`) : `.${suggestion}`;
+}
+
+const ORDINALS = ['1st', '2nd', '3rd'];
+
+// A missing value or nil given to a function whose Go parameter is `string`: ACR fails there
+// (`wrong type for value; expected string`), so taskrun does too, naming the function and argument.
+export function describeMissingString(input: {
+  name: string;
+  /** The argument's position; a piped value is the last. */
+  index: number;
+  arity: number;
+  param: Expr;
+  missing: MissingValue | undefined;
+}): { message: string; hint: string } {
+  const { name, index, arity, param, missing } = input;
+  const position = arity > 1 ? ` as its ${ORDINALS[index] ?? `${index + 1}th`} argument` : '';
+  const text = missing?.expression ?? textOf(param);
+  if (text === undefined) {
+    return { message: `\`${name}\` needs a string${position}, but it is given \`nil\``, hint: 'ACR fails here too; pass a string such as `""`' };
+  }
+  const problem = missing ? `\`${text}\` is not set` : `\`${text}\` is nil`;
+  const example = index === arity - 1 ? `{{ ${text} | default "x" | ${name}${arity > 1 ? ' …' : ''} }}` : `(${text} | default "x")`;
+  const where = index === arity - 1 ? '' : ' in its place';
+  return {
+    message: `\`${name}\` needs a string${position}, but ${problem}`,
+    hint: `ACR fails here too; give it a fallback with \`default\`: \`${example}\`${where}`,
+  };
+}
+
+/** How the argument is written, for messages; undefined for the `nil` literal. */
+function textOf(param: Expr): string | undefined {
+  switch (param.kind) {
+    case 'dot':
+      return '.';
+    case 'field':
+      return param.text;
+    case 'variable':
+      return param.name;
+    case 'call':
+      return `(${param.name} …)`;
+    case 'assign':
+      return textOf(param.value);
+    case 'literal':
+    case 'float':
+      return undefined;
+  }
 }

@@ -34,8 +34,17 @@ const NEWER_SPRIG_ALTERNATIVES: Readonly<Record<string, string>> = {
   tpl: 'inline the text instead',
 };
 
-const UNSUPPORTED_ACTIONS = new Set(['define', 'template', 'block', 'break', 'continue']);
-const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', ...UNSUPPORTED_ACTIONS]);
+// Go text/template actions taskrun rejects, with what to write instead.
+const UNSUPPORTED_ACTIONS: ReadonlyMap<string, string> = new Map([
+  ['define', 'ACR task files are a single template; inline the text instead of defining a sub-template'],
+  ['template', 'ACR task files are a single template; inline the text instead of calling a sub-template'],
+  ['block', '`{{block}}` defines and calls a sub-template; inline the text instead'],
+  ['break', 'use `{{ if … }}` inside the `{{range}}` to leave out the items after the one that would break'],
+  ['continue', 'use `{{ if … }}` inside the `{{range}}` to skip the rest of the body for an item'],
+]);
+const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', ...UNSUPPORTED_ACTIONS.keys()]);
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 /** Stops parsing at the first structural error, as Go's parser does. */
 class ParseAbort extends Error {
@@ -111,12 +120,7 @@ class Parser {
         continue;
       }
       if (keyword !== undefined) {
-        this.abort(
-          piece.at,
-          `\`{{${keyword}}}\` is not supported by taskrun`,
-          'template-unsupported',
-          'ACR task files are a single template; inline the text instead of defining or calling sub-templates',
-        );
+        this.abort(piece.at, `\`{{${keyword}}}\` is not supported by taskrun`, 'template-unsupported', UNSUPPORTED_ACTIONS.get(keyword));
       }
       this.begin(piece.tokens, piece.at);
       const { expr, isDeclaration } = this.parsePipeline({ isRange: false, isInParens: false });
@@ -299,8 +303,18 @@ class Parser {
         return { kind: 'literal', value: String(token.value) };
       case 'char':
         return { kind: 'literal', value: Number(token.value) };
-      case 'number':
-        return parseNumber(token.text) ?? this.abort(this.at, `bad number syntax: ${token.text}`);
+      case 'number': {
+        const number = parseNumber(token.text);
+        if (number === 'overflow') {
+          this.abort(
+            this.at,
+            `the number ${token.text} does not fit in a Go int (int64), so ACR fails on it too`,
+            'template-syntax',
+            `write it as a string (\`"${token.text}"\`) or use a number from ${INT64_MIN} to ${INT64_MAX}`,
+          );
+        }
+        return number ?? this.abort(this.at, `bad number syntax: ${token.text}`);
+      }
       case 'lparen': {
         const { expr } = this.parsePipeline({ isRange: false, isInParens: true });
         if (this.next()?.type !== 'rparen') this.abort(this.at, 'unclosed left paren: `(` has no matching `)`');
@@ -339,17 +353,22 @@ class Parser {
   }
 }
 
-// Go number literals: ints stay ints; a `.`, exponent or `p` makes a float64 (parse.go's idealConstant).
-function parseNumber(text: string): Expr | undefined {
+// Go number literals: ints stay ints (Go's int is int64: larger ones fail on ACR, and ones beyond
+// JS's exact range stay exact as bigint); a `.`, exponent or `p` makes a float64 (exec.go's idealConstant).
+function parseNumber(text: string): Expr | 'overflow' | undefined {
   const clean = text.replace(/_/g, '');
-  const sign = clean.startsWith('-') ? -1 : 1;
+  const isNegative = clean.startsWith('-');
   const body = clean.replace(/^[+-]/, '');
-  if (/^0[xX][0-9a-fA-F]+$|^0[bB][01]+$|^0[oO][0-7]+$/.test(body)) {
-    const radix = { x: 16, b: 2, o: 8 }[body[1]?.toLowerCase() as 'x'];
-    return { kind: 'literal', value: sign * parseInt(body.slice(2), radix) };
+  const integer = /^0[0-7]+$/.test(body)
+    ? BigInt(`0o${body.slice(1)}`)
+    : /^0[xX][0-9a-fA-F]+$|^0[bB][01]+$|^0[oO][0-7]+$|^\d+$/.test(body)
+      ? BigInt(body)
+      : undefined;
+  if (integer !== undefined) {
+    const value = isNegative ? -integer : integer;
+    if (value < INT64_MIN || value > INT64_MAX) return 'overflow';
+    return { kind: 'literal', value: Number.isSafeInteger(Number(value)) ? Number(value) : value };
   }
-  if (/^0[0-7]+$/.test(body)) return { kind: 'literal', value: sign * parseInt(body, 8) };
-  if (/^\d+$/.test(body)) return { kind: 'literal', value: sign * Number(body) };
-  const value = sign * Number(body);
+  const value = (isNegative ? -1 : 1) * Number(body);
   return Number.isNaN(value) ? undefined : { kind: 'float', value };
 }

@@ -117,10 +117,12 @@ function formatScalar(value: unknown, spec: Spec): string | undefined {
   }
   if (kind === 'bool') return verb === 't' ? pad(String(value), spec, false) : undefined;
   if (kind === 'int') {
-    const n = value as number;
+    // Ints beyond JS's exact range are bigint (values files, literals); digits come from the exact value.
+    const exact = BigInt(value as number | bigint);
+    const n = Number(exact);
     const radix = { d: 10, x: 16, X: 16, o: 8, b: 2 }[verb as 'd'];
     if (radix !== undefined) {
-      let digits = Math.abs(n).toString(radix);
+      let digits = (exact < 0n ? -exact : exact).toString(radix);
       if (verb === 'X') digits = digits.toUpperCase();
       if (spec.precision !== undefined) digits = digits.padStart(spec.precision, '0');
       if (spec.isSharp && verb === 'x') digits = `0x${digits}`;

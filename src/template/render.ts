@@ -85,7 +85,7 @@ export function renderTemplate(source: SourceText, data: TemplateData): RenderRe
     marked = render(new DotFrame(data), { helpers });
   } catch (caught) {
     if (caught instanceof ActionError) {
-      return { diagnostics: [...warnings.values(), error('template-exec', caught.message, locationOf(caught.at))] };
+      return { diagnostics: [...warnings.values(), error('template-exec', caught.message, locationOf(caught.at), caught.hint)] };
     }
     // Joining the pieces of a huge output can exceed the longest JS string.
     if (caught instanceof RangeError) {

@@ -13,8 +13,8 @@ export type Expr =
   | { readonly kind: 'field'; readonly receiver: Expr; readonly names: readonly string[]; readonly text: string }
   | { readonly kind: 'variable'; readonly name: string; readonly slot: number }
   | { readonly kind: 'call'; readonly name: string; readonly args: readonly Expr[] }
-  /** Strings, Go ints (JS integers), bools and nil. */
-  | { readonly kind: 'literal'; readonly value: string | number | boolean | null }
+  /** Strings, Go ints (JS integers; bigint beyond ±2^53), bools and nil. */
+  | { readonly kind: 'literal'; readonly value: string | number | bigint | boolean | null }
   | { readonly kind: 'float'; readonly value: number }
   /** `$x := value` or `$x = value`; evaluates to the value. */
   | { readonly kind: 'assign'; readonly slot: number; readonly value: Expr };

@@ -76,6 +76,21 @@ describe('taskrun validate', () => {
     expect(result.stderr).toContain("error: --set 'tag': expected KEY=VALUE");
   });
 
+  it('refuses a --context that is not a folder, before anything runs', async () => {
+    const file = tempTask('acr-task.yaml', 'steps:\n  - cmd: busybox ls\n');
+    for (const command of [['validate'], ['run', '--dry-run'], ['run']]) {
+      const home = mkdtempSync(path.join(tmpdir(), 'taskrun-home-'));
+      const missing = await runCli([...command, file, '--context', '/nonexistent-taskrun-context'], { env: { TASKRUN_HOME: home } });
+      expect(missing.stderr).toBe(
+        "error: --context /nonexistent-taskrun-context does not exist\n  hint: give the folder that holds the build context (default: the task file's folder)\n1 error, 0 warnings\n",
+      );
+      expect(missing.exitCode).toBe(2);
+    }
+    const notFolder = await runCli(['validate', file, '--context', file]);
+    expect(notFolder.stderr.split('\n')[0]).toBe(`error: --context ${file} is not a folder`);
+    expect(notFolder.exitCode).toBe(2);
+  });
+
   it('points a template syntax error at the original line', async () => {
     const file = tempTask('t.yaml', 'version: v1.0.0\nsteps:\n  # {{ comments are not rendered\n  - cmd: busybox echo {{ .Run.ID \n');
     const result = await runCli(['validate', file]);
@@ -97,6 +112,18 @@ describe('taskrun render', () => {
     const result = await runCli(['render', 'samples/multi-arch/acr-task.yaml']);
     expect(result.stdout).toContain('localhost:5000/samples/myimage:run-id-amd64');
     expect(result.stdout).not.toContain('myimage:-amd64');
+  });
+
+  it.each([
+    ['', "error: --run-id is empty\n"],
+    ['a b', "error: --run-id 'a b' contains a space\n"],
+  ])('refuses --run-id %j, as run does, before rendering anything', async (runId, message) => {
+    for (const command of [['render'], ['validate'], ['graph'], ['run', '--dry-run']]) {
+      const result = await runCli([...command, 'samples/multi-arch/acr-task.yaml', '--run-id', runId]);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.startsWith(message)).toBe(true);
+      expect(result.exitCode).toBe(2);
+    }
   });
 
   it('applies values files, --set and Sprig pipes', async () => {

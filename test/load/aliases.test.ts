@@ -128,6 +128,27 @@ describe('resolveAliases', () => {
     ]);
   });
 
+  it('warns about unknown keys in the block, with a did-you-mean, and ignores them as ACR does', async () => {
+    const result = await resolveText('version: v1.1.0\nalias:\n  valuse:\n    a: b\n  test: x\n');
+    expect(result.aliases.get('a')).toBeUndefined();
+    expect(result.diagnostics).toEqual([
+      {
+        severity: 'warning',
+        code: 'unknown-key',
+        message: 'unknown key `valuse` in `alias` (ACR ignores it); did you mean `values`?',
+        location: { file: 'acr-task.yaml', line: 3, col: 3 },
+        hint: 'rename it to `values`',
+      },
+      {
+        severity: 'warning',
+        code: 'unknown-key',
+        message: 'unknown key `test` in `alias` (ACR ignores it)',
+        location: { file: 'acr-task.yaml', line: 5, col: 3 },
+        hint: 'known keys here: `src`, `values`, `directive`',
+      },
+    ]);
+  });
+
   it('rejects an alphanumeric directive', async () => {
     const result = await resolveText('alias:\n  directive: a\n');
     expect(result.diagnostics.map((d) => [d.code, d.message, d.location?.line, d.location?.col])).toEqual([

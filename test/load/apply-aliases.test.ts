@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { tmpdir } from 'node:os';
 import { hasErrors } from '../../src/diagnostics.js';
-import { applyAliases } from '../../src/load/apply-aliases.js';
+import { applyAliases, describeInactiveAliasBlock } from '../../src/load/apply-aliases.js';
 import { expandCommandWord } from '../../src/load/alias-substitution.js';
 import { stripCommentLines } from '../../src/load/comment-lines.js';
 import { resolveRunVars } from '../../src/load/run-vars.js';
@@ -66,5 +66,23 @@ describe('applyAliases', () => {
     expect(result.diagnostics.map((d) => [d.code, d.message, d.location?.line])).toEqual([
       ['alias-invalid-directive', "alias directive 'alpine' must be a single character", 3],
     ]);
+  });
+});
+
+describe('describeInactiveAliasBlock', () => {
+  it('warns at the block of a file whose version text leaves aliases off', () => {
+    const source = stripCommentLines(fromOriginal('acr-task.yaml', 'version: V1.1.0\n# c\nalias:\n  values:\n    img: busybox\nsteps: []\n'));
+    expect(isAliasVersion(sniffVersion(source.text))).toBe(false);
+    expect(describeInactiveAliasBlock(source)).toEqual({
+      severity: 'warning',
+      code: 'alias-inactive',
+      message: '`alias` has no effect: ACR turns aliases on only when a line starts with `version: v1.1.0` (lower-case v)',
+      location: { file: 'acr-task.yaml', line: 3, col: 1 },
+      hint: 'write `version: v1.1.0` on a line of its own, at the start of the line',
+    });
+  });
+
+  it('says nothing without an alias block', () => {
+    expect(describeInactiveAliasBlock(fromOriginal('acr-task.yaml', 'version: V1.1.0\nsteps: []\n'))).toBeUndefined();
   });
 });

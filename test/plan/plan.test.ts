@@ -103,9 +103,17 @@ describe('formatGraph', () => {
 
   it('prints Graphviz dot with quoted ids', () => {
     const dot = formatGraph(plan, 'dot');
-    expect(dot).toContain('"start" -> "lint";');
+    expect(dot).toContain('"run start" [shape=circle, label="start"];');
+    expect(dot).toContain('"run start" -> "lint";');
     expect(dot).toContain('"lint" -> "package";');
     expect(dot).toContain('"package" [label="package\\ncmd busybox echo package"];');
     expect(dot.startsWith('digraph task {')).toBe(true);
+  });
+
+  it('keeps a step named start apart from the start node in dot', () => {
+    const dot = formatGraph(planTask(task(['start', previous], ['b', start])), 'dot');
+    expect(dot).toContain('"run start" -> "start";');
+    expect(dot).toContain('"run start" -> "b";');
+    expect(dot).not.toContain('"start" -> "b";');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { hasTagOrDigest, normalizePushImages, repositoryOf, withDefaultTag } from '../../src/task/image-reference.js';
+import { canonicalImageReference, hasTagOrDigest, normalizePushImages, repositoryOf, withDefaultTag } from '../../src/task/image-reference.js';
 
 describe('image references', () => {
   it.each([
@@ -25,5 +25,17 @@ describe('image references', () => {
       'x',
       'docker',
     ]);
+  });
+
+  it.each([
+    ['img1', 'docker.io/library/img1:latest'],
+    ['docker.io/library/img1', 'docker.io/library/img1:latest'],
+    ['index.docker.io/img1:2', 'docker.io/library/img1:2'],
+    ['user/app:2', 'docker.io/user/app:2'],
+    ['localhost/app', 'localhost/app:latest'],
+    ['localhost:5000/app', 'localhost:5000/app:latest'],
+    ['reg.io/a/b@sha256:ab', 'reg.io/a/b@sha256:ab'],
+  ])('canonical form of %s is %s', (reference, expected) => {
+    expect(canonicalImageReference(reference)).toBe(expected);
   });
 });

@@ -111,6 +111,111 @@ describe('lint', () => {
     ]);
   });
 
+  it('flags operators inside words, `~`, globs and `#` comments', () => {
+    const shellHint = "to run a shell inside the container, write `cmd: <image> sh -c '…'`";
+    expect(
+      rows(
+        yaml(
+          'steps:',
+          '  - build: -t x:$(date) .',
+          '  - cmd: busybox echo a&&b x>y 2>&1',
+          '  - cmd: "alpine ls ~/src *.txt [ab].c # list"',
+          "  - cmd: alpine echo a#b '~' \"*\" \\?",
+        ),
+      ),
+    ).toEqual([
+      w(
+        '2:12',
+        'host-shell',
+        '`build` uses host-shell syntax (`$(…)`): ACR hands the line to `/bin/sh -c` on the agent, taskrun never uses a shell and passes the words literally',
+        'write values with templates such as `{{.Run.ID}}` instead of shell syntax',
+      ),
+      w(
+        '3:10',
+        'host-shell',
+        '`cmd` uses host-shell syntax (`&&`, `>`, `>&`): ACR hands the line to `/bin/sh -c` on the agent, taskrun never uses a shell and passes the words literally',
+        shellHint,
+      ),
+      w(
+        '4:10',
+        'host-shell',
+        '`cmd` uses host-shell syntax (`~`, `*`, `[…]`, a `#` comment): ACR hands the line to `/bin/sh -c` on the agent, taskrun never uses a shell and passes the words literally',
+        shellHint,
+      ),
+    ]);
+  });
+
+  it('flags host-shell syntax in env, workingDirectory, entryPoint and user, at each value', () => {
+    const valueWarning = (at: string, what: string, features: string) =>
+      w(
+        at,
+        'host-shell',
+        `${what} uses host-shell syntax (${features}): ACR writes it unquoted into the \`/bin/sh -c\` line on the agent, taskrun never uses a shell and passes it literally`,
+        'write the value without blanks, quotes or shell syntax; use templates such as `{{.Run.ID}}` for run values',
+      );
+    expect(
+      rows(
+        yaml(
+          'env: ["A=hello world", B=ok]',
+          'workingDirectory: ~/src',
+          'steps:',
+          '  - cmd: alpine env',
+          '    env:',
+          '      - C=$HOME',
+          '      - D="x"',
+          '    workingDirectory: $PWD/sub',
+          '    entryPoint: /bin/sh -c',
+          '    user: ${UID}',
+          '  - build: .',
+          '    workingDirectory: /x y',
+          '    disableWorkingDirectoryOverride: true',
+          '    user: "1000:1000"',
+        ),
+      ),
+    ).toEqual([
+      valueWarning('1:7', '`env` item `A=hello world`', 'a blank'),
+      valueWarning('2:19', '`workingDirectory` `~/src`', '`~`'),
+      valueWarning('6:9', '`env` item `C=$HOME`', '`$HOME`'),
+      valueWarning('7:9', '`env` item `D="x"`', 'quotes or backslashes'),
+      valueWarning('8:23', '`workingDirectory` `$PWD/sub`', '`$PWD`'),
+      valueWarning('9:17', '`entryPoint` `/bin/sh -c`', 'a blank'),
+      valueWarning('10:11', '`user` `${UID}`', '`${UID}`'),
+    ]);
+  });
+
+  it('does not look at env of a task whose steps are all push steps', () => {
+    expect(rows(yaml('env: ["A=$X"]', 'steps:', '  - push: [docker.io/library/img1]'))).toEqual([
+      w(
+        '3:12',
+        'push-unknown-image',
+        'step `acb_step_0` pushes `docker.io/library/img1:latest`, which no earlier step builds, tags or pulls',
+        'build or tag it in an earlier step, or pull it first (`cmd: docker pull …`)',
+      ),
+    ]);
+  });
+
+  it('compares images by canonical reference: `img1` is `docker.io/library/img1:latest`', () => {
+    expect(
+      rows(
+        yaml(
+          'steps:',
+          '  - build: -t img1 -t user/app:2 .',
+          '  - push: [docker.io/library/img1, "docker.io/library/img1:latest", index.docker.io/user/app:2]',
+          '  - cmd: docker push docker.io/user/app:2',
+          '  - cmd: docker manifest create m:1 img1:latest docker.io/user/app:2',
+          '  - push: [docker.io/library/img2]',
+        ),
+      ),
+    ).toEqual([
+      w(
+        '6:12',
+        'push-unknown-image',
+        'step `acb_step_4` pushes `docker.io/library/img2:latest`, which no earlier step builds, tags or pulls',
+        'did you mean `img1:latest` (from step `acb_step_0`, line 2)?',
+      ),
+    ]);
+  });
+
   it('recognises architectures as whole tokens', () => {
     expect(architecturesIn('reg/app:1.0-x86_64')).toEqual(['amd64']);
     expect(architecturesIn('Dockerfile.aarch64')).toEqual(['arm64']);

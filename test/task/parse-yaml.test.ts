@@ -134,17 +134,29 @@ describe('YAML problems in parseTask', () => {
     ]);
   });
 
-  it('rejects a file that is not a mapping', () => {
-    expect(rows(yaml('- cmd: x'))).toEqual([
-      {
-        at: 't.yaml:1:1',
-        severity: 'error',
-        code: 'not-a-mapping',
-        message: 'the task file must be a mapping of keys such as `version:` and `steps:`, got a list',
-        hint: 'start the file with `version: v1.1.0` and a `steps:` list',
-      },
-      expect.objectContaining({ code: 'no-steps' }),
-    ]);
+  it('rejects a file that is not a mapping, without the follow-on "no steps"', () => {
+    const notMapping = (got: string) => ({
+      at: 't.yaml:1:1',
+      severity: 'error',
+      code: 'not-a-mapping',
+      message: `the task file must be a mapping of keys such as \`version:\` and \`steps:\`, got ${got}`,
+      hint: 'start the file with `version: v1.1.0` and a `steps:` list',
+    });
+    expect(rows(yaml('- cmd: x'))).toEqual([notMapping('a list')]);
+    expect(rows(yaml('- a'))).toEqual([notMapping('a list')]);
+    expect(rows(yaml('just text'))).toEqual([notMapping('"just text"')]);
+  });
+
+  it('reports an empty `push` item at the item, and does not push `:latest`', () => {
+    const empty = (at: string, item: number) => ({
+      at: `t.yaml:${at}`,
+      severity: 'error',
+      code: 'empty-item',
+      message: `\`push\` item ${item} is empty; ACR pushes it as \`:latest\`, which names no image`,
+      hint: 'remove the item, or write the image to push',
+    });
+    const text = yaml('steps:', '  - build: -t img .', '  - push:', '    - img', '    -', '    - ~', '    - ""', '  - push: [img, ~, "", " "]');
+    expect(rows(text)).toEqual([empty('5:5', 2), empty('6:5', 3), empty('7:5', 4), empty('8:17', 2), empty('8:20', 3), empty('8:24', 4)]);
   });
 
   it('accepts an empty file with a warning', () => {

@@ -63,14 +63,42 @@ describe('renderTemplate: errors', () => {
     ]);
   });
 
-  it.each(['define "x"', 'template "x"', 'block "x" .', 'break', 'continue'])('rejects {{%s}}', (action) => {
+  it.each([
+    ['define "x"', 'ACR task files are a single template; inline the text instead of defining a sub-template'],
+    ['template "x"', 'ACR task files are a single template; inline the text instead of calling a sub-template'],
+    ['block "x" .', '`{{block}}` defines and calls a sub-template; inline the text instead'],
+    ['break', 'use `{{ if … }}` inside the `{{range}}` to leave out the items after the one that would break'],
+    ['continue', 'use `{{ if … }}` inside the `{{range}}` to skip the rest of the body for an item'],
+  ])('rejects {{%s}} with its own hint', (action, hint) => {
     const keyword = action.split(' ')[0];
     expect(errorsOf(`a\n{{ ${action} }}`)).toEqual([
+      { code: 'template-unsupported', message: `\`{{${keyword}}}\` is not supported by taskrun`, location: at(2, 1), hint },
+    ]);
+  });
+
+  it('rejects {{break}} and {{continue}} inside a range too', () => {
+    expect(errorsOf('{{ range .Values.l }}\n  {{ if eq . 2 }}{{ continue }}{{ end }}{{ . }}\n{{ end }}', { l: [1, 2] })).toEqual([
       {
         code: 'template-unsupported',
-        message: `\`{{${keyword}}}\` is not supported by taskrun`,
-        location: at(2, 1),
-        hint: 'ACR task files are a single template; inline the text instead of defining or calling sub-templates',
+        message: '`{{continue}}` is not supported by taskrun',
+        location: at(2, 18),
+        hint: 'use `{{ if … }}` inside the `{{range}}` to skip the rest of the body for an item',
+      },
+    ]);
+  });
+
+  it.each([
+    ['12345678901234567890', at(2, 4)],
+    ['9223372036854775808', at(2, 4)],
+    ['-9223372036854775809', at(2, 4)],
+    ['0xFFFFFFFFFFFFFFFF', at(2, 4)],
+  ])('rejects the integer literal %s, which does not fit in a Go int', (literal, location) => {
+    expect(errorsOf(`ok: 1\nx: {{ print "n" ${literal} }}`)).toEqual([
+      {
+        code: 'template-syntax',
+        message: `the number ${literal} does not fit in a Go int (int64), so ACR fails on it too`,
+        location,
+        hint: `write it as a string (\`"${literal}"\`) or use a number from -9223372036854775808 to 9223372036854775807`,
       },
     ]);
   });
@@ -99,6 +127,93 @@ describe('renderTemplate: errors', () => {
     ['{{ regexMatch "(" "x" }}', 'error parsing regexp: Invalid regular expression: /(/u: Unterminated group'],
   ])('reports the runtime error of %s at its action', (action, message) => {
     expect(errorsOf(`ok: 1\nx: ${action}`, { l: [1] })).toEqual([{ code: 'template-exec', message, location: at(2, 4), hint: undefined }]);
+  });
+
+  const fallback = (example: string) => `ACR fails here too; give it a fallback with \`default\`: \`${example}\``;
+  it.each([
+    ['{{ .Values.m | upper }}', '`upper` needs a string, but `.Values.m` is not set', fallback('{{ .Values.m | default "x" | upper }}')],
+    ['{{ lower .Values.m }}', '`lower` needs a string, but `.Values.m` is not set', fallback('{{ .Values.m | default "x" | lower }}')],
+    ['{{ trim .Values.m }}', '`trim` needs a string, but `.Values.m` is not set', fallback('{{ .Values.m | default "x" | trim }}')],
+    ['{{ title .Values.m }}', '`title` needs a string, but `.Values.m` is not set', fallback('{{ .Values.m | default "x" | title }}')],
+    ['{{ b64dec .Values.m }}', '`b64dec` needs a string, but `.Values.m` is not set', fallback('{{ .Values.m | default "x" | b64dec }}')],
+    [
+      '{{ replace "-" "_" .Values.m }}',
+      '`replace` needs a string as its 3rd argument, but `.Values.m` is not set',
+      fallback('{{ .Values.m | default "x" | replace … }}'),
+    ],
+    [
+      '{{ replace .Values.m "_" "a-b" }}',
+      '`replace` needs a string as its 1st argument, but `.Values.m` is not set',
+      `${fallback('(.Values.m | default "x")')} in its place`,
+    ],
+    [
+      '{{ .Values.m | trimPrefix "v" }}',
+      '`trimPrefix` needs a string as its 2nd argument, but `.Values.m` is not set',
+      fallback('{{ .Values.m | default "x" | trimPrefix … }}'),
+    ],
+    [
+      '{{ trimSuffix .Values.m "a.yaml" }}',
+      '`trimSuffix` needs a string as its 1st argument, but `.Values.m` is not set',
+      `${fallback('(.Values.m | default "x")')} in its place`,
+    ],
+    [
+      '{{ contains "x" .Values.m }}',
+      '`contains` needs a string as its 2nd argument, but `.Values.m` is not set',
+      fallback('{{ .Values.m | default "x" | contains … }}'),
+    ],
+    [
+      '{{ hasPrefix "x" .Values.m }}',
+      '`hasPrefix` needs a string as its 2nd argument, but `.Values.m` is not set',
+      fallback('{{ .Values.m | default "x" | hasPrefix … }}'),
+    ],
+    [
+      '{{ hasSuffix "x" .Values.m }}',
+      '`hasSuffix` needs a string as its 2nd argument, but `.Values.m` is not set',
+      fallback('{{ .Values.m | default "x" | hasSuffix … }}'),
+    ],
+    ['{{ split "," .Values.m }}', '`split` needs a string as its 2nd argument, but `.Values.m` is not set', fallback('{{ .Values.m | default "x" | split … }}')],
+    [
+      '{{ join .Values.m .Values.l }}',
+      '`join` needs a string as its 1st argument, but `.Values.m` is not set',
+      `${fallback('(.Values.m | default "x")')} in its place`,
+    ],
+    [
+      '{{ printf .Values.m 1 }}',
+      '`printf` needs a string as its 1st argument, but `.Values.m` is not set',
+      `${fallback('(.Values.m | default "x")')} in its place`,
+    ],
+    ['{{ upper .Values.n }}', '`upper` needs a string, but `.Values.n` is not set', fallback('{{ .Values.n | default "x" | upper }}')],
+    ['{{ upper $.Values.m }}', '`upper` needs a string, but `$.Values.m` is not set', fallback('{{ $.Values.m | default "x" | upper }}')],
+    ['{{ upper (first .Values.e) }}', '`upper` needs a string, but `(first …)` is nil', fallback('{{ (first …) | default "x" | upper }}')],
+    ['{{ upper nil }}', '`upper` needs a string, but it is given `nil`', 'ACR fails here too; pass a string such as `""`'],
+  ])('fails like ACR on a missing value for a string parameter: %s', (action, message, hint) => {
+    const result = render(`ok: 1\nx: ${action}`, { l: ['a'], n: null, e: [] });
+    expect(result.source).toBeUndefined();
+    expect(result.diagnostics).toEqual([{ severity: 'error', code: 'template-exec', message, location: at(2, 4), hint }]);
+  });
+
+  it('names the missing value a variable holds, at the action that uses it', () => {
+    expect(errorsOf('{{ $v := .Values.m }}\nx: {{ $v | upper }}')).toEqual([
+      {
+        code: 'template-exec',
+        message: '`upper` needs a string, but `.Values.m` is not set',
+        location: at(2, 4),
+        hint: 'ACR fails here too; give it a fallback with `default`: `{{ .Values.m | default "x" | upper }}`',
+      },
+    ]);
+  });
+
+  it('keeps accepting a missing value where Go takes interface{}, with the missing-value warning', () => {
+    const result = render('{{ default "d" .Values.m }}|{{ .Values.m | quote }}|{{ squote .Values.m }}|{{ toJson .Values.m }}|{{ eq .Values.m nil }}|{{ printf "%s" .Values.m }}|{{ join "," .Values.m }}|{{ b64enc .Values.m }}');
+    expect(result.source?.text).toBe('d|||null|true|%!s(<nil>)||');
+    expect(result.diagnostics.map((d) => `${d.code} ${d.location?.col}`)).toEqual([
+      'missing-value 29',
+      'missing-value 53',
+      'missing-value 76',
+      'missing-value 122',
+      'missing-value 150',
+      'missing-value 175',
+    ]);
   });
 
   it('locates problems in the original file through earlier stages', () => {

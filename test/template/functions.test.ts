@@ -24,6 +24,15 @@ const cases: [string, string, Record<string, unknown>?][] = [
   ['[{{ trim "  a b  " }}]|{{ trimAll "$" "$5.00$" }}|{{ trimall "x" "xax" }}', '[a b]|5.00|a'],
   ['{{ trimPrefix "v" "v1.2" }}|{{ trimSuffix ".yaml" "a.yaml" }}', '1.2|a'],
   ['{{ replace "-" "_" "a-b-c" }}', 'a_b_c'],
+  // Go's strings.Replace with an empty old string inserts at every code point boundary.
+  ['{{ replace "" "-" "abc" }}|{{ replace "" "-" "" }}|{{ replace "" "." "a😀" }}', '-a-b-c-|-|.a.😀.'],
+  // Go maps case per code point with one-to-one mappings, unlike JS's toUpperCase.
+  ['{{ upper "ß" }}|{{ upper "straße" }}|{{ upper "ﬁ" }}|{{ upper "ᾳ" }}|{{ upper "ǆ" }}', 'ß|STRAßE|ﬁ|ᾼ|Ǆ'],
+  ['{{ lower "İ" }}|{{ lower "ΟΔΟΣ" }}|{{ lower "ÀÉ" }}', 'i|οδοσ|àé'],
+  ['{{ title "ǆungla ß ﬁx" }}|{{ title "ამბავი" }}|{{ title "é-x a\u00a0b a\u200bb" }}', 'ǅungla ß ﬁx|ამბავი|É-X A\u00a0B A\u200bb'],
+  // strings.TrimSpace and unicode.IsSpace: U+0085 is space, U+FEFF is not.
+  ['[{{ trim "\u0085 a \ufeff" }}]|[{{ nospace "a\u0085b\ufeffc" }}]', '[a \ufeff]|[ab\ufeffc]'],
+  ['{{ splitList "" "a😀b" }}|{{ $p := split "" "😀x" }}{{ $p._0 }}', '[a 😀 b]|😀'],
   ['{{ contains "ell" "hello" }}|{{ hasPrefix "he" "hello" }}|{{ hasSuffix "lo" "hello" }}', 'true|true|true'],
   ['{{ repeat 3 "ab" }}|{{ substr 1 3 "hello" }}|{{ substr 2 -1 "hello" }}', 'ababab|el|llo'],
   ['{{ trunc 3 "hello" }}|{{ trunc -2 "hello" }}|{{ nospace " a b\tc " }}', 'hel|lo|abc'],
@@ -41,6 +50,9 @@ const cases: [string, string, Record<string, unknown>?][] = [
   // integer math
   ['{{ add 1 2 3 }}|{{ add1 4 }}|{{ sub 1 5 }}|{{ mul 2 3 4 }}|{{ div 7 2 }}|{{ div -7 2 }}|{{ mod 7 3 }}', '6|5|-4|24|3|-3|1'],
   ['{{ max 1 9 3 }}|{{ min 4 2 8 }}|{{ add "0x10" 1 }}|{{ add 1.9 1 }}', '9|2|17|2'],
+  // Integer literals are Go int64s, exact beyond JS's 2^53.
+  ['{{ 9007199254740993 }}|{{ -9223372036854775808 }}|{{ printf "%d %x" 9223372036854775807 -9223372036854775808 }}', '9007199254740993|-9223372036854775808|9223372036854775807 -8000000000000000'],
+  ['{{ eq 9007199254740993 9007199254740992 }}|{{ 0x7FFFFFFFFFFFFFFF }}|{{ 0777 }}|{{ 12345678901234567890.0 }}', 'false|9223372036854775807|511|1.2345678901234567e+19'],
   ['{{ atoi "42" }}|{{ int "7" }}|{{ int64 3.7 }}|{{ float64 "1.5" }}|{{ float64 3 }}|{{ float64 1000000 }}', '42|7|3|1.5|3|1e+06'],
   // lists and dicts
   ['{{ list 1 "a" }}|{{ dict "b" 2 "a" 1 }}|{{ (dict "k" "v").k }}', '[1 a]|map[a:1 b:2]|v'],

@@ -1,0 +1,69 @@
+// Template stage: Go's case mapping for `upper`, `lower` and `title` — unicode.ToUpper,
+// ToLower and ToTitle applied per code point (simple case mapping: one code point in, one out),
+// where JS's toUpperCase/toLowerCase use full mappings (`ß` → `SS`) and context (final sigma).
+
+// Code points whose full JS mapping is several code points but whose simple mapping (Go's) is
+// another single code point; the rest of those keep their code point, as Go does for `ß`.
+const SIMPLE_UPPER: ReadonlyMap<number, number> = new Map([
+  ...rangeShift(0x1f80, 0x1f87, 8),
+  ...rangeShift(0x1f90, 0x1f97, 8),
+  ...rangeShift(0x1fa0, 0x1fa7, 8),
+  [0x1fb3, 0x1fbc],
+  [0x1fc3, 0x1fcc],
+  [0x1ff3, 0x1ffc],
+]);
+const SIMPLE_LOWER: ReadonlyMap<number, number> = new Map([[0x0130, 0x0069]]);
+// Where title case differs from upper case: the Latin digraphs (`ǆ` → `ǅ`, not `Ǆ`) and the
+// Georgian Mkhedruli letters, which have an upper case (Mtavruli) but are their own title case.
+const SIMPLE_TITLE: ReadonlyMap<number, number> = new Map([
+  ...[0x01c4, 0x01c5, 0x01c6].map((code): [number, number] => [code, 0x01c5]),
+  ...[0x01c7, 0x01c8, 0x01c9].map((code): [number, number] => [code, 0x01c8]),
+  ...[0x01ca, 0x01cb, 0x01cc].map((code): [number, number] => [code, 0x01cb]),
+  ...[0x01f1, 0x01f2, 0x01f3].map((code): [number, number] => [code, 0x01f2]),
+  ...rangeShift(0x10d0, 0x10fa, 0),
+  ...rangeShift(0x10fd, 0x10ff, 0),
+]);
+
+function rangeShift(first: number, last: number, shift: number): [number, number][] {
+  return Array.from({ length: last - first + 1 }, (_, i) => [first + i, first + i + shift]);
+}
+
+function mapCodePoint(char: string, simple: ReadonlyMap<number, number>, full: (char: string) => string): string {
+  const code = char.codePointAt(0) ?? 0;
+  const special = simple.get(code);
+  if (special !== undefined) return String.fromCodePoint(special);
+  const mapped = full(char);
+  return [...mapped].length === 1 ? mapped : char;
+}
+
+const upperOf = (char: string) => mapCodePoint(char, SIMPLE_UPPER, (c) => c.toUpperCase());
+const lowerOf = (char: string) => mapCodePoint(char, SIMPLE_LOWER, (c) => c.toLowerCase());
+const titleOf = (char: string) => mapCodePoint(char, SIMPLE_TITLE, upperOf);
+
+/** Go's strings.ToUpper: `upper "ß"` is `ß`. */
+export function toGoUpper(text: string): string {
+  return /^[\x00-\x7f]*$/.test(text) ? text.toUpperCase() : Array.from(text, upperOf).join('');
+}
+
+/** Go's strings.ToLower: `lower "İ"` is `i`, and `Σ` is always `σ`. */
+export function toGoLower(text: string): string {
+  return /^[\x00-\x7f]*$/.test(text) ? text.toLowerCase() : Array.from(text, lowerOf).join('');
+}
+
+// Go's strings.Title: title-cases the first letter of every word; words end at ASCII characters
+// other than letters, digits and `_`, and at Unicode white space.
+export function toGoTitle(text: string): string {
+  let isAfterSeparator = true;
+  let out = '';
+  for (const char of text) {
+    out += isAfterSeparator ? titleOf(char) : char;
+    isAfterSeparator = isWordSeparator(char);
+  }
+  return out;
+}
+
+function isWordSeparator(char: string): boolean {
+  if ((char.codePointAt(0) ?? 0) <= 0x7f) return !/[0-9A-Za-z_]/.test(char);
+  if (/[\p{L}\p{Nd}]/u.test(char)) return false;
+  return /\p{White_Space}/u.test(char);
+}
