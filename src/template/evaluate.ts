@@ -4,9 +4,9 @@
 // and prints, branches or loops.
 
 import type { HelperOptions } from 'handlebars';
-import { FUNCTIONS, TemplateExecError } from './functions.js';
+import { FUNCTIONS, TemplateExecError, type GoFunction } from './functions.js';
 import { formatValue, isGoMap, isTruthy, kindOf, sortedKeys, typeNameOf, GoFloat } from './go-values.js';
-import { describeMissingString } from './missing.js';
+import { describeMissingArgument } from './missing.js';
 import { escapeMarkers } from './origins.js';
 import type { Expr, TemplateNode } from './syntax.js';
 
@@ -75,6 +75,10 @@ type Helper = (this: unknown, index: number, options: HelperOptions) => unknown;
 function dotOf(context: unknown): unknown {
   const dot = context instanceof DotFrame ? context.dot : context;
   return dot === undefined ? null : dot;
+}
+
+function isMapParam(fn: GoFunction, index: number): boolean {
+  return fn.mapParams === 'all' || (fn.mapParams?.includes(index) ?? false);
 }
 
 function guard<T>(at: number, run: () => T): T {
@@ -153,10 +157,16 @@ export function createHelpers(input: {
     const args = params.map((param, index) => {
       const value = evaluate(at, dot, param);
       // Go cannot pass nil for a `string` parameter: `{{ upper .Values.unset }}` fails on ACR.
-      if ((value === null || value === undefined || value instanceof MissingValue) && fn.stringParams?.includes(index)) {
+      if (value === null || value === undefined || value instanceof MissingValue) {
         const missing = value instanceof MissingValue ? value : undefined;
-        const { message, hint } = describeMissingString({ name, index, arity: params.length, param, missing });
-        throw new ActionError(at, message, hint);
+        // Go passes a field's nil as a typed `interface {}`, which no map parameter takes; a variable's
+        // or `( … )`'s nil is untyped and becomes a nil map.
+        const isField = (param.kind === 'field' || param.kind === 'dot') && param.isGrouped !== true;
+        const want = fn.stringParams?.includes(index) ? 'string' : isField && isMapParam(fn, index) ? 'map' : undefined;
+        if (want) {
+          const { message, hint } = describeMissingArgument({ name, want, index, arity: params.length, param, missing });
+          throw new ActionError(at, message, hint);
+        }
       }
       return settle(at, value, isPresenceTest);
     });

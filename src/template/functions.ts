@@ -42,6 +42,11 @@ export interface GoFunction {
   readonly isPresenceTest?: boolean;
   /** Positions of the parameters Go types as `string`: a missing value or nil there fails, as on ACR. */
   readonly stringParams?: readonly number[];
+  /**
+   * Positions of the parameters Go types as `map[string]interface {}` (`'all'` for a variadic one):
+   * a missing field fails there, as on ACR, while a nil from a variable or `( … )` is an empty map.
+   */
+  readonly mapParams?: readonly number[] | 'all';
   readonly call: (args: readonly unknown[], context: CallContext) => unknown;
 }
 
@@ -50,6 +55,9 @@ const SPRIG_AND_BUILTIN_NAMES =
   'hello date now htmlDate htmlDateInZone dateInZone dateModify ago toDate unixEpoch abbrev abbrevboth trunc trim upper lower title untitle substr repeat trimall trimAll trimSuffix trimPrefix nospace initials randAlphaNum randAlpha randAscii randNumeric swapcase shuffle snakecase camelcase kebabcase wrap wrapWith contains hasPrefix hasSuffix quote squote cat indent nindent replace plural sha1sum sha256sum adler32sum toString atoi int64 int float64 toDecimal split splitList splitn toStrings until untilStep add1 add sub div mod mul biggest max min ceil floor round join sortAlpha default empty coalesce compact deepCopy toJson toPrettyJson ternary typeOf typeIs typeIsLike kindOf kindIs deepEqual env expandenv getHostByName base dir clean ext isAbs b64enc b64dec b32enc b32dec tuple list dict set unset hasKey pluck keys pick omit merge mergeOverwrite values append push prepend first rest last initial reverse uniq without has slice concat genPrivateKey derivePassword buildCustomCert genCA genSelfSignedCert genSignedCert encryptAES decryptAES uuidv4 semver semverCompare fail regexMatch regexFindAll regexFind regexReplaceAll regexReplaceAllLiteral regexSplit urlParse urlJoin and or not len index print printf println eq ne lt le gt ge html js urlquery call'.split(
     ' ',
   );
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 function fail(message: string): never {
   throw new TemplateExecError(message);
@@ -72,23 +80,19 @@ function asList(value: unknown, name: string): readonly unknown[] {
   return value;
 }
 
+function isPresent(value: unknown): boolean {
+  return value !== null && value !== undefined;
+}
+
 function asMap(value: unknown): GoMap {
   if (!isGoMap(value)) fail(`wrong type for value; expected map[string]interface {}; got ${typeNameOf(value)}`);
   return value;
 }
 
-// Go's strconv.ParseInt(s, 0, 64): decimal, 0x, 0o, 0b, leading-0 octal, `_` only after a prefix.
-function parseGoInt(text: string): number | undefined {
-  const match = /^([+-]?)(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|0[0-7]*|[1-9]\d*)$/.exec(text);
-  if (!match) return undefined;
-  const digits = match[2] ?? '';
-  const sign = match[1] === '-' ? -1 : 1;
-  if (/^0[0-7]+$/.test(digits)) return sign * parseInt(digits, 8);
-  return sign * Number(digits.replace(/_/g, ''));
-}
-
-/** Sprig's toInt64 (spf13/cast): numbers truncate, bools are 1/0, nil is 0. taskrun rejects non-numeric strings. */
-function toInt64(value: unknown): number {
+// Sprig v2.22's toInt64 and toFloat64 (its own, not spf13/cast): a string is parsed as a decimal
+// int (strconv.ParseInt(s, 10, 64)) or a float (strconv.ParseFloat), numbers truncate, bools are
+// 1/0, nil is 0; anything else, an unparsable or out-of-range string included, is 0.
+function toInt64(value: unknown, context: CallContext): number {
   switch (kindOf(value)) {
     case 'nil':
       return 0;
@@ -98,24 +102,33 @@ function toInt64(value: unknown): number {
     case 'float':
       return Math.trunc(numberOf(value));
     case 'string': {
-      const parsed = parseGoInt(value as string);
-      if (parsed === undefined) fail(`cannot convert ${quoteGo(value as string)} to a number`);
-      return parsed;
+      const text = value as string;
+      if (/^[+-]?\d+$/.test(text) && BigInt(text) >= INT64_MIN && BigInt(text) <= INT64_MAX) return Number(text);
+      return readAsZero(value, context, 'a decimal integer such as "12" (Sprig v2 reads no 0x prefix, `_`, space or fraction)');
     }
     default:
-      return fail(`cannot convert ${typeNameOf(value)} to a number`);
+      return readAsZero(value, context, 'a number or a decimal integer string');
   }
 }
 
-function toFloat64(value: unknown): GoFloat {
+function toFloat64(value: unknown, context: CallContext): GoFloat {
   const kind = kindOf(value);
-  if (kind === 'string') {
-    const text = value as string;
-    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(Inf|NaN)$/i.test(text)) fail(`cannot convert ${quoteGo(text)} to a number`);
-    return new GoFloat(Number(text.replace(/inf/i, 'Infinity')));
-  }
   if (kind === 'int' || kind === 'float') return new GoFloat(numberOf(value));
-  return new GoFloat(toInt64(value));
+  if (kind !== 'string') return new GoFloat(toInt64(value, context));
+  const text = value as string;
+  const infinity = /^([+-]?)inf(inity)?$/i.exec(text);
+  if (infinity) return new GoFloat(infinity[1] === '-' ? -Infinity : Infinity);
+  if (/^[+-]?nan$/i.test(text)) return new GoFloat(NaN);
+  const number = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : NaN;
+  // ParseFloat fails beyond float64's range too.
+  if (!Number.isFinite(number)) return new GoFloat(readAsZero(value, context, 'a decimal number such as "1.5"'));
+  return new GoFloat(number);
+}
+
+function readAsZero(value: unknown, context: CallContext, wanted: string): 0 {
+  const what = typeof value === 'string' ? quoteGo(value) : `a ${typeNameOf(value)} value`;
+  context.warn('template-number-invalid', `\`${context.name}\` reads ${what} as 0, as on ACR`, `pass ${wanted}`);
+  return 0;
 }
 
 /** Sprig's `empty`: nil, false, 0, "" and empty lists/maps. */
@@ -217,6 +230,77 @@ function lengthOf(value: unknown): number {
   return fail(`error calling len: len of type ${typeNameOf(value)}`);
 }
 
+// Sprig's atoi ignores strconv.Atoi's error: text that is not a decimal int gives 0, and an
+// out-of-range one the nearest int64 (Atoi's value with its range error).
+function atoi(text: string, context: CallContext): number | bigint {
+  if (!/^[+-]?\d+$/.test(text)) {
+    context.warn(
+      'template-atoi-invalid',
+      `\`atoi\` of ${quoteGo(text)} gives 0, as on ACR: the text is not a decimal integer`,
+      'pass digits only, with an optional sign (Go\'s strconv.Atoi takes no spaces, `_` or 0x prefix)',
+    );
+    return 0;
+  }
+  const value = BigInt(text);
+  const clamped = value > INT64_MAX ? INT64_MAX : value < INT64_MIN ? INT64_MIN : value;
+  if (clamped !== value) {
+    context.warn(
+      'template-atoi-invalid',
+      `\`atoi\` of ${quoteGo(text)} gives ${clamped}, as on ACR: the number does not fit in a Go int (int64)`,
+      `use a number from ${INT64_MIN} to ${INT64_MAX}`,
+    );
+  }
+  return Number.isSafeInteger(Number(clamped)) ? Number(clamped) : clamped;
+}
+
+// Go's base64.StdEncoding.DecodeString, whose error Sprig's b64dec returns as its output: the
+// offset of the first bad byte (`\r` and `\n` are skipped), or the decoded bytes.
+function decodeGoBase64(text: string): { readonly bytes: Buffer } | { readonly badByte: number } {
+  const src = Buffer.from(text, 'utf8');
+  const isNewline = (byte: number | undefined) => byte === 0x0a || byte === 0x0d;
+  const isAlphabet = (byte: number) => /[A-Za-z0-9+/]/.test(String.fromCharCode(byte));
+  const EQUALS = 0x3d;
+  let si = 0;
+  while (si < src.length) {
+    // One quantum: up to four alphabet bytes, or fewer ended by `=` padding.
+    for (let j = 0; j < 4; j++) {
+      if (si === src.length) {
+        if (j === 0) return { bytes: Buffer.from(text.replace(/[\r\n]/g, ''), 'base64') };
+        return { badByte: si - j };
+      }
+      const byte = src[si++] ?? 0;
+      if (isAlphabet(byte)) continue;
+      if (isNewline(byte)) {
+        j--;
+        continue;
+      }
+      if (byte !== EQUALS || j < 2) return { badByte: si - 1 };
+      if (j === 2) {
+        while (isNewline(src[si])) si++;
+        if (si === src.length) return { badByte: src.length };
+        if (src[si] !== EQUALS) return { badByte: si - 1 };
+        si++;
+      }
+      while (isNewline(src[si])) si++;
+      if (si < src.length) return { badByte: si };
+      return { bytes: Buffer.from(text.replace(/[\r\n]/g, ''), 'base64') };
+    }
+  }
+  return { bytes: Buffer.from(text.replace(/[\r\n]/g, ''), 'base64') };
+}
+
+function b64dec(text: string, context: CallContext): string {
+  const decoded = decodeGoBase64(text);
+  if ('bytes' in decoded) return decoded.bytes.toString('utf8');
+  const output = `illegal base64 data at input byte ${decoded.badByte}`;
+  context.warn(
+    'template-b64dec-invalid',
+    `\`b64dec\` cannot decode ${quoteGo(text)}, so it outputs the error text \`${output}\`, as on ACR`,
+    'pass standard base64 (A-Z, a-z, 0-9, + and /, padded with = to a multiple of 4 characters)',
+  );
+  return output;
+}
+
 function b64enc(value: unknown, context: CallContext): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return Buffer.from(value, 'utf8').toString('base64');
@@ -278,10 +362,10 @@ const FUNCTION_TABLE: Record<string, GoFunction> = {
   le: fn(2, 2, (args) => compare('le', args[0], args[1]) <= 0),
   gt: fn(2, 2, (args) => compare('gt', args[0], args[1]) > 0),
   ge: fn(2, 2, (args) => compare('ge', args[0], args[1]) >= 0),
-  slice: fn(1, 3, (args) => {
+  slice: fn(1, 3, (args, context) => {
     const list = asList(args[0], 'slice');
-    const start = args.length > 1 ? toInt64(args[1]) : 0;
-    const end = args.length > 2 ? toInt64(args[2]) : list.length;
+    const start = args.length > 1 ? toInt64(args[1], context) : 0;
+    const end = args.length > 2 ? toInt64(args[2], context) : list.length;
     if (start < 0 || end > list.length || start > end) fail(`slice index out of range: [${start}:${end}] with length ${list.length}`);
     return list.slice(start, end);
   }),
@@ -366,12 +450,7 @@ const FUNCTION_TABLE: Record<string, GoFunction> = {
 
   // Sprig: encodings and hashes.
   b64enc: unary(b64enc),
-  b64dec: stringUnary((text) => {
-    if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) {
-      fail(`illegal base64 data in ${quoteGo(text)}`);
-    }
-    return Buffer.from(text, 'base64').toString('utf8');
-  }),
+  b64dec: withStringParams([0], fn(1, 1, (args, context) => b64dec(asString(args[0]), context))),
   // Sprig ignores json.Marshal's error (NaN, ±Inf) and returns an empty string.
   toJson: unary((value) => encodeGoJson(value) ?? ''),
   toPrettyJson: unary((value) => encodeGoJson(value, '  ') ?? ''),
@@ -379,26 +458,23 @@ const FUNCTION_TABLE: Record<string, GoFunction> = {
   sha1sum: stringUnary((text) => createHash('sha1').update(text, 'utf8').digest('hex')),
 
   // Sprig: integer math (int64, truncating like Go).
-  add: fn(0, MANY, (args) => args.reduce<number>((sum, arg) => sum + toInt64(arg), 0)),
-  add1: unary((value) => toInt64(value) + 1),
-  sub: fn(2, 2, (args) => toInt64(args[0]) - toInt64(args[1])),
-  mul: fn(1, MANY, (args) => args.slice(1).reduce<number>((product, arg) => product * toInt64(arg), toInt64(args[0]))),
-  div: fn(2, 2, (args) => {
-    const divisor = toInt64(args[1]);
+  add: fn(0, MANY, (args, context) => args.reduce<number>((sum, arg) => sum + toInt64(arg, context), 0)),
+  add1: unary((value, context) => toInt64(value, context) + 1),
+  sub: fn(2, 2, (args, context) => toInt64(args[0], context) - toInt64(args[1], context)),
+  mul: fn(1, MANY, (args, context) => args.slice(1).reduce<number>((product, arg) => product * toInt64(arg, context), toInt64(args[0], context))),
+  div: fn(2, 2, (args, context) => {
+    const divisor = toInt64(args[1], context);
     if (divisor === 0) fail('integer divide by zero');
-    return Math.trunc(toInt64(args[0]) / divisor);
+    return Math.trunc(toInt64(args[0], context) / divisor);
   }),
-  mod: fn(2, 2, (args) => {
-    const divisor = toInt64(args[1]);
+  mod: fn(2, 2, (args, context) => {
+    const divisor = toInt64(args[1], context);
     if (divisor === 0) fail('integer divide by zero');
-    return toInt64(args[0]) % divisor;
+    return toInt64(args[0], context) % divisor;
   }),
-  max: fn(1, MANY, (args) => Math.max(...args.map(toInt64))),
-  min: fn(1, MANY, (args) => Math.min(...args.map(toInt64))),
-  atoi: stringUnary((text) => {
-    if (!/^[+-]?\d+$/.test(text)) fail(`strconv.Atoi: parsing ${quoteGo(text)}: invalid syntax`);
-    return Number(text);
-  }),
+  max: fn(1, MANY, (args, context) => Math.max(...args.map((arg) => toInt64(arg, context)))),
+  min: fn(1, MANY, (args, context) => Math.min(...args.map((arg) => toInt64(arg, context)))),
+  atoi: withStringParams([0], fn(1, 1, (args, context) => atoi(asString(args[0]), context))),
   int: unary(toInt64),
   int64: unary(toInt64),
   float64: unary(toFloat64),
@@ -419,9 +495,13 @@ const FUNCTION_TABLE: Record<string, GoFunction> = {
     if (args[1] === null || args[1] === undefined) return false;
     return asList(args[1], 'has').some((item) => deepEqual(item, args[0]));
   }),
-  hasKey: withStringParams([1], fn(2, 2, (args) => Object.hasOwn(asMap(args[0]), asString(args[1])))),
+  // A nil map (from a variable or `( … )`; the evaluator rejects a missing field) has no keys.
+  hasKey: {
+    ...withStringParams([1], fn(2, 2, (args) => isPresent(args[0]) && Object.hasOwn(asMap(args[0]), asString(args[1])), true)),
+    mapParams: [0],
+  },
   // Go ranges over a map in random order, so Sprig's `keys` is unordered on ACR; taskrun sorts.
-  keys: fn(1, MANY, (args) => args.flatMap((map) => sortedKeys(asMap(map)))),
+  keys: { ...fn(1, MANY, (args) => args.filter(isPresent).flatMap((map) => sortedKeys(asMap(map)))), mapParams: 'all' },
   uniq: unary((value) => {
     const out: unknown[] = [];
     for (const item of asList(value, 'uniq')) if (!out.some((kept) => deepEqual(kept, item))) out.push(item);

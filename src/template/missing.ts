@@ -50,27 +50,31 @@ function replaceField(expression: string, name: string, suggestion: string): str
 
 const ORDINALS = ['1st', '2nd', '3rd'];
 
-// A missing value or nil given to a function whose Go parameter is `string`: ACR fails there
-// (`wrong type for value; expected string`), so taskrun does too, naming the function and argument.
-export function describeMissingString(input: {
+// A missing value or nil given to a function whose Go parameter is `string` (or a missing field
+// where it is a map): ACR fails there (`wrong type for value; expected string`), so taskrun does
+// too, naming the function and argument.
+export function describeMissingArgument(input: {
   name: string;
+  want: 'string' | 'map';
   /** The argument's position; a piped value is the last. */
   index: number;
   arity: number;
   param: Expr;
   missing: MissingValue | undefined;
 }): { message: string; hint: string } {
-  const { name, index, arity, param, missing } = input;
+  const { name, want, index, arity, param, missing } = input;
   const position = arity > 1 ? ` as its ${ORDINALS[index] ?? `${index + 1}th`} argument` : '';
+  const needs = `\`${name}\` needs a ${want}${position}`;
   const text = missing?.expression ?? textOf(param);
   if (text === undefined) {
-    return { message: `\`${name}\` needs a string${position}, but it is given \`nil\``, hint: 'ACR fails here too; pass a string such as `""`' };
+    return { message: `${needs}, but it is given \`nil\``, hint: 'ACR fails here too; pass a string such as `""`' };
   }
   const problem = missing ? `\`${text}\` is not set` : `\`${text}\` is nil`;
-  const example = index === arity - 1 ? `{{ ${text} | default "x" | ${name}${arity > 1 ? ' …' : ''} }}` : `(${text} | default "x")`;
+  const fallback = want === 'string' ? 'default "x"' : 'default dict';
+  const example = index === arity - 1 ? `{{ ${text} | ${fallback} | ${name}${arity > 1 ? ' …' : ''} }}` : `(${text} | ${fallback})`;
   const where = index === arity - 1 ? '' : ' in its place';
   return {
-    message: `\`${name}\` needs a string${position}, but ${problem}`,
+    message: `${needs}, but ${problem}`,
     hint: `ACR fails here too; give it a fallback with \`default\`: \`${example}\`${where}`,
   };
 }

@@ -46,7 +46,12 @@ const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', ...UNSUPPORTED_A
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-/** Stops parsing at the first structural error, as Go's parser does. */
+// Actions that open a block closed by `{{end}}`, or continue or close one.
+const BLOCK_KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'block']);
+// Stands in for the pipeline of a block whose action is broken, so its body is still checked.
+const BROKEN_PIPELINE: Expr = { kind: 'literal', value: null };
+
+/** Abandons the action being parsed; the parser reports it and goes on with the next action. */
 class ParseAbort extends Error {
   readonly problem: ParseProblem;
   constructor(problem: ParseProblem) {
@@ -59,21 +64,16 @@ type Stop = { readonly kind: 'end' | 'else'; readonly at: number; readonly rest:
 
 type Operand = Expr | { readonly kind: 'function'; readonly name: string };
 
+// Reports every broken action of the file, not only the first as Go does: after a broken action
+// it goes on with the next one. Block-balance errors (a stray `{{end}}`, a missing one) are left
+// out once the block structure is in doubt: after a broken block action or a first balance error.
 export function parseTemplate(text: string): ParseResult {
   const scanned = scanTemplate(text);
-  if (scanned.problem) {
-    return { problems: [{ ...scanned.problem, code: 'template-syntax' }], positions: scanned.positions };
-  }
   const parser = new Parser(scanned.pieces);
-  try {
-    const { nodes, stop } = parser.parseList();
-    if (stop) parser.abort(stop.at, `unexpected \`{{${stop.kind}}}\`: there is no \`{{if}}\`, \`{{range}}\` or \`{{with}}\` to close`);
-    if (parser.problems.length > 0) return { problems: parser.problems, positions: scanned.positions };
-    return { template: { nodes, positions: scanned.positions, slotCount: parser.slotCount }, problems: [], positions: scanned.positions };
-  } catch (caught) {
-    if (!(caught instanceof ParseAbort)) throw caught;
-    return { problems: [...parser.problems, caught.problem], positions: scanned.positions };
-  }
+  const nodes = parser.parseAll();
+  const problems = [...scanned.problems.map((problem) => ({ ...problem, code: 'template-syntax' as const })), ...parser.problems];
+  if (problems.length > 0) return { problems: problems.sort((a, b) => a.at - b.at), positions: scanned.positions };
+  return { template: { nodes, positions: scanned.positions, slotCount: parser.slotCount }, problems: [], positions: scanned.positions };
 }
 
 class Parser {
@@ -82,6 +82,9 @@ class Parser {
   private readonly pieces: readonly Piece[];
   private index = 0;
   private readonly scopes: Map<string, number>[] = [new Map([['$', 0]])];
+  // Set once a broken action may have opened or closed a block: balance errors and undefined
+  // variables (whose scopes follow the blocks) are then no longer reported.
+  private isStructureUnsure = false;
   // Cursor over the tokens of the action being parsed.
   private tokens: readonly Token[] = [];
   private cursor = 0;
@@ -99,6 +102,46 @@ class Parser {
     if (!this.problems.some((p) => p.at === problem.at && p.message === problem.message)) this.problems.push(problem);
   }
 
+  private reportBalance(at: number, message: string): void {
+    if (!this.isStructureUnsure) this.report({ at, code: 'template-syntax', message });
+    this.isStructureUnsure = true;
+  }
+
+  /** Parses one action's tokens; on a problem, reports it and declares the action's variables anyway. */
+  private attempt<T>(tokens: readonly Token[], at: number, parse: () => T): T | undefined {
+    try {
+      this.begin(tokens, at);
+      return parse();
+    } catch (caught) {
+      if (!(caught instanceof ParseAbort)) throw caught;
+      this.report(caught.problem);
+      this.declareFrom(tokens);
+      return undefined;
+    }
+  }
+
+  // `$x :=` or `$i, $e :=` at the start of a broken action: later uses of them are not errors.
+  private declareFrom(tokens: readonly Token[]): void {
+    const [first, second, third, fourth] = tokens;
+    if (first?.type !== 'variable') return;
+    if (second?.type === 'declare') this.bindVariable(first.text, true);
+    else if (second?.type === 'comma' && third?.type === 'variable' && fourth?.type === 'declare') {
+      this.bindVariable(first.text, true);
+      this.bindVariable(third.text, true);
+    }
+  }
+
+  /** The whole template; a stray `{{end}}` or `{{else}}` is reported and parsing goes on after it. */
+  parseAll(): TemplateNode[] {
+    const nodes: TemplateNode[] = [];
+    for (;;) {
+      const list = this.parseList();
+      nodes.push(...list.nodes);
+      if (!list.stop) return nodes;
+      this.reportBalance(list.stop.at, `unexpected \`{{${list.stop.kind}}}\`: there is no \`{{if}}\`, \`{{range}}\` or \`{{with}}\` to close`);
+    }
+  }
+
   parseList(): { nodes: TemplateNode[]; stop: Stop } {
     const nodes: TemplateNode[] = [];
     while (this.index < this.pieces.length) {
@@ -110,8 +153,14 @@ class Parser {
       }
       const [first, ...rest] = piece.tokens;
       const keyword = first?.type === 'identifier' && KEYWORDS.has(first.text) ? first.text : undefined;
+      if (piece.kind === 'broken') {
+        // The scanner reported it; what matters here is whether it opened or closed a block.
+        if (piece.isRestLost || (keyword !== undefined && BLOCK_KEYWORDS.has(keyword))) this.isStructureUnsure = true;
+        else this.declareFrom(piece.tokens);
+        continue;
+      }
       if (keyword === 'end') {
-        if (rest.length > 0) this.abort(piece.at, `unexpected \`${rest[0]?.text}\` in \`{{end}}\``);
+        if (rest.length > 0) this.report({ at: piece.at, code: 'template-syntax', message: `unexpected \`${rest[0]?.text}\` in \`{{end}}\`` });
         return { nodes, stop: { kind: 'end', at: piece.at, rest } };
       }
       if (keyword === 'else') return { nodes, stop: { kind: 'else', at: piece.at, rest } };
@@ -120,34 +169,41 @@ class Parser {
         continue;
       }
       if (keyword !== undefined) {
-        this.abort(piece.at, `\`{{${keyword}}}\` is not supported by taskrun`, 'template-unsupported', UNSUPPORTED_ACTIONS.get(keyword));
+        this.report({
+          at: piece.at,
+          code: 'template-unsupported',
+          message: `\`{{${keyword}}}\` is not supported by taskrun`,
+          ...(UNSUPPORTED_ACTIONS.has(keyword) && { hint: UNSUPPORTED_ACTIONS.get(keyword) }),
+        });
+        // `{{define}}` and `{{block}}` have a body up to their `{{end}}`: check it, and keep the blocks balanced.
+        if (keyword === 'define' || keyword === 'block') this.parseBody(keyword, piece.at);
+        continue;
       }
-      this.begin(piece.tokens, piece.at);
-      const { expr, isDeclaration } = this.parsePipeline({ isRange: false, isInParens: false });
-      nodes.push({ kind: isDeclaration ? 'exec' : 'output', expr, at: piece.at });
+      const action = this.attempt(piece.tokens, piece.at, () => this.parsePipeline({ isRange: false, isInParens: false }));
+      if (action) nodes.push({ kind: action.isDeclaration ? 'exec' : 'output', expr: action.expr, at: piece.at });
     }
     return { nodes, stop: undefined };
   }
 
   private parseControl(keyword: 'if' | 'with' | 'range', tokens: readonly Token[], at: number): TemplateNode {
     this.scopes.push(new Map());
-    this.begin(tokens, at);
-    if (tokens.length === 0) this.abort(at, `missing value for \`{{${keyword}}}\``);
-    const { expr, slots } = this.parsePipeline({ isRange: keyword === 'range', isInParens: false });
+    const pipeline = this.attempt(tokens, at, () => {
+      if (tokens.length === 0) this.abort(at, `missing value for \`{{${keyword}}}\``);
+      return this.parsePipeline({ isRange: keyword === 'range', isInParens: false });
+    });
+    const { expr, slots } = pipeline ?? { expr: BROKEN_PIPELINE, slots: [] };
     const { nodes: body, stop } = this.parseList();
-    if (!stop) this.abort(at, `\`{{${keyword}}}\` has no matching \`{{end}}\``);
     let otherwise: TemplateNode[] | undefined;
-    if (stop.kind === 'else') {
+    if (!stop) this.reportBalance(at, `\`{{${keyword}}}\` has no matching \`{{end}}\``);
+    else if (stop.kind === 'else') {
       const [next, ...rest] = stop.rest;
-      if (next === undefined) {
-        const tail = this.parseList();
-        if (!tail.stop) this.abort(at, `\`{{${keyword}}}\` has no matching \`{{end}}\``);
-        if (tail.stop.kind === 'else') this.abort(tail.stop.at, `unexpected \`{{else}}\`: \`{{${keyword}}}\` already has an \`{{else}}\``);
-        otherwise = tail.nodes;
-      } else if (next.type === 'identifier' && next.text === keyword && keyword !== 'range') {
+      if (next?.type === 'identifier' && next.text === keyword && keyword !== 'range') {
         otherwise = [this.parseControl(keyword, rest, stop.at)];
       } else {
-        this.abort(stop.at, `unexpected \`${next.text}\` after \`{{else}}\` in \`{{${keyword}}}\``);
+        if (next !== undefined) {
+          this.report({ at: stop.at, code: 'template-syntax', message: `unexpected \`${next.text}\` after \`{{else}}\` in \`{{${keyword}}}\`` });
+        }
+        otherwise = this.parseBody(keyword, at);
       }
     }
     this.scopes.pop();
@@ -158,6 +214,24 @@ class Parser {
       return { kind: 'range', expr, keySlot, elementSlot, body, otherwise, at };
     }
     return { kind: keyword, expr, body, otherwise, at };
+  }
+
+  /** The nodes up to the `{{end}}` of the block `keyword` opened at `at` (after its `{{else}}`, if any). */
+  private parseBody(keyword: string, at: number): TemplateNode[] {
+    const nodes: TemplateNode[] = [];
+    for (;;) {
+      const list = this.parseList();
+      nodes.push(...list.nodes);
+      if (!list.stop) {
+        this.reportBalance(at, `\`{{${keyword}}}\` has no matching \`{{end}}\``);
+        return nodes;
+      }
+      if (list.stop.kind === 'end') return nodes;
+      const message = ['if', 'with', 'range'].includes(keyword)
+        ? `unexpected \`{{else}}\`: \`{{${keyword}}}\` already has an \`{{else}}\``
+        : `unexpected \`{{else}}\` in \`{{${keyword}}}\``;
+      this.reportBalance(list.stop.at, message);
+    }
   }
 
   private begin(tokens: readonly Token[], at: number): void {
@@ -225,6 +299,8 @@ class Parser {
       const slot = this.scopes[i]?.get(name);
       if (slot !== undefined) return slot;
     }
+    // After a broken block action the scopes may be wrong: the variable may well be declared.
+    if (this.isStructureUnsure) return this.bindVariable(name, true);
     return this.abort(this.at, `undefined variable \`${name}\``, 'template-syntax', `declare it first: \`{{ ${name} := … }}\``);
   }
 
@@ -313,12 +389,24 @@ class Parser {
             `write it as a string (\`"${token.text}"\`) or use a number from ${INT64_MIN} to ${INT64_MAX}`,
           );
         }
+        if (number === 'octal') {
+          const decimal = token.text.replace(/_/g, '').replace(/^([+-]?)0+(?=\d)/, '$1');
+          this.abort(
+            this.at,
+            `\`${token.text}\` is not a valid number: a leading 0 makes it octal, and octal has no digits 8 or 9 (ACR reports \`integer overflow: ${JSON.stringify(token.text)}\`)`,
+            'template-syntax',
+            `write it without the leading 0 (\`${decimal}\`) or as a string (\`"${token.text}"\`)`,
+          );
+        }
+        if (number === 'underscore') {
+          this.abort(this.at, `illegal number syntax: ${token.text}`, 'template-syntax', 'a `_` in a number must stand between two digits');
+        }
         return number ?? this.abort(this.at, `bad number syntax: ${token.text}`);
       }
       case 'lparen': {
         const { expr } = this.parsePipeline({ isRange: false, isInParens: true });
         if (this.next()?.type !== 'rparen') this.abort(this.at, 'unclosed left paren: `(` has no matching `)`');
-        return expr;
+        return expr.kind === 'field' || expr.kind === 'dot' ? { ...expr, isGrouped: true } : expr;
       }
       case 'identifier':
         return this.parseIdentifier(token.text);
@@ -355,10 +443,13 @@ class Parser {
 
 // Go number literals: ints stay ints (Go's int is int64: larger ones fail on ACR, and ones beyond
 // JS's exact range stay exact as bigint); a `.`, exponent or `p` makes a float64 (exec.go's idealConstant).
-function parseNumber(text: string): Expr | 'overflow' | undefined {
+function parseNumber(text: string): Expr | 'overflow' | 'octal' | 'underscore' | undefined {
+  if (/__|_$|_\.|\._/.test(text)) return 'underscore';
   const clean = text.replace(/_/g, '');
   const isNegative = clean.startsWith('-');
   const body = clean.replace(/^[+-]/, '');
+  // `09`: Go reads a leading 0 as octal, fails, and (as the text parses as a float) calls it an overflow.
+  if (/^0\d*[89]\d*$/.test(body)) return 'octal';
   const integer = /^0[0-7]+$/.test(body)
     ? BigInt(`0o${body.slice(1)}`)
     : /^0[xX][0-9a-fA-F]+$|^0[bB][01]+$|^0[oO][0-7]+$|^\d+$/.test(body)

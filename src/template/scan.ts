@@ -1,5 +1,6 @@
 // Template stage: splits Go-template text into literal text and `{{ … }}` actions (with
-// `{{- -}}` trimming and `{{/* */}}` comments applied) and tokenizes each action.
+// `{{- -}}` trimming and `{{/* */}}` comments applied) and tokenizes each action. After an
+// action it cannot read, it carries on at the next `{{`, so later actions are checked too.
 
 import type { ActionPosition } from './syntax.js';
 
@@ -30,17 +31,28 @@ export interface Token {
 
 export type Piece =
   | { readonly kind: 'text'; readonly text: string; readonly offset: number }
-  | { readonly kind: 'action'; readonly tokens: readonly Token[]; readonly at: number };
+  | { readonly kind: 'action'; readonly tokens: readonly Token[]; readonly at: number }
+  /**
+   * An action with a scan problem: the tokens read before it, and whether the rest of the text
+   * was lost with it (an unclosed action or comment), so later `{{end}}`s were never seen.
+   */
+  | { readonly kind: 'broken'; readonly tokens: readonly Token[]; readonly at: number; readonly isRestLost: boolean };
 
 export interface ScanProblem {
   readonly at: number;
   readonly message: string;
 }
 
+interface BrokenAction extends ScanProblem {
+  readonly tokens: readonly Token[];
+  readonly isRestLost: boolean;
+}
+
 export interface ScanResult {
   readonly pieces: readonly Piece[];
   readonly positions: readonly ActionPosition[];
-  readonly problem?: ScanProblem;
+  /** In text order, one per broken action. */
+  readonly problems: readonly ScanProblem[];
 }
 
 const SPACE = /[ \t\r\n]/;
@@ -69,6 +81,7 @@ export function scanTemplate(text: string): ScanResult {
 
   const pieces: Piece[] = [];
   const positions: ActionPosition[] = [];
+  const problems: ScanProblem[] = [];
   let textStart = 0;
   let pos = 0;
   while (pos <= text.length) {
@@ -88,13 +101,21 @@ export function scanTemplate(text: string): ScanResult {
     const at = positions.length;
     positions.push(positionOf(open));
     const action = text.startsWith('/*', inner) ? scanComment(text, inner, at) : scanAction(text, inner, at);
-    if ('message' in action) return { pieces, positions, problem: action };
+    if ('message' in action) {
+      problems.push({ at, message: action.message });
+      pieces.push({ kind: 'broken', tokens: action.tokens, at, isRestLost: action.isRestLost });
+      if (action.isRestLost) break;
+      // Where the broken action ends is unknown: carry on at the next `{{`.
+      pos = open + 2;
+      textStart = text.indexOf('{{', pos) < 0 ? text.length : text.indexOf('{{', pos);
+      continue;
+    }
     if (action.tokens) pieces.push({ kind: 'action', tokens: action.tokens, at });
     pos = action.end;
     if (action.isRightTrim) while (isSpace(text[pos])) pos++;
     textStart = pos;
   }
-  return { pieces, positions };
+  return { pieces, positions, problems };
 }
 
 interface ScannedAction {
@@ -103,17 +124,18 @@ interface ScannedAction {
   readonly isRightTrim: boolean;
 }
 
-function scanComment(text: string, start: number, at: number): ScannedAction | ScanProblem {
+function scanComment(text: string, start: number, at: number): ScannedAction | BrokenAction {
   const close = text.indexOf('*/', start + 2);
-  if (close < 0) return { at, message: 'unclosed comment: `/*` has no matching `*/`' };
+  if (close < 0) return { at, message: 'unclosed comment: `/*` has no matching `*/`', tokens: [], isRestLost: true };
   const after = close + 2;
   if (text.startsWith('}}', after)) return { end: after + 2, isRightTrim: false };
   if (isSpace(text[after]) && text.startsWith('-}}', after + 1)) return { end: after + 4, isRightTrim: true };
-  return { at, message: 'comment ends before the closing `}}`: write `{{/* … */}}` with nothing after `*/`' };
+  return { at, message: 'comment ends before the closing `}}`: write `{{/* … */}}` with nothing after `*/`', tokens: [], isRestLost: false };
 }
 
-function scanAction(text: string, start: number, at: number): ScannedAction | ScanProblem {
+function scanAction(text: string, start: number, at: number): ScannedAction | BrokenAction {
   const tokens: Token[] = [];
+  const broken = (message: string, isRestLost = false): BrokenAction => ({ at, message, tokens, isRestLost });
   let pos = start;
   let isSpaced = true;
   const push = (type: TokenType, tokenText: string, value: string | number = tokenText) => {
@@ -123,7 +145,7 @@ function scanAction(text: string, start: number, at: number): ScannedAction | Sc
   };
   for (;;) {
     const char = text[pos];
-    if (char === undefined) return { at, message: 'unclosed action: `{{` has no matching `}}`' };
+    if (char === undefined) return broken('unclosed action: `{{` has no matching `}}`', true);
     if (isSpace(char) && text[pos + 1] === '-' && text.startsWith('}}', pos + 2)) {
       return { tokens, end: pos + 4, isRightTrim: true };
     }
@@ -141,18 +163,18 @@ function scanAction(text: string, start: number, at: number): ScannedAction | Sc
     else if (char === '=') push('assign', char);
     else if (char === '"' || char === "'") {
       const end = findClosingQuote(text, pos, char);
-      if (end < 0) return { at, message: `unterminated ${char === '"' ? 'quoted string' : 'character constant'} in action` };
+      if (end < 0) return broken(`unterminated ${char === '"' ? 'quoted string' : 'character constant'} in action`);
       const written = text.slice(pos, end + 1);
       const value = unquoteGo(written);
-      if (value === undefined) return { at, message: `invalid escape sequence in ${written}` };
+      if (value === undefined) return broken(`invalid escape sequence in ${written}`);
       if (char === "'") {
         const codePoint = value.codePointAt(0);
-        if (codePoint === undefined || [...value].length !== 1) return { at, message: `malformed character constant ${written}` };
+        if (codePoint === undefined || [...value].length !== 1) return broken(`malformed character constant ${written}`);
         push('char', written, codePoint);
       } else push('string', written, value);
     } else if (char === '`') {
       const end = text.indexOf('`', pos + 1);
-      if (end < 0) return { at, message: 'unterminated raw quoted string in action' };
+      if (end < 0) return broken('unterminated raw quoted string in action');
       const written = text.slice(pos, end + 1);
       push('string', written, written.slice(1, -1));
     } else if (char === '$') {
@@ -164,12 +186,12 @@ function scanAction(text: string, start: number, at: number): ScannedAction | Sc
     } else if (/[\d+\-.]/.test(char) && matchAt(NUMBER, text, pos) !== undefined) {
       const written = matchAt(NUMBER, text, pos) ?? '';
       if (/[\p{L}\p{Nd}_.]/u.test(text[pos + written.length] ?? '')) {
-        return { at, message: `bad number syntax: ${text.slice(pos, pos + written.length + 1)}` };
+        return broken(`bad number syntax: ${text.slice(pos, pos + written.length + 1)}`);
       }
       push('number', written);
     } else if (char === '.') push('dot', char);
     else if (matchAt(WORD, text, pos) !== undefined) push('identifier', matchAt(WORD, text, pos) ?? '');
-    else return { at, message: `unrecognized character in action: ${JSON.stringify(char)}` };
+    else return broken(`unrecognized character in action: ${JSON.stringify(char)}`);
   }
 }
 

@@ -7,10 +7,12 @@ export interface ActionPosition {
   readonly col: number;
 }
 
+// `isGrouped`: written alone in parentheses, `(.a.b)`; Go passes such a value untyped, so a nil
+// there is a nil map for a map parameter rather than an error.
 export type Expr =
-  | { readonly kind: 'dot' }
+  | { readonly kind: 'dot'; readonly isGrouped?: boolean }
   /** `.a.b`, `$x.a.b` or `(pipeline).a.b`; `text` is the expression as written, for messages. */
-  | { readonly kind: 'field'; readonly receiver: Expr; readonly names: readonly string[]; readonly text: string }
+  | { readonly kind: 'field'; readonly receiver: Expr; readonly names: readonly string[]; readonly text: string; readonly isGrouped?: boolean }
   | { readonly kind: 'variable'; readonly name: string; readonly slot: number }
   | { readonly kind: 'call'; readonly name: string; readonly args: readonly Expr[] }
   /** Strings, Go ints (JS integers; bigint beyond ±2^53), bools and nil. */

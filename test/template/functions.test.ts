@@ -49,7 +49,7 @@ const cases: [string, string, Record<string, unknown>?][] = [
   ['{{ sha1sum "abc" }}', 'a9993e364706816aba3e25717850c26c9cd0d89d'],
   // integer math
   ['{{ add 1 2 3 }}|{{ add1 4 }}|{{ sub 1 5 }}|{{ mul 2 3 4 }}|{{ div 7 2 }}|{{ div -7 2 }}|{{ mod 7 3 }}', '6|5|-4|24|3|-3|1'],
-  ['{{ max 1 9 3 }}|{{ min 4 2 8 }}|{{ add "0x10" 1 }}|{{ add 1.9 1 }}', '9|2|17|2'],
+  ['{{ max 1 9 3 }}|{{ min 4 2 8 }}|{{ add "16" 1 }}|{{ add "+016" 1 }}|{{ add 1.9 1 }}|{{ add true nil 1 }}', '9|2|17|17|2|2'],
   // Integer literals are Go int64s, exact beyond JS's 2^53.
   ['{{ 9007199254740993 }}|{{ -9223372036854775808 }}|{{ printf "%d %x" 9223372036854775807 -9223372036854775808 }}', '9007199254740993|-9223372036854775808|9223372036854775807 -8000000000000000'],
   ['{{ eq 9007199254740993 9007199254740992 }}|{{ 0x7FFFFFFFFFFFFFFF }}|{{ 0777 }}|{{ 12345678901234567890.0 }}', 'false|9223372036854775807|511|1.2345678901234567e+19'],
@@ -88,6 +88,94 @@ describe('template functions', () => {
         location: { file: 'task.yaml', line: 1, col: 1 },
         hint: 'convert the value first: `{{ .Values.x | toString | b64enc }}`',
       },
+    ]);
+  });
+
+  it('gives 0 for atoi of text that is not a decimal int, and the nearest int64 on overflow, as Sprig does, with a warning', () => {
+    const result = render('{{ atoi "12a" }}|{{ atoi "+12" }}|{{ atoi "012" }}\n{{ atoi "99999999999999999999" }}|{{ atoi "-99999999999999999999" }}');
+    expect(result.source?.text).toBe('0|12|12\n9223372036854775807|-9223372036854775808');
+    const range = 'use a number from -9223372036854775808 to 9223372036854775807';
+    expect(result.diagnostics).toEqual([
+      {
+        severity: 'warning',
+        code: 'template-atoi-invalid',
+        message: '`atoi` of "12a" gives 0, as on ACR: the text is not a decimal integer',
+        location: { file: 'task.yaml', line: 1, col: 1 },
+        hint: "pass digits only, with an optional sign (Go's strconv.Atoi takes no spaces, `_` or 0x prefix)",
+      },
+      {
+        severity: 'warning',
+        code: 'template-atoi-invalid',
+        message: '`atoi` of "99999999999999999999" gives 9223372036854775807, as on ACR: the number does not fit in a Go int (int64)',
+        location: { file: 'task.yaml', line: 2, col: 1 },
+        hint: range,
+      },
+      {
+        severity: 'warning',
+        code: 'template-atoi-invalid',
+        message: '`atoi` of "-99999999999999999999" gives -9223372036854775808, as on ACR: the number does not fit in a Go int (int64)',
+        location: { file: 'task.yaml', line: 2, col: 35 },
+        hint: range,
+      },
+    ]);
+  });
+
+  // Outputs and offsets checked against Go 1.19's encoding/base64 through Sprig's b64dec.
+  it.each([
+    ['abc', 'illegal base64 data at input byte 0'],
+    ['abcd!', 'illegal base64 data at input byte 4'],
+    ['ab=c', 'illegal base64 data at input byte 2'],
+    ['YQ', 'illegal base64 data at input byte 0'],
+    ['YQ=', 'illegal base64 data at input byte 3'],
+    ['YQ==x', 'illegal base64 data at input byte 4'],
+    ['YWJj=', 'illegal base64 data at input byte 4'],
+    ['=', 'illegal base64 data at input byte 0'],
+    ['é', 'illegal base64 data at input byte 0'],
+    ['Y\\nQ', 'illegal base64 data at input byte 1'],
+    ['YQ=\\n', 'illegal base64 data at input byte 4'],
+    ['YWJjZA=\\r\\n', 'illegal base64 data at input byte 9'],
+    ['YWJjZA==\\n\\nx', 'illegal base64 data at input byte 10'],
+  ])('outputs Go\'s error text for b64dec of %j, as Sprig does, with a warning', (input, output) => {
+    const result = render(`x: {{ b64dec "${input}" }}`);
+    expect(result.source?.text).toBe(`x: ${output}`);
+    expect(result.diagnostics.map((d) => [d.severity, d.code, d.location?.col, d.message, d.hint])).toEqual([
+      [
+        'warning',
+        'template-b64dec-invalid',
+        4,
+        `\`b64dec\` cannot decode "${input}", so it outputs the error text \`${output}\`, as on ACR`,
+        'pass standard base64 (A-Z, a-z, 0-9, + and /, padded with = to a multiple of 4 characters)',
+      ],
+    ]);
+  });
+
+  it('decodes base64 across line breaks and padding like Go, without a warning', () => {
+    const result = render('{{ b64dec "YWJj\\nZGVm" }}|{{ b64dec "YQ=\\n=" }}|{{ b64dec "YQ==" }}|[{{ b64dec "" }}]|[{{ b64dec "\\n" }}]');
+    expect(result.source?.text).toBe('abcdef|a|a|[]|[]');
+    expect(result.diagnostics).toEqual([]);
+  });
+
+  it('gives hasKey and keys a nil map from a variable, a `( … )` or nil, as Go does', () => {
+    const result = render(
+      '{{ $x := .Values.m }}{{ hasKey $x "a" }}|{{ hasKey (.Values.m) "a" }}|{{ hasKey nil "a" }}|{{ hasKey (index .Values "m") "a" }}|{{ keys nil }}',
+    );
+    expect(result.source?.text).toBe('false|false|false|false|[]');
+    expect(result.diagnostics).toEqual([]);
+  });
+
+  // Sprig v2.22's own toInt64/toFloat64 (strconv.ParseInt(s, 10, 64), ParseFloat), not Sprig v3's spf13/cast.
+  it('reads what Sprig v2 cannot convert to a number as 0, with a warning', () => {
+    const result = render('{{ add "0x10" 1 }}|{{ add "ten" 1 }}|{{ int "9223372036854775808" }}|{{ add1 .Values.l }}\n{{ float64 "1e400" }}|{{ float64 "inf" }}|{{ float64 "-Infinity" }}', {
+      l: [1],
+    });
+    expect(result.source?.text).toBe('1|1|0|1\n0|+Inf|-Inf');
+    const decimal = 'pass a decimal integer such as "12" (Sprig v2 reads no 0x prefix, `_`, space or fraction)';
+    expect(result.diagnostics.map((d) => [d.severity, d.code, `${d.location?.line}:${d.location?.col}`, d.message, d.hint])).toEqual([
+      ['warning', 'template-number-invalid', '1:1', '`add` reads "0x10" as 0, as on ACR', decimal],
+      ['warning', 'template-number-invalid', '1:20', '`add` reads "ten" as 0, as on ACR', decimal],
+      ['warning', 'template-number-invalid', '1:38', '`int` reads "9223372036854775808" as 0, as on ACR', decimal],
+      ['warning', 'template-number-invalid', '1:70', '`add1` reads a []interface {} value as 0, as on ACR', 'pass a number or a decimal integer string'],
+      ['warning', 'template-number-invalid', '2:1', '`float64` reads "1e400" as 0, as on ACR', 'pass a decimal number such as "1.5"'],
     ]);
   });
 
