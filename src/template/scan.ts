@@ -107,7 +107,8 @@ export function scanTemplate(text: string): ScanResult {
       if (action.isRestLost) break;
       // Where the broken action ends is unknown: carry on at the next `{{`.
       pos = open + 2;
-      textStart = text.indexOf('{{', pos) < 0 ? text.length : text.indexOf('{{', pos);
+      const next = text.indexOf('{{', pos);
+      textStart = next < 0 ? text.length : next;
       continue;
     }
     if (action.tokens) pieces.push({ kind: 'action', tokens: action.tokens, at });

@@ -10,7 +10,6 @@ import { formatDuration } from '../../record/duration.js';
 import { RECORD_FILE, resolveRunFolder, resolveRunsFolder, resolveTaskrunHome } from '../../record/home.js';
 import { listRecords, readRecord } from '../../record/record.js';
 import type { RunRecord } from '../../record/record.js';
-import { isEngineName } from '../../engine/engine.js';
 import { EXIT_USAGE } from '../exit-codes.js';
 
 /** Where the commands write and what environment they read; tests pass their own. */
@@ -110,7 +109,7 @@ async function pruneRuns({ io, keep }: { io: CommandIo; keep?: string }): Promis
   const kept = records.length - removable.length;
   const extra = abandoned > 0 ? ` and ${abandoned} empty run folder${abandoned === 1 ? '' : 's'}` : '';
   io.stdout(`Removed ${removable.length} run${removable.length === 1 ? '' : 's'}${extra}; kept ${kept}.\n`);
-  const interrupted = records.filter((record) => record.status === 'interrupted' && isEngineName(record.engine));
+  const interrupted = records.filter((record) => record.status === 'interrupted');
   if (interrupted.length > 0) {
     const { cleanUpAfterInterruptedRuns } = await import('../interrupted-runs.js');
     await cleanUpAfterInterruptedRuns({ io, records: interrupted });
