@@ -21,7 +21,7 @@ import type { Task } from '../task/types.js';
 import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK } from './exit-codes.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { createRunReporter } from './run-reporter.js';
-import { PLACEHOLDER_RUN_ID, prepareMasked, readSecrets, toPrepareInput } from './task-options.js';
+import { maskDiagnostics, PLACEHOLDER_RUN_ID, prepareMasked, readSecrets, toPrepareInput } from './task-options.js';
 import type { RunCommandOptions } from './commands/run.js';
 import { handleStopSignals } from './stop-signals.js';
 
@@ -78,6 +78,11 @@ async function runForReal(input: {
     // A real run needs every `secrets:` entry supplied; validate, render and --dry-run only warn.
     prepared = await prepareMasked({ ...toPrepareInput(file, options, { runId, secrets }), requireSecrets: true }, masker);
     engine = needsEngine(prepared.task) ? await probe : await fallbackEngine(options);
+    if (needsEngine(prepared.task)) {
+      const { checkBuildkit } = await import('../run/preflight.js');
+      const problems = await checkBuildkit({ task: prepared.task, engine, severity: 'error' });
+      if (problems.length > 0) throw new InputError(maskDiagnostics([...prepared.diagnostics, ...problems], masker));
+    }
     if (options.summary) await checkWritable(options.summary);
   } catch (caught) {
     await release();

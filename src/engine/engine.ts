@@ -16,6 +16,9 @@ export function isEngineName(value: string): value is EngineName {
   return (ENGINE_NAMES as readonly string[]).includes(value);
 }
 
+/** The variable naming each engine's CLI program (a path or a name on PATH); the lab sets TASKRUN_DOCKER. */
+export const ENGINE_BINARY_VAR: Readonly<Record<EngineName, string>> = { docker: 'TASKRUN_DOCKER', podman: 'TASKRUN_PODMAN' };
+
 /** The lab variables each engine reads: the docker CLI its socket, podman its config files. */
 const ENGINE_VAR_PREFIX: Readonly<Record<EngineName, string>> = { docker: 'DOCKER_', podman: 'CONTAINERS_' };
 
@@ -31,5 +34,7 @@ export function createEngine(input: {
   for (const [key, value] of Object.entries(input.labVars ?? {})) {
     if (key.startsWith(ENGINE_VAR_PREFIX[input.name]) && processEnv[key] === undefined) env[key] = value;
   }
-  return { name: input.name, binary: input.binary ?? input.name, env };
+  const binaryVar = ENGINE_BINARY_VAR[input.name];
+  const binary = input.binary ?? (processEnv[binaryVar] || input.labVars?.[binaryVar] || input.name);
+  return { name: input.name, binary, env };
 }

@@ -1,11 +1,12 @@
 // Stage 3, lint: warnings about tasks that are valid but probably not what their
 // author meant: pushing images nothing built, a tag for one architecture built from
 // another's Dockerfile, manifest lists of unpushed images, host-shell syntax, and
-// `cache: enabled`, which taskrun does not honour.
+// `cache: enabled`, which taskrun does not honour, DOCKER_BUILDKIT values ACR reads otherwise.
 
 import { didYouMean, warning } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { parseDockerBuildArgs } from './build-args.js';
+import { isAcrBuildkitValue, parseGoBool } from './buildkit.js';
 import { canonicalImageReference, repositoryOf, withDefaultTag } from './image-reference.js';
 import type { WrittenDocument } from './parse-yaml.js';
 import type { Step, Task } from './types.js';
@@ -278,6 +279,35 @@ const noteIgnoredCache: LintRule = ({ task, document }) =>
       : [],
   );
 
+// The docker CLI refuses a DOCKER_BUILDKIT it cannot parse; ACR uses BuildKit for `1` alone.
+const checksBuildkitValue: LintRule = ({ task }) =>
+  task.steps.flatMap((step) => {
+    if (step.kind !== 'build' || !step.buildkit) return [];
+    const { value, location } = step.buildkit;
+    const parsed = parseGoBool(value);
+    if (parsed === undefined) {
+      return [
+        warning(
+          'buildkit-value',
+          `DOCKER_BUILDKIT=${value} of step \`${step.id}\` is not a boolean: the docker CLI refuses to build with it, and ACR builds with the classic builder`,
+          location,
+          'write DOCKER_BUILDKIT=1 for BuildKit or DOCKER_BUILDKIT=0 for the classic builder',
+        ),
+      ];
+    }
+    if (parsed && !isAcrBuildkitValue(value)) {
+      return [
+        warning(
+          'buildkit-value',
+          `DOCKER_BUILDKIT=${value} of step \`${step.id}\` means BuildKit to the docker CLI, but ACR builds with BuildKit only for exactly DOCKER_BUILDKIT=1 and uses the classic builder here`,
+          location,
+          'write DOCKER_BUILDKIT=1',
+        ),
+      ];
+    }
+    return [];
+  });
+
 export const LINT_RULES: readonly LintRule[] = [
   pushesKnownImages,
   buildsMatchArchitecture,
@@ -285,6 +315,7 @@ export const LINT_RULES: readonly LintRule[] = [
   avoidsHostShell,
   avoidsHostShellInValues,
   noteIgnoredCache,
+  checksBuildkitValue,
 ];
 
 export function lintTask(context: LintContext): Diagnostic[] {

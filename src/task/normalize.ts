@@ -21,6 +21,7 @@ import {
 } from './types.js';
 import type {
   BuildStep,
+  BuildkitSetting,
   CmdStep,
   ContainerOptions,
   NetworkSpec,
@@ -217,6 +218,7 @@ function normalizeStep(input: NormalizeStepInput): { step?: Step; diagnostics: D
       );
     }
     const cache = readString(step.cache)?.toLowerCase();
+    const buildkit = findBuildkitSetting({ stepEnv, taskEnv: defaults.env, document, pointer });
     const result: BuildStep = {
       ...common,
       ...container,
@@ -229,6 +231,7 @@ function normalizeStep(input: NormalizeStepInput): { step?: Step; diagnostics: D
       ...(parsed.target !== undefined && { target: parsed.target }),
       context: parsed.context,
       ...((cache === 'enabled' || cache === 'disabled') && { cache }),
+      ...(buildkit && { buildkit }),
     };
     return { step: result, diagnostics };
   }
@@ -259,6 +262,27 @@ function normalizeStep(input: NormalizeStepInput): { step?: Step; diagnostics: D
     cmdDownloadRetryDelaySeconds: readInteger(step.cmdDownloadRetryDelay) ?? 0,
   };
   return { step: result, diagnostics };
+}
+
+const BUILDKIT_PREFIX = 'DOCKER_BUILDKIT=';
+
+// The value the docker CLI of a build step sees: a step item wins over the task's (merged as ACR
+// merges, task items split on commas).
+function findBuildkitSetting(input: {
+  stepEnv: readonly string[];
+  taskEnv: readonly string[];
+  document: WrittenDocument;
+  pointer: string;
+}): BuildkitSetting | undefined {
+  const stepIndex = input.stepEnv.findLastIndex((item) => item.startsWith(BUILDKIT_PREFIX));
+  if (stepIndex >= 0) {
+    return { value: input.stepEnv[stepIndex]!.slice(BUILDKIT_PREFIX.length), location: input.document.at(`${input.pointer}/env/${stepIndex}`) };
+  }
+  for (let index = input.taskEnv.length - 1; index >= 0; index -= 1) {
+    const piece = input.taskEnv[index]!.split(',').findLast((item) => item.startsWith(BUILDKIT_PREFIX));
+    if (piece !== undefined) return { value: piece.slice(BUILDKIT_PREFIX.length), location: input.document.at(`/env/${index}`) };
+  }
+  return undefined;
 }
 
 function normalizeWhen(when: readonly string[]): StepTrigger {

@@ -61,8 +61,16 @@ export interface RetryOptions {
   readonly repeat: number;
 }
 
+/** DOCKER_BUILDKIT as a build step's env sets it (the step's own item, else the task's), and where it is written. */
+export interface BuildkitSetting {
+  readonly value: string;
+  readonly location: SourceLocation;
+}
+
 export interface BuildStep extends StepCommon, ContainerOptions, RetryOptions {
   readonly kind: 'build';
+  /** Present when the step's env sets DOCKER_BUILDKIT. */
+  readonly buildkit?: BuildkitSetting;
   /** The `build:` string as rendered. */
   readonly build: string;
   /** `build` split into words with POSIX quoting rules. */

@@ -36,7 +36,7 @@ async function validateSample() {
     reject: false,
   });
   expect(result.stderr).toBe('');
-  expect(result.stdout).toBe('samples/multi-arch/acr-task.yaml: valid (6 steps, version v1.1.0)');
+  expect(result.stdout).toBe('samples/multi-arch/acr-task.yaml: valid (8 steps, version v1.1.0)');
   expect(result.exitCode).toBe(0);
 }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli, TASKRUN_BIN } from '../helpers/cli.js';
-import { requireLab, type LabEngine } from '../helpers/lab.js';
+import { cliEngineFor, ENGINE_PATHS, requireLab, runEngineCli, storagePathOf, type EnginePath } from '../helpers/lab.js';
 import type { LabEnv } from '../../src/engine/lab-env.js';
 
 let lab: LabEnv;
@@ -41,9 +41,9 @@ function allFiles(dir: string): string[] {
   });
 }
 
-async function engineObjects(label: string): Promise<string[]> {
-  const env = { ...process.env, ...lab.vars };
-  const list = async (args: string[]) => (await execa('podman', args, { env, reject: false })).stdout.split('\n').filter(Boolean);
+/** The containers, networks and volumes carrying a run's label on the engine a path stores them in. */
+async function engineObjects(label: string, path: EnginePath = 'podman'): Promise<string[]> {
+  const list = async (args: string[]) => (await runEngineCli(lab, storagePathOf(path), args, { reject: false })).stdout.split('\n').filter(Boolean);
   return [
     ...(await list(['ps', '-a', '--filter', `label=taskrun.run=${label}`, '--format', '{{.Names}}'])),
     ...(await list(['network', 'ls', '--filter', `label=taskrun.run=${label}`, '--format', '{{.Name}}'])),
@@ -58,10 +58,11 @@ async function registryJson(pathname: string, accept: string): Promise<{ json: a
 }
 
 /** `taskrun run` as a background process, resolved once the step printed `started`. */
-async function startLongRun(input: { file: string; runId: string; home: string; engine?: LabEngine; ownGroup?: boolean }) {
-  const child = spawn(process.execPath, [TASKRUN_BIN, 'run', input.file, '--engine', input.engine ?? 'podman', '--run-id', input.runId], {
+async function startLongRun(input: { file: string; runId: string; home: string; engine?: EnginePath; ownGroup?: boolean }) {
+  const selection = cliEngineFor(lab, input.engine ?? 'podman');
+  const child = spawn(process.execPath, [TASKRUN_BIN, 'run', input.file, ...selection.args, '--run-id', input.runId], {
     cwd: REPO_ROOT,
-    env: { ...process.env, TASKRUN_HOME: input.home },
+    env: { ...process.env, ...selection.env, TASKRUN_HOME: input.home },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: input.ownGroup ?? false,
   });
@@ -73,19 +74,24 @@ async function startLongRun(input: { file: string; runId: string; home: string; 
 
 const LIST_TYPES = 'application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.index.v1+json';
 
-describe.each<LabEngine>(['podman', 'docker'])('taskrun run --engine %s', (engine) => {
-  it('runs the multi-arch sample end to end and reports it as JSON', async () => {
+describe.each<EnginePath>(ENGINE_PATHS)('taskrun run on %s', (engine) => {
+  const selection = () => cliEngineFor(lab, engine);
+
+  it('runs the multi-arch sample end to end: RUN on each platform, the list, each platform pulled through it', { timeout: 240_000 }, async () => {
     const home = tempDir('home');
     const runId = `ma-${engine}-${Date.now()}`;
-    const result = await runCli(['run', 'samples/multi-arch/acr-task.yaml', '--engine', engine, '--run-id', runId, '--output', 'json'], {
-      env: { ...process.env, TASKRUN_HOME: home },
+    const result = await runCli(['run', 'samples/multi-arch/acr-task.yaml', ...selection().args, '--run-id', runId, '--output', 'json'], {
+      env: { ...process.env, ...selection().env, TASKRUN_HOME: home },
       timeoutMs: 180_000,
     });
     expect(result.stderr).not.toMatch(/error:/);
     expect(result.exitCode).toBe(0);
     const summary = JSON.parse(result.stdout);
-    expect(summary).toMatchObject({ runId, status: 'succeeded', engine, taskFile: 'samples/multi-arch/acr-task.yaml' });
-    expect(summary.steps.map((s: { status: string }) => s.status)).toEqual(Array(6).fill('succeeded'));
+    expect(summary).toMatchObject({ runId, status: 'succeeded', engine: engine === 'podman' ? 'podman' : 'docker', taskFile: 'samples/multi-arch/acr-task.yaml' });
+    expect(summary.steps.map((s: { status: string }) => s.status)).toEqual(Array(8).fill('succeeded'));
+    const logs = await runCli(['logs', runId], { env: { ...process.env, TASKRUN_HOME: home } });
+    expect(logs.stdout).toContain('built on x86_64, running on x86_64');
+    expect(logs.stdout).toContain('built on aarch64, running on aarch64');
     const pushed = Object.fromEntries(summary.images.pushed.map((i: { reference: string; digest: string }) => [i.reference, i.digest]));
     expect(Object.keys(pushed)).toEqual([`localhost:5000/samples/myimage:${runId}-amd64`, `localhost:5000/samples/myimage:${runId}-arm64`]);
     expect(summary.manifests).toEqual([expect.objectContaining({ reference: 'localhost:5000/samples/myimage:latest', digest: expect.stringMatching(/^sha256:/) })]);
@@ -97,14 +103,14 @@ describe.each<LabEngine>(['podman', 'docker'])('taskrun run --engine %s', (engin
       ['linux/amd64', pushed[`localhost:5000/samples/myimage:${runId}-amd64`]],
       ['linux/arm64', pushed[`localhost:5000/samples/myimage:${runId}-arm64`]],
     ]);
-    expect(await engineObjects(runId)).toEqual([]);
+    expect(await engineObjects(runId, engine)).toEqual([]);
   });
 
   it('fails with exit 1 when a step exits 3: its exit code and output are in the record, later steps never start', async () => {
     const home = tempDir('home');
     const summaryFile = path.join(home, 'summary.md');
     const file = taskIn(tempDir('fail'), ['steps:', '  - id: first', '    cmd: busybox sh -c "echo about to fail; exit 3"', '  - id: second', '    cmd: busybox echo never', ''].join('\n'));
-    const result = await runCli(['run', file, '--engine', engine, '--run-id', 'fails', '--summary', summaryFile], { env: { ...process.env, TASKRUN_HOME: home } });
+    const result = await runCli(['run', file, ...selection().args, '--run-id', 'fails', '--summary', summaryFile], { env: { ...process.env, ...selection().env, TASKRUN_HOME: home } });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain('about to fail');
     expect(result.stdout).not.toContain('never');
@@ -118,7 +124,7 @@ describe.each<LabEngine>(['podman', 'docker'])('taskrun run --engine %s', (engin
     const logs = await runCli(['logs', 'fails', '--step', 'first'], { env: { ...process.env, TASKRUN_HOME: home } });
     expect(logs.stdout).toContain('about to fail');
     expect(readFileSync(summaryFile, 'utf8')).toContain('first');
-    expect(await engineObjects('fails')).toEqual([]);
+    expect(await engineObjects('fails', engine)).toEqual([]);
   });
 
   it('ends cancelled with exit 130 when Ctrl-C reaches the whole process group (engine clients too)', async () => {
@@ -129,7 +135,7 @@ describe.each<LabEngine>(['podman', 'docker'])('taskrun run --engine %s', (engin
     const { child, exited } = await startLongRun({ file, runId, home, engine, ownGroup: true });
     process.kill(-(child.pid ?? 0), 'SIGINT');
     expect(await exited).toBe(130);
-    expect(await engineObjects(runId)).toEqual([]);
+    expect(await engineObjects(runId, engine)).toEqual([]);
     const record = JSON.parse(readFileSync(path.join(home, 'runs', runId, 'record.json'), 'utf8'));
     expect(record.status).toBe('cancelled');
     expect(record.steps.map((s: { status: string }) => s.status)).toEqual(['cancelled', 'skipped']);

@@ -103,7 +103,7 @@ describe('taskrun render', () => {
   it('renders the multi-arch sample with the given registry and run ID', async () => {
     const result = await runCli(['render', 'samples/multi-arch/acr-task.yaml', '--registry', 'myregistry.azurecr.io', '--run-id', 'cb6']);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain('- build: --platform linux/amd64 -t myregistry.azurecr.io/samples/myimage:cb6-amd64 -f dockerfile.amd64 .\n');
+    expect(result.stdout).toContain('- build: --platform linux/amd64 --build-arg REGISTRY=myregistry.azurecr.io -t myregistry.azurecr.io/samples/myimage:cb6-amd64 -f dockerfile.amd64 .\n');
     expect(result.stdout).toContain('    - myregistry.azurecr.io/samples/myimage:cb6-arm64\n');
     expect(result.stdout).toContain('- cmd: docker manifest push --purge myregistry.azurecr.io/samples/myimage:latest\n');
   });

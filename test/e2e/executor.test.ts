@@ -1,14 +1,13 @@
-// End-to-end: real task files run on the lab's podman, with podman's CLI and with the
-// docker CLI over podman's socket. A missing lab fails these tests; it never skips them.
+// End-to-end: real task files run on the lab's three engine paths: the real Docker Engine through
+// the docker CLI, podman's CLI, and the docker CLI over podman's socket. A missing lab fails
+// these tests; it never skips them.
 
 import { describe, it, expect, afterEach, beforeEach } from 'vitest';
-import { execa } from 'execa';
 import type { LabEnv } from '../../src/engine/lab-env.js';
-import type { EngineName } from '../../src/engine/engine.js';
-import { engineEnv, listContainers, listNetworks, requireLab } from '../helpers/lab.js';
-import { newRunId, removeContexts, runOnLab } from './run-on-lab.js';
+import { checkBuildkit } from '../../src/run/preflight.js';
+import { ENGINE_PATHS, labEngineFor, listContainers, listLabelledContainers, listNetworks, listVolumes, requireLab, runEngineCli } from '../helpers/lab.js';
+import { newRunId, prepareOnLab, removeContexts, runOnLab } from './run-on-lab.js';
 
-const ENGINES: readonly EngineName[] = ['podman', 'docker'];
 const REGISTRY_URL = 'http://127.0.0.1:5000';
 const LIST_TYPES = 'application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.index.v1+json';
 
@@ -22,25 +21,15 @@ afterEach(async () => {
   await removeContexts();
 });
 
-async function listVolumes(prefix: string): Promise<string[]> {
-  const { stdout } = await execa('podman', ['volume', 'ls', '--format', '{{.Name}}'], { env: engineEnv(lab, 'podman') });
-  return stdout.split('\n').filter((name) => name.startsWith(prefix));
-}
+describe.each(ENGINE_PATHS)('taskrun on the lab with %s', (engine) => {
+  async function expectNothingLeft(runId: string) {
+    const prefix = `taskrun-${runId}`;
+    expect(await listContainers(lab, engine, prefix)).toEqual([]);
+    expect(await listNetworks(lab, engine, prefix)).toEqual([]);
+    expect(await listVolumes(lab, engine, prefix)).toEqual([]);
+  }
 
-async function listLabelled(runId: string): Promise<string[]> {
-  const { stdout } = await execa('podman', ['ps', '--all', '--quiet', '--filter', `label=taskrun.run=${runId}`], { env: engineEnv(lab, 'podman') });
-  return stdout.split('\n').filter((id) => id !== '');
-}
-
-async function expectNothingLeft(runId: string) {
-  const prefix = `taskrun-${runId}`;
-  expect(await listContainers(lab, prefix)).toEqual([]);
-  expect(await listNetworks(lab, prefix)).toEqual([]);
-  expect(await listVolumes(prefix)).toEqual([]);
-}
-
-describe.each(ENGINES)('taskrun on the lab with %s', (engine) => {
-  it('builds, pushes and combines a two-platform image', { timeout: 180_000 }, async () => {
+  it('builds with a RUN on each platform, pushes, combines, and each platform of the list runs its own architecture', { timeout: 180_000 }, async () => {
     const runId = newRunId(engine);
     const repo = `${lab.registry}/taskrun-e2e/${runId}`;
     const run = await runOnLab({
@@ -48,11 +37,9 @@ describe.each(ENGINES)('taskrun on the lab with %s', (engine) => {
       engine,
       runId,
       files: {
-        // One file per platform, as in samples/multi-arch: identical builds would share podman's layer cache.
-        'dockerfile.amd64': 'FROM scratch\nCOPY hello-amd64.txt /hello.txt\n',
-        'dockerfile.arm64': 'FROM scratch\nCOPY hello-arm64.txt /hello.txt\n',
-        'hello-amd64.txt': 'hello from amd64\n',
-        'hello-arm64.txt': 'hello from arm64\n',
+        // One file per platform, as in samples/multi-arch; each RUN executes on its platform (emulated where foreign).
+        'dockerfile.amd64': `FROM ${lab.registry}/busybox\nRUN echo "${runId} built on $(uname -m)" > /built-on\n`,
+        'dockerfile.arm64': `FROM ${lab.registry}/busybox\nRUN echo "${runId} built on $(uname -m)" > /built-on\n`,
         'acr-task.yaml': [
           'version: v1.0.0',
           'steps:',
@@ -88,6 +75,30 @@ describe.each(ENGINES)('taskrun on the lab with %s', (engine) => {
     expect(pushed.get(`${repo}:amd64`)).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(run.output('inspect').join('\n')).toContain('"architecture": "arm64"');
     await expectNothingLeft(runId);
+    for (const [platform, machine] of [['linux/amd64', 'x86_64'], ['linux/arm64', 'aarch64']]) {
+      const { stdout } = await runEngineCli(lab, engine, ['run', '--rm', '--pull', 'always', '--platform', platform!, `${repo}:latest`, 'sh', '-c', 'cat /built-on; uname -m']);
+      expect(stdout).toBe(`${runId} built on ${machine}\n${machine}`);
+    }
+  });
+
+  it('builds with DOCKER_BUILDKIT=1 where the engine can, and refuses before anything runs where it cannot', { timeout: 120_000 }, async () => {
+    const runId = newRunId(engine);
+    const image = `${lab.registry}/taskrun-e2e/${runId}:buildkit`;
+    const files = {
+      Dockerfile: `FROM ${lab.registry}/busybox\nRUN --mount=type=tmpfs,target=/scratch echo "$(uname -m)" > /built-on\n`,
+      'acr-task.yaml': `steps:\n  - id: bk\n    build: --platform linux/arm64 -t ${image} .\n    env: ["DOCKER_BUILDKIT=1"]\n`,
+    };
+    const { task } = await prepareOnLab({ lab, runId, files });
+    const problems = await checkBuildkit({ task, engine: labEngineFor(lab, engine), severity: 'error', hostEnv: {} });
+    if (engine !== 'docker') {
+      expect(problems.map((d) => [d.code, d.location?.line])).toEqual([['buildkit-unsupported', 4]]);
+      return;
+    }
+    expect(problems).toEqual([]);
+    const run = await runOnLab({ lab, engine, runId, files });
+    expect(run.outcome.error).toBeUndefined();
+    const { stdout } = await runEngineCli(lab, engine, ['run', '--rm', '--platform', 'linux/arm64', image, 'cat', '/built-on']);
+    expect(stdout).toBe('aarch64');
   });
 
   it('runs steps with when: ["-"] in parallel', async () => {
@@ -241,7 +252,7 @@ describe.each(ENGINES)('taskrun on the lab with %s', (engine) => {
     });
     expect(run.outcome.status).toBe('succeeded');
     expect(run.outcome.steps[0]).toMatchObject({ id: 'hostrun', status: 'failed', ignoredError: true });
-    expect(await listLabelled(run.runId)).toEqual([]);
+    expect(await listLabelledContainers(lab, engine, `taskrun.run=${run.runId}`)).toEqual([]);
   });
 
   it('merges task and step env and normalises the working directory', async () => {

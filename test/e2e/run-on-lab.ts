@@ -4,8 +4,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createEngine } from '../../src/engine/engine.js';
-import type { Engine, EngineName } from '../../src/engine/engine.js';
 import type { LabEnv } from '../../src/engine/lab-env.js';
 import { planTask } from '../../src/plan/plan.js';
 import type { RunEvent } from '../../src/run/events.js';
@@ -13,15 +11,15 @@ import { executeRun } from '../../src/run/execute-run.js';
 import type { RunOutcome } from '../../src/run/execute-run.js';
 import { prepareTask } from '../../src/task/prepare.js';
 
+import type { PreparedTask } from '../../src/task/prepare.js';
+import { labEngineFor, type EnginePath } from '../helpers/lab.js';
+
 let counter = 0;
+const PATH_LETTER: Readonly<Record<EnginePath, string>> = { docker: 'd', podman: 'p', 'docker-on-podman': 'o' };
 
-export function newRunId(engine: EngineName): string {
+export function newRunId(engine: EnginePath): string {
   counter += 1;
-  return `e2e${engine[0]}${Date.now().toString(36)}${counter}`;
-}
-
-export function labEngine(lab: LabEnv, name: EngineName): Engine {
-  return createEngine({ name, labVars: lab.vars, processEnv: {} });
+  return `e2e${PATH_LETTER[engine]}${Date.now().toString(36)}${counter}`;
 }
 
 const contextDirs: string[] = [];
@@ -51,9 +49,15 @@ export interface LabRun {
   readonly started: (stepId: string) => boolean;
 }
 
+/** Writes the files and prepares the task as a run would, without running it. */
+export async function prepareOnLab(input: { lab: LabEnv; runId: string; files: Readonly<Record<string, string>> }): Promise<PreparedTask> {
+  const contextDir = await writeContext(input.files);
+  return prepareTask({ file: path.join(contextDir, 'acr-task.yaml'), runId: input.runId, registry: input.lab.registry, contextDir });
+}
+
 export async function runOnLab(input: {
   lab: LabEnv;
-  engine: EngineName;
+  engine: EnginePath;
   files: Readonly<Record<string, string>>;
   /** Start of the context folder's name (default `taskrun-e2e-`). */
   contextPrefix?: string;
@@ -69,7 +73,7 @@ export async function runOnLab(input: {
     task,
     plan: planTask(task),
     runId,
-    engine: labEngine(input.lab, input.engine),
+    engine: labEngineFor(input.lab, input.engine),
     contextDir,
     signal: input.signal ?? new AbortController().signal,
     onEvent: (event) => {

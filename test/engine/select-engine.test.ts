@@ -31,6 +31,14 @@ describe('createEngine', () => {
     expect(createEngine({ name: 'podman', labVars, processEnv: {} }).env).toEqual({ CONTAINERS_CONF: '/lab/containers.conf' });
     expect(createEngine({ name: 'docker', labVars, processEnv: { DOCKER_HOST: 'tcp://x' } }).env).toEqual({});
   });
+
+  it('runs the CLI named by TASKRUN_DOCKER / TASKRUN_PODMAN, an exported one before the lab\'s', () => {
+    const withCli = { ...labVars, TASKRUN_DOCKER: '/usr/bin/docker' };
+    expect(createEngine({ name: 'docker', labVars: withCli, processEnv: {} }).binary).toBe('/usr/bin/docker');
+    expect(createEngine({ name: 'docker', labVars: withCli, processEnv: { TASKRUN_DOCKER: '/opt/docker' } }).binary).toBe('/opt/docker');
+    expect(createEngine({ name: 'podman', labVars: withCli, processEnv: { TASKRUN_PODMAN: 'podman-remote' } }).binary).toBe('podman-remote');
+    expect(createEngine({ name: 'podman', labVars: withCli, processEnv: {} }).binary).toBe('podman');
+  });
 });
 
 describe('selectEngine', () => {

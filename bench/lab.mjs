@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// The lab's figures (issue 8), measured in one run on a lab that is up:
+//   1. `npm run lab` when everything is already up: budget under 5 s;
+//   2. an emulated RUN step (linux/arm64, or linux/amd64 on an arm64 machine) against the same step
+//      on the machine's own platform, per engine: no budget, the ratio says what emulation costs.
+// Usage: node bench/lab.mjs [--rounds N]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const at = process.argv.indexOf('--rounds');
+const rounds = at > 0 ? Number(process.argv[at + 1]) : 3;
+const LAB_UP_BUDGET_MS = 5_000;
+
+function readLabEnv() {
+  const stateHome = process.env.XDG_STATE_HOME || path.join(os.homedir(), '.local', 'state');
+  try {
+    const text = readFileSync(path.join(stateHome, 'taskrun', 'lab.env'), 'utf8');
+    return Object.fromEntries(text.split('\n').filter((line) => line.includes('=')).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+  } catch {
+    return undefined;
+  }
+}
+
+function timeMs(file, args, options = {}) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(file, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', ...options });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) throw new Error(`${file} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  return ms;
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+const lab = readLabEnv();
+if (!lab) {
+  console.error('bench: the lab is not running: `npm run lab`');
+  process.exit(2);
+}
+
+const labUp = [];
+for (let round = 0; round < rounds; round++) labUp.push(timeMs('bash', [path.join(root, 'scripts', 'lab.sh'), 'up']));
+const labUpMs = median(labUp);
+console.log(`npm run lab with everything up: ${seconds(labUpMs)} (budget under ${seconds(LAB_UP_BUDGET_MS)}) ${labUpMs < LAB_UP_BUDGET_MS ? 'ok' : 'OVER'}`);
+
+// The same shell loop as a RUN step; --no-cache so every round really runs it.
+const context = mkdtempSync(path.join(os.tmpdir(), 'taskrun-bench-lab-'));
+writeFileSync(
+  path.join(context, 'Dockerfile'),
+  `FROM ${lab.TASKRUN_LAB_REGISTRY}/busybox\nRUN i=0; while [ $i -lt 30000 ]; do i=$((i + 1)); done; echo "$(uname -m) $i" > /counted\n`,
+);
+const engines = [
+  { name: 'Docker Engine', file: lab.TASKRUN_DOCKER, env: { ...process.env, DOCKER_HOST: lab.DOCKER_HOST } },
+  {
+    name: 'podman',
+    file: 'podman',
+    env: { ...process.env, CONTAINERS_CONF: lab.CONTAINERS_CONF, CONTAINERS_REGISTRIES_CONF: lab.CONTAINERS_REGISTRIES_CONF, CONTAINERS_STORAGE_CONF: lab.CONTAINERS_STORAGE_CONF },
+  },
+];
+const nativePlatform = process.arch === 'arm64' ? 'linux/arm64' : 'linux/amd64';
+const foreignPlatform = process.arch === 'arm64' ? 'linux/amd64' : 'linux/arm64';
+try {
+  for (const engine of engines) {
+    const build = (platform) => timeMs(engine.file, ['build', '--no-cache', '--quiet', '--platform', platform, '-t', `taskrun-bench-lab:${platform.replaceAll('/', '-')}`, context], { env: engine.env });
+    build(foreignPlatform);
+    const native = [];
+    const emulated = [];
+    for (let round = 0; round < rounds; round++) {
+      native.push(build(nativePlatform));
+      emulated.push(build(foreignPlatform));
+    }
+    console.log(
+      `${engine.name}: build with an emulated ${foreignPlatform} RUN ${seconds(median(emulated))}, the same on ${nativePlatform} ${seconds(median(native))}, ratio ${(median(emulated) / median(native)).toFixed(2)} (no budget)`,
+    );
+  }
+} finally {
+  rmSync(context, { recursive: true, force: true });
+}
