@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Document, Node as YamlNode } from 'yaml';
+import type { Document, Node as YamlNode, Pair } from 'yaml';
 import { didYouMean, error, warning } from '../diagnostics.js';
 import type { Diagnostic, SourceLocation } from '../diagnostics.js';
 import { fromOriginal } from '../source-text.js';
@@ -110,6 +110,9 @@ function checkDirective(written: DecodedBlock['directive'], diagnostics: Diagnos
   return text;
 }
 
+/** An `alias:` with no value: everything decoded before it is dropped. */
+const RESET: unique symbol = Symbol('reset');
+
 /** The keys acb reads from a task's `alias:` block. */
 const ALIAS_KEYS: readonly string[] = ['src', 'values', 'directive'];
 
@@ -129,18 +132,26 @@ function decodeAliasBlock(source: SourceText, diagnostics: Diagnostic[]): Decode
   };
   const root = doc.contents;
   if (!isMap(root)) return empty;
-  // Duplicate keys: the last `alias:` wins, as in acb's non-strict decode.
-  const pair = root.items.filter((item) => isScalar(item.key) && scalarText(doc, item.key) === 'alias').pop();
-  const alias = resolveNode(doc, pair?.value as YamlNode | null | undefined);
-  if (alias === undefined || (isScalar(alias) && alias.value === null)) return empty;
-  if (!isMap(alias)) {
-    wrongShape(alias, 'alias: expected a mapping with src, values and directive', 'write alias: with src:, values: and directive: below it');
-    return empty;
-  }
+  // yaml.v2 decodes a repeated key into the same struct: two `alias:` blocks (or two `values:`
+  // in one) merge, a later `src:` or `directive:` replaces the earlier one, and a null resets.
   const src: { uri: string; location: SourceLocation }[] = [];
   const values = new Map<string, Definition>();
   let directive: DecodedBlock['directive'];
-  for (const item of alias.items) {
+  const aliasPairs = root.items.filter((item) => isScalar(item.key) && scalarText(doc, item.key) === 'alias');
+  const items = aliasPairs.flatMap((pair): (Pair<unknown, unknown> | typeof RESET)[] => {
+    const alias = resolveNode(doc, pair.value as YamlNode | null | undefined);
+    if (alias === undefined || (isScalar(alias) && alias.value === null)) return [RESET];
+    if (isMap(alias)) return alias.items;
+    wrongShape(alias, 'alias: expected a mapping with src, values and directive', 'write alias: with src:, values: and directive: below it');
+    return [];
+  });
+  for (const item of items) {
+    if (item === RESET) {
+      src.length = 0;
+      values.clear();
+      directive = undefined;
+      continue;
+    }
     const key = isScalar(item.key) ? scalarText(doc, item.key) : undefined;
     const value = resolveNode(doc, item.value as YamlNode | null | undefined);
     const isNull = value === undefined || (isScalar(value) && value.value === null);
@@ -158,7 +169,7 @@ function decodeAliasBlock(source: SourceText, diagnostics: Diagnostic[]): Decode
         else src.push({ uri: text, location: at(node) });
       }
     } else if (key === 'values') {
-      values.clear();
+      if (isNull) values.clear();
       if (isNull) continue;
       if (!isMap(value)) {
         wrongShape(value, 'alias values: expected a mapping of alias names to text', 'write values: with one name: text pair per line');
