@@ -37,13 +37,16 @@ function fromRender(stderr) {
  * `acb exec --dry-run --debug`: the bytes between `Rendered template:` and the next log line.
  * log.Printf adds a newline only when the text lacks one, so exec cases must render a final newline.
  */
-function fromExec(stderr, name) {
+function fromExec(stderr, status, name) {
   const marker = Buffer.from(' Rendered template:\n');
   const at = stderr.indexOf(marker);
   if (at < 0) return undefined;
   const rest = stderr.subarray(at + marker.length);
   const next = rest.toString('latin1').search(STAMP_LINE);
-  const text = next < 0 ? rest : rest.subarray(0, next);
+  let text = next < 0 ? rest : rest.subarray(0, next);
+  // A task that renders but does not parse: acb's error follows the text, without a timestamp.
+  const failure = text.lastIndexOf(Buffer.from('\nfailed to unmarshal task before running: '));
+  if (status !== 0 && next < 0 && failure >= 0) text = text.subarray(0, failure + 1);
   if (text.length === 0 || text[text.length - 1] !== 0x0a) throw new Error(`${name}: exec output without a final newline`);
   return text;
 }
@@ -60,7 +63,7 @@ let written = 0;
 for (const group of readdirSync(path.join(root, 'cases')).sort()) {
   const dir = path.join(root, 'cases', group);
   for (const file of readdirSync(dir).sort()) {
-    if (!file.endsWith('.yaml') || file.endsWith('.values.yaml')) continue;
+    if (!file.endsWith('.yaml') || file.endsWith('.values.yaml') || file.endsWith('.src.yaml')) continue;
     const name = file.slice(0, -'.yaml'.length);
     const key = `${group}/${name}`;
     if (only.size > 0 && !only.has(key)) continue;
@@ -75,7 +78,7 @@ for (const group of readdirSync(path.join(root, 'cases')).sort()) {
     const args = [...command, '-f', file, ...defaults.args, ...(sidecar.args ?? [])];
     const result = spawnSync(acb, args, { cwd: dir, env: defaults.env, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
     if (result.error) throw result.error;
-    const rendered = sidecar.mode === 'exec' ? fromExec(result.stderr, key) : result.status === 0 ? fromRender(result.stderr) : undefined;
+    const rendered = sidecar.mode === 'exec' ? fromExec(result.stderr, result.status, key) : result.status === 0 ? fromRender(result.stderr) : undefined;
     const outPath = path.join(dir, `${name}.out`);
     const errPath = path.join(dir, `${name}.err`);
     if (rendered !== undefined) {
