@@ -9,6 +9,7 @@ import { didYouMean, error, warning } from '../diagnostics.js';
 import type { Diagnostic, SourceLocation } from '../diagnostics.js';
 import { fromOriginal } from '../source-text.js';
 import type { SourceText } from '../source-text.js';
+import { decodeGoBytes, describeInvalidUtf8 } from './go-bytes.js';
 import { describeReadError } from './read-task-file.js';
 import { describeYamlError, locateOffset, locateYamlError } from './yaml-location.js';
 
@@ -232,7 +233,7 @@ async function loadAliasSource(input: {
   const shownPath = isRemote || isAbsolute(input.uri) ? input.uri : join(input.taskDir, input.uri);
   let content: string;
   try {
-    content = isRemote ? await fetchText(input.uri, input.fetchTimeoutMs) : await readFile(resolve(input.taskDir, input.uri), 'utf8');
+    content = decodeGoBytes(isRemote ? await fetchBytes(input.uri, input.fetchTimeoutMs) : await readFile(resolve(input.taskDir, input.uri)));
   } catch (cause) {
     const problem = isRemote
       ? error('alias-src-unreadable', `cannot fetch alias src '${input.uri}': ${(cause as Error).message}`, input.location, `check the URL; taskrun waits at most ${input.fetchTimeoutMs} ms for it`)
@@ -249,19 +250,22 @@ async function loadAliasSource(input: {
   return decodeAliasFile({ source: fromOriginal(shownPath, content.replace(/^\uFEFF/, '')), isRemote, srcLocation: input.location });
 }
 
-async function fetchText(url: string, timeoutMs: number): Promise<string> {
+async function fetchBytes(url: string, timeoutMs: number): Promise<Uint8Array> {
   let response: Response;
-  let body: string;
+  let bytes: Uint8Array;
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    body = await response.text();
+    bytes = new Uint8Array(await response.arrayBuffer());
   } catch (cause) {
     if (cause instanceof Error && cause.name === 'TimeoutError') throw new Error(`no answer within ${timeoutMs} ms`);
     const reason = cause instanceof Error && cause.cause instanceof Error ? cause.cause.message : (cause as Error).message;
     throw new Error(reason);
   }
-  if (response.status > 299) throw new Error(`HTTP ${response.status}${body.trim() === '' ? '' : `: ${body.trim()}`}`);
-  return body;
+  if (response.status > 299) {
+    const body = Buffer.from(bytes).toString('utf8').trim();
+    throw new Error(`HTTP ${response.status}${body === '' ? '' : `: ${body}`}`);
+  }
+  return bytes;
 }
 
 /** An alias `src` file: a flat mapping of names to text. */
@@ -276,6 +280,8 @@ function decodeAliasFile(input: {
   // Remote files cannot be shown with a caret, so their problems point at the src entry.
   const at = (offset: number) => (input.isRemote ? input.srcLocation : locateOffset(source, offset));
   if (source.text.trim() === '') return { values, diagnostics };
+  const invalid = describeInvalidUtf8(source, { code: 'alias-decode', what: `alias src '${source.file}'` });
+  if (invalid) return { values, diagnostics: [input.isRemote ? { ...invalid, location: input.srcLocation } : invalid] };
   const doc = parseDocument(source.text, { version: '1.1', uniqueKeys: false });
   if (doc.errors.length > 0) {
     for (const err of doc.errors) {

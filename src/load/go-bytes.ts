@@ -4,6 +4,8 @@
 // on output. Valid files, almost all of them, take the fast path and never see this.
 
 import { isUtf8 } from 'node:buffer';
+import { error, type Diagnostic } from '../diagnostics.js';
+import { locate, type SourceText } from '../source-text.js';
 
 const ESCAPE_BASE = 0xdc00;
 
@@ -37,6 +39,25 @@ const ESCAPED_BYTES = new RegExp(ESCAPED_BYTE.source, 'g');
 /** Whether the text holds escaped bytes (and so needs encodeGoBytes to be written exactly). */
 export function hasEscapedBytes(text: string): boolean {
   return ESCAPED_BYTE.test(text);
+}
+
+/**
+ * An error at the first invalid UTF-8 byte of `source.text`, where ACR hands the text to its YAML
+ * parser (yaml.v2 refuses it: `yaml: invalid leading UTF-8 octet`); undefined for valid text.
+ */
+export function describeInvalidUtf8(source: SourceText, input: { code: string; what: string }): Diagnostic | undefined {
+  const at = source.text.search(ESCAPED_BYTE);
+  if (at < 0) return undefined;
+  const before = source.text.slice(0, at);
+  const line = before.split('\n').length;
+  const col = at - before.lastIndexOf('\n');
+  const byte = source.text.charCodeAt(at) - ESCAPE_BASE;
+  return error(
+    input.code,
+    `${input.what} is not valid UTF-8 (byte 0x${byte.toString(16).toUpperCase()}): ACR's YAML parser refuses it (yaml: invalid leading UTF-8 octet)`,
+    locate(source, line, col),
+    'save the file as UTF-8',
+  );
 }
 
 /** Each escaped byte of the text replaced by `replacement`. */

@@ -9,6 +9,7 @@ import { fromOriginal } from '../source-text.js';
 import type { SourceText } from '../source-text.js';
 import type { Values } from '../template/data.js';
 import { GoFloat } from '../template/go-values.js';
+import { decodeGoBytes, describeInvalidUtf8 } from './go-bytes.js';
 import { describeReadError } from './read-task-file.js';
 import { describeYamlError, locateOffset, locateYamlError } from './yaml-location.js';
 
@@ -22,7 +23,7 @@ export async function loadValuesFiles(paths: readonly string[]): Promise<{ value
   for (const path of paths) {
     let content: string;
     try {
-      content = await readFile(path, 'utf8');
+      content = decodeGoBytes(await readFile(path));
     } catch (cause) {
       diagnostics.push(describeReadError({ what: 'values file', code: 'values-unreadable', path, cause }));
       continue;
@@ -37,6 +38,8 @@ export async function loadValuesFiles(paths: readonly string[]): Promise<{ value
 /** One values document (YAML 1.1: `no` is false, `0755` octal); empty text gives no values. */
 export function parseValuesText(input: { file: string; content: string }): { values: Values; diagnostics: Diagnostic[] } {
   const source = fromOriginal(input.file, input.content.replace(/^\uFEFF/, ''));
+  const invalid = describeInvalidUtf8(source, { code: 'values-invalid-utf8', what: `values file '${input.file}'` });
+  if (invalid) return { values: {}, diagnostics: [invalid] };
   // Like acb, only the first document of a `---` stream counts.
   const doc = parseAllDocuments(source.text, { version: '1.1', uniqueKeys: false, intAsBigInt: true, customTags: goScalarTags })[0];
   if (doc === undefined || doc.contents === null) {

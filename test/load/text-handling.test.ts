@@ -64,3 +64,25 @@ describe('text handling as ACR', () => {
     expect(rendered.diagnostics.map((d) => [d.code, d.location?.line, d.location?.col])).toEqual([['acr-values-not-json', 1, 4]]);
   });
 });
+
+describe('invalid UTF-8 where ACR parses YAML', () => {
+  it('is an error in validate and run (ACR: yaml: invalid leading UTF-8 octet), at the byte', async () => {
+    const file = await taskFile('bad-byte.yaml', Buffer.from('steps:\n- cmd: busybox echo a\xffb\n', 'latin1'));
+    const failure = await prepareTask({ ...base, file }).then(
+      () => undefined,
+      (caught: unknown) => caught as { diagnostics: { code: string; location?: { line: number; col: number } }[] },
+    );
+    expect(failure?.diagnostics.map((d) => [d.code, d.location?.line, d.location?.col])).toEqual([['invalid-utf8', 2, 22]]);
+  });
+
+  it('is an error in a values file and in an alias src file', async () => {
+    const file = await taskFile('uses-values.yaml', 'version: v1.1.0\nalias:\n  src:\n  - bad-src.yaml\nsteps:\n- cmd: busybox echo $a {{ .Values.a }}\n');
+    const values = await taskFile('bad.values.yaml', Buffer.from('a: x\xffy\n', 'latin1'));
+    await taskFile('bad-src.yaml', Buffer.from('a: \xff\n', 'latin1'));
+    const withValues = await renderTask({ ...base, file, valuesFiles: [values] });
+    expect(withValues.diagnostics.map((d) => [d.code, d.location?.file, d.location?.line, d.location?.col])).toEqual([['values-invalid-utf8', values, 1, 5]]);
+    const withSrc = await renderTask({ ...base, file });
+    expect(withSrc.diagnostics.map((d) => [d.code, d.location?.line, d.location?.col])).toEqual([['alias-decode', 1, 4]]);
+    expect(withSrc.rendered).toBeUndefined();
+  });
+});
