@@ -130,6 +130,8 @@ async function compare(testCase: Case): Promise<string> {
 }
 
 const cases = listCases();
+// Generous: a few cases make 4096-bit RSA keys (genPrivateKey), slow on a busy machine.
+const CASE_TIMEOUT_MS = 30_000;
 
 // `ACB_GOLDEN_REPORT=file.json npx vitest run test/template/acb-golden.test.ts` writes every case
 // taskrun does not match yet with the reason: the way to refresh pending.json.
@@ -164,11 +166,11 @@ describe('acb render goldens', () => {
   for (const testCase of cases) {
     if (testCase.key in pending) {
       // Fails until the missing functions land; then this entry must leave pending.json.
-      it.fails(`${testCase.key} (pending: ${pending[testCase.key]})`, async () => {
+      it.fails(`${testCase.key} (pending: ${pending[testCase.key]})`, { timeout: CASE_TIMEOUT_MS }, async () => {
         expect(await check(testCase)).toBe('');
       });
     } else {
-      it(testCase.key, async () => {
+      it(testCase.key, { timeout: CASE_TIMEOUT_MS }, async () => {
         expect(await check(testCase)).toBe('');
       });
     }
