@@ -3,6 +3,7 @@
 
 import { deriveText } from '../source-text.js';
 import type { SourceText } from '../source-text.js';
+import { hasEscapedBytes, replaceEscapedBytes } from './go-bytes.js';
 import { trimGoSpace } from './go-text.js';
 
 function isAsciiAlphanumeric(char: string): boolean {
@@ -29,7 +30,8 @@ export function substituteAliases(
     for (const char of text) if (char === '\n') fromLines.push(originLine);
   };
   // One extra space ends a reference at the end of the text; one trailing space is trimmed after.
-  for (const char of `${source.text} `) {
+  // acb walks the text rune by rune, so each byte of invalid UTF-8 comes out as U+FFFD.
+  for (const char of `${toRunes(source.text)} `) {
     const nextLine = char === '\n' ? line + 1 : line;
     if (!isInReference) {
       if (char === directive) {
@@ -65,6 +67,11 @@ export function substituteAliases(
   }
   const text = out.endsWith(' ') ? out.slice(0, -1) : out;
   return deriveText(source, text, fromLines);
+}
+
+/** The text as Go's `for … range` over a string sees it: invalid bytes become U+FFFD. */
+function toRunes(text: string): string {
+  return hasEscapedBytes(text) ? replaceEscapedBytes(text, '\uFFFD') : text;
 }
 
 // After parsing: a `cmd` whose first word is an alias name (`bash echo hi`) gets that word

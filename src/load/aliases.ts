@@ -4,11 +4,12 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Document, Node as YamlNode } from 'yaml';
+import type { Document, Node as YamlNode, Pair } from 'yaml';
 import { didYouMean, error, warning } from '../diagnostics.js';
 import type { Diagnostic, SourceLocation } from '../diagnostics.js';
 import { fromOriginal } from '../source-text.js';
 import type { SourceText } from '../source-text.js';
+import { decodeGoBytes, describeInvalidUtf8 } from './go-bytes.js';
 import { describeReadError } from './read-task-file.js';
 import { describeYamlError, locateOffset, locateYamlError } from './yaml-location.js';
 
@@ -110,6 +111,9 @@ function checkDirective(written: DecodedBlock['directive'], diagnostics: Diagnos
   return text;
 }
 
+/** An `alias:` with no value: everything decoded before it is dropped. */
+const RESET: unique symbol = Symbol('reset');
+
 /** The keys acb reads from a task's `alias:` block. */
 const ALIAS_KEYS: readonly string[] = ['src', 'values', 'directive'];
 
@@ -129,18 +133,26 @@ function decodeAliasBlock(source: SourceText, diagnostics: Diagnostic[]): Decode
   };
   const root = doc.contents;
   if (!isMap(root)) return empty;
-  // Duplicate keys: the last `alias:` wins, as in acb's non-strict decode.
-  const pair = root.items.filter((item) => isScalar(item.key) && scalarText(doc, item.key) === 'alias').pop();
-  const alias = resolveNode(doc, pair?.value as YamlNode | null | undefined);
-  if (alias === undefined || (isScalar(alias) && alias.value === null)) return empty;
-  if (!isMap(alias)) {
-    wrongShape(alias, 'alias: expected a mapping with src, values and directive', 'write alias: with src:, values: and directive: below it');
-    return empty;
-  }
+  // yaml.v2 decodes a repeated key into the same struct: two `alias:` blocks (or two `values:`
+  // in one) merge, a later `src:` or `directive:` replaces the earlier one, and a null resets.
   const src: { uri: string; location: SourceLocation }[] = [];
   const values = new Map<string, Definition>();
   let directive: DecodedBlock['directive'];
-  for (const item of alias.items) {
+  const aliasPairs = root.items.filter((item) => isScalar(item.key) && scalarText(doc, item.key) === 'alias');
+  const items = aliasPairs.flatMap((pair): (Pair<unknown, unknown> | typeof RESET)[] => {
+    const alias = resolveNode(doc, pair.value as YamlNode | null | undefined);
+    if (alias === undefined || (isScalar(alias) && alias.value === null)) return [RESET];
+    if (isMap(alias)) return alias.items;
+    wrongShape(alias, 'alias: expected a mapping with src, values and directive', 'write alias: with src:, values: and directive: below it');
+    return [];
+  });
+  for (const item of items) {
+    if (item === RESET) {
+      src.length = 0;
+      values.clear();
+      directive = undefined;
+      continue;
+    }
     const key = isScalar(item.key) ? scalarText(doc, item.key) : undefined;
     const value = resolveNode(doc, item.value as YamlNode | null | undefined);
     const isNull = value === undefined || (isScalar(value) && value.value === null);
@@ -158,7 +170,7 @@ function decodeAliasBlock(source: SourceText, diagnostics: Diagnostic[]): Decode
         else src.push({ uri: text, location: at(node) });
       }
     } else if (key === 'values') {
-      values.clear();
+      if (isNull) values.clear();
       if (isNull) continue;
       if (!isMap(value)) {
         wrongShape(value, 'alias values: expected a mapping of alias names to text', 'write values: with one name: text pair per line');
@@ -221,7 +233,7 @@ async function loadAliasSource(input: {
   const shownPath = isRemote || isAbsolute(input.uri) ? input.uri : join(input.taskDir, input.uri);
   let content: string;
   try {
-    content = isRemote ? await fetchText(input.uri, input.fetchTimeoutMs) : await readFile(resolve(input.taskDir, input.uri), 'utf8');
+    content = decodeGoBytes(isRemote ? await fetchBytes(input.uri, input.fetchTimeoutMs) : await readFile(resolve(input.taskDir, input.uri)));
   } catch (cause) {
     const problem = isRemote
       ? error('alias-src-unreadable', `cannot fetch alias src '${input.uri}': ${(cause as Error).message}`, input.location, `check the URL; taskrun waits at most ${input.fetchTimeoutMs} ms for it`)
@@ -238,19 +250,22 @@ async function loadAliasSource(input: {
   return decodeAliasFile({ source: fromOriginal(shownPath, content.replace(/^\uFEFF/, '')), isRemote, srcLocation: input.location });
 }
 
-async function fetchText(url: string, timeoutMs: number): Promise<string> {
+async function fetchBytes(url: string, timeoutMs: number): Promise<Uint8Array> {
   let response: Response;
-  let body: string;
+  let bytes: Uint8Array;
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    body = await response.text();
+    bytes = new Uint8Array(await response.arrayBuffer());
   } catch (cause) {
     if (cause instanceof Error && cause.name === 'TimeoutError') throw new Error(`no answer within ${timeoutMs} ms`);
     const reason = cause instanceof Error && cause.cause instanceof Error ? cause.cause.message : (cause as Error).message;
     throw new Error(reason);
   }
-  if (response.status > 299) throw new Error(`HTTP ${response.status}${body.trim() === '' ? '' : `: ${body.trim()}`}`);
-  return body;
+  if (response.status > 299) {
+    const body = Buffer.from(bytes).toString('utf8').trim();
+    throw new Error(`HTTP ${response.status}${body === '' ? '' : `: ${body}`}`);
+  }
+  return bytes;
 }
 
 /** An alias `src` file: a flat mapping of names to text. */
@@ -265,6 +280,8 @@ function decodeAliasFile(input: {
   // Remote files cannot be shown with a caret, so their problems point at the src entry.
   const at = (offset: number) => (input.isRemote ? input.srcLocation : locateOffset(source, offset));
   if (source.text.trim() === '') return { values, diagnostics };
+  const invalid = describeInvalidUtf8(source, { code: 'alias-decode', what: `alias src '${source.file}'` });
+  if (invalid) return { values, diagnostics: [input.isRemote ? { ...invalid, location: input.srcLocation } : invalid] };
   const doc = parseDocument(source.text, { version: '1.1', uniqueKeys: false });
   if (doc.errors.length > 0) {
     for (const err of doc.errors) {

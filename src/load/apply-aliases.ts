@@ -9,6 +9,7 @@ import { renderTemplate } from '../template/render.js';
 import { splitAliasBlock } from './alias-block.js';
 import { substituteAliases } from './alias-substitution.js';
 import { defaultDirective, listGlobalAliases, resolveAliases } from './aliases.js';
+import { findOverlongLine, GO_SCANNER_MAX_LINE_BYTES } from './go-text.js';
 import type { AliasOs } from './aliases.js';
 
 // The caller decides whether aliases apply (sniffVersion + isAliasVersion). `source` is the
@@ -23,6 +24,8 @@ export async function applyAliases(input: {
 }): Promise<{ source?: SourceText; aliases: ReadonlyMap<string, string>; directive: string; diagnostics: Diagnostic[] }> {
   const { aliasBlock, task } = splitAliasBlock(input.source);
   const diagnostics: Diagnostic[] = [];
+  const overlong = describeOverlongLine(input.source);
+  if (overlong) diagnostics.push(overlong);
   let renderedBlock = aliasBlock;
   if (aliasBlock.text.trim() !== '') {
     const rendered = renderTemplate(aliasBlock, input.data);
@@ -42,6 +45,21 @@ export async function applyAliases(input: {
   const result = { aliases: resolved.aliases, directive: resolved.directive, diagnostics };
   if (hasErrors(diagnostics)) return result;
   return { ...result, source: substituteAliases(task, resolved) };
+}
+
+// acb splits a v1.1.0 file into lines with bufio.Scanner, which stops without an error at a
+// line of 64 KiB or more: ACR then runs the task as if the file ended before that line.
+// taskrun keeps the whole file and says where ACR would cut it.
+function describeOverlongLine(source: SourceText): Diagnostic | undefined {
+  const found = findOverlongLine(source.text);
+  if (!found) return undefined;
+  const line = source.origins[found.line - 1] ?? found.line;
+  return warning(
+    'acr-line-too-long',
+    `this line is ${found.bytes} bytes long: ACR reads lines of a v1.1.0 file up to ${GO_SCANNER_MAX_LINE_BYTES - 1} bytes and silently drops this line and everything after it (taskrun renders all of it)`,
+    { file: source.file, line, col: 1 },
+    'split the line, e.g. with a folded block scalar (>) or a values file',
+  );
 }
 
 // For a file that reads as v1.1.0 but whose version text does not turn aliases on (acb compares

@@ -1,29 +1,23 @@
-// Load stage: reads the task file from disk into a SourceText (UTF-8, BOM removed, CRLF → LF).
+// Load stage: reads the task file from disk into a SourceText, every byte as ACR keeps it.
 
 import { readFile } from 'node:fs/promises';
 import { InputError, error } from '../diagnostics.js';
 import type { Diagnostic, SourceLocation } from '../diagnostics.js';
-import { deriveText, fromOriginal } from '../source-text.js';
+import { fromOriginal } from '../source-text.js';
 import type { SourceText } from '../source-text.js';
+import { decodeGoBytes } from './go-bytes.js';
 
-// `original` keeps CRLF so messages can quote the file as written; `text` uses LF only, which
-// every later stage (YAML, templates, shell commands) handles the same on every OS.
+// As acb: a byte-order mark stays (so `\uFEFF# x` is no comment line and a first-line
+// `version:` is not seen), CRLF stays (YAML reads it as a line break; the render shows it), and
+// an invalid UTF-8 byte stays that byte (see go-bytes.ts).
 export async function readTaskFile(path: string): Promise<SourceText> {
-  let content: string;
+  let content: Buffer;
   try {
-    content = await readFile(path, 'utf8');
+    content = await readFile(path);
   } catch (cause) {
     throw new InputError([describeReadError({ what: 'task file', code: 'file-unreadable', path, cause })]);
   }
-  return normaliseText({ file: path, content });
-}
-
-/** A SourceText for text already in memory (e.g. an encoded task), with the same normalisation. */
-export function normaliseText(input: { file: string; content: string }): SourceText {
-  const original = input.content.startsWith('\uFEFF') ? input.content.slice(1) : input.content;
-  const source = fromOriginal(input.file, original);
-  if (!original.includes('\r\n')) return source;
-  return deriveText(source, original.replace(/\r\n/g, '\n'), source.origins);
+  return fromOriginal(path, decodeGoBytes(content));
 }
 
 const readProblems: Readonly<Record<string, { reason: string; hint: string }>> = {

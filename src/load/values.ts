@@ -2,12 +2,14 @@
 
 import { readFile } from 'node:fs/promises';
 import { Scalar, isMap, isScalar, parseAllDocuments, visit } from 'yaml';
-import type { ScalarTag, Tags } from 'yaml';
-import { error } from '../diagnostics.js';
+import type { Document, ScalarTag, Tags } from 'yaml';
+import { error, warning } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { fromOriginal } from '../source-text.js';
+import type { SourceText } from '../source-text.js';
 import type { Values } from '../template/data.js';
 import { GoFloat } from '../template/go-values.js';
+import { decodeGoBytes, describeInvalidUtf8 } from './go-bytes.js';
 import { describeReadError } from './read-task-file.js';
 import { describeYamlError, locateOffset, locateYamlError } from './yaml-location.js';
 
@@ -21,7 +23,7 @@ export async function loadValuesFiles(paths: readonly string[]): Promise<{ value
   for (const path of paths) {
     let content: string;
     try {
-      content = await readFile(path, 'utf8');
+      content = decodeGoBytes(await readFile(path));
     } catch (cause) {
       diagnostics.push(describeReadError({ what: 'values file', code: 'values-unreadable', path, cause }));
       continue;
@@ -36,6 +38,8 @@ export async function loadValuesFiles(paths: readonly string[]): Promise<{ value
 /** One values document (YAML 1.1: `no` is false, `0755` octal); empty text gives no values. */
 export function parseValuesText(input: { file: string; content: string }): { values: Values; diagnostics: Diagnostic[] } {
   const source = fromOriginal(input.file, input.content.replace(/^\uFEFF/, ''));
+  const invalid = describeInvalidUtf8(source, { code: 'values-invalid-utf8', what: `values file '${input.file}'` });
+  if (invalid) return { values: {}, diagnostics: [invalid] };
   // Like acb, only the first document of a `---` stream counts.
   const doc = parseAllDocuments(source.text, { version: '1.1', uniqueKeys: false, intAsBigInt: true, customTags: goScalarTags })[0];
   if (doc === undefined || doc.contents === null) {
@@ -58,7 +62,28 @@ export function parseValuesText(input: { file: string; content: string }): { val
       }
     },
   });
-  return { values: toPlainValues(doc.toJS({ maxAliasCount: 1000 })), diagnostics: [] };
+  return { values: toPlainValues(doc.toJS({ maxAliasCount: 1000 })), diagnostics: describeNonFinite(doc, source) };
+}
+
+// acb turns the values into JSON for `.ValuesJSON` before rendering, and Go's encoding/json
+// refuses infinities and NaN: ACR fails the whole run. taskrun renders them (Go's +Inf, NaN)
+// and says so.
+function describeNonFinite(doc: Document, source: SourceText): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  visit(doc, {
+    Scalar(key, node) {
+      if (key === 'key' || !(node.value instanceof GoFloat) || Number.isFinite(node.value.value)) return;
+      diagnostics.push(
+        warning(
+          'acr-values-not-json',
+          `values file '${source.file}': ${node.source ?? String(node.value.value)} is not a JSON number: ACR fails on it (json: unsupported value), taskrun renders it`,
+          locateOffset(source, node.range?.[0] ?? 0),
+          'quote it to make it text, e.g. "inf", if the task must run on ACR',
+        ),
+      );
+    },
+  });
+  return diagnostics;
 }
 
 const INT_TAG = 'tag:yaml.org,2002:int';

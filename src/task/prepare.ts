@@ -7,6 +7,7 @@ import path from 'node:path';
 import { applyStrict, hasErrors, InputError, sortDiagnostics, error, warning, type Diagnostic } from '../diagnostics.js';
 import type { SourceText } from '../source-text.js';
 import { applyAliases, describeInactiveAliasBlock } from '../load/apply-aliases.js';
+import { describeInvalidUtf8 } from '../load/go-bytes.js';
 import { stripCommentLines } from '../load/comment-lines.js';
 import { readTaskFile } from '../load/read-task-file.js';
 import { detectGitInfo, resolveRunVars, type RunVarFlags } from '../load/run-vars.js';
@@ -71,6 +72,9 @@ export async function prepareTask(input: PrepareInput): Promise<PreparedTask> {
   const stages = await runTextStages(input, diagnostics);
   if (!stages) throw new InputError(finish());
   const { rendered, aliases, data, contextDir } = stages;
+  // `render` shows such a byte as acb does, but ACR's YAML parser refuses it.
+  const invalidUtf8 = describeInvalidUtf8(rendered, { code: 'invalid-utf8', what: 'the task' });
+  if (invalidUtf8) throw new InputError(sortDiagnostics(applyStrict([...diagnostics, invalidUtf8], input.strict ?? false)));
   const parsed = parseTask({ source: rendered, ...(aliases && { aliases }) });
   diagnostics.push(...parsed.diagnostics);
   const inactiveAliases = !aliases && parsed.task?.version === 'v1.1.0' ? describeInactiveAliasBlock(rendered) : undefined;

@@ -104,6 +104,25 @@ describe('resolveAliases', () => {
     expect(result.directive).toBe('&');
   });
 
+  it('merges two alias: blocks as acb does: values from both, a later src or directive replaces', async () => {
+    const text = 'version: v1.1.0\nalias:\n  values:\n    k: first\n    m: only\n  directive: "&"\nsteps:\n- cmd: x\nalias:\n  values:\n    k: second\n    j: other\n';
+    const result = await resolveText(text);
+    expect(result.diagnostics).toEqual([]);
+    expect([result.aliases.get('k'), result.aliases.get('m'), result.aliases.get('j')]).toEqual(['second', 'only', 'other']);
+    expect(result.directive).toBe('&');
+  });
+
+  it('merges two values: keys in one block; a null values: or alias: drops what came before', async () => {
+    const merged = await resolveText('alias:\n  values:\n    k: one\n  values:\n    j: two\n');
+    expect([merged.aliases.get('k'), merged.aliases.get('j')]).toEqual(['one', 'two']);
+    const cleared = await resolveText('alias:\n  values:\n    k: one\n  values:\nsteps: []\nalias:\n  directive: "&"\n');
+    expect(cleared.aliases.get('k')).toBeUndefined();
+    expect(cleared.directive).toBe('&');
+    const reset = await resolveText('alias:\n  values:\n    k: one\n  directive: "&"\nsteps: []\nalias:\n');
+    expect(reset.aliases.get('k')).toBeUndefined();
+    expect(reset.directive).toBe('$');
+  });
+
   it.each([
     ['&', '&'],
     ['🐳', '🐳'],

@@ -26,6 +26,24 @@ async function apply(text: string) {
 }
 
 describe('applyAliases', () => {
+  it('renders a line of 64 KiB or more fully and warns that ACR drops it and the rest of the file', async () => {
+    const long = `- cmd: echo ${'x'.repeat(70000)}`;
+    const result = await apply(['version: v1.1.0', '# c', 'steps:', '- cmd: echo $ID', long, '- cmd: after', ''].join('\n'));
+    expect(result.source?.text).toBe(['version: v1.1.0', 'steps:', '- cmd: echo {{.Run.ID}}', long, '- cmd: after', ''].join('\n'));
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({ severity: 'warning', code: 'acr-line-too-long', location: { file: 'acr-task.yaml', line: 5, col: 1 } }),
+    ]);
+    expect(result.diagnostics[0]?.message).toContain('70012 bytes');
+  });
+
+  it('counts bytes, as Go does: 65,535 bytes are fine, 65,536 are not', async () => {
+    const line = (bytes: number) => `- cmd: ${'é'.repeat((bytes - 8) / 2)}x`;
+    const fits = await apply(`version: v1.1.0\nsteps:\n${line(65534)}\r\n`);
+    expect(fits.diagnostics).toEqual([]);
+    const tooLong = await apply(`version: v1.1.0\nsteps:\n${line(65536)}`);
+    expect(tooLong.diagnostics.map((d) => d.code)).toEqual(['acr-line-too-long']);
+  });
+
   it('renders the alias block, then substitutes into the unrendered task', async () => {
     const result = await apply(
       [

@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../src/diagnostics.js';
-import { describeReadError, normaliseText, readTaskFile } from '../../src/load/read-task-file.js';
+import { encodeGoBytes } from '../../src/load/go-bytes.js';
+import { describeReadError, readTaskFile } from '../../src/load/read-task-file.js';
 import { locate } from '../../src/source-text.js';
 
 let dir = '';
@@ -33,17 +34,26 @@ describe('readTaskFile', () => {
     expect(await readTaskFile(path)).toEqual({ file: path, original: 'steps:\n  - cmd: echo ✓\n', text: 'steps:\n  - cmd: echo ✓\n', origins: [1, 2, 3] });
   });
 
-  it('strips a BOM and turns CRLF into LF in the text only', async () => {
+  it('keeps a byte-order mark and CRLF line endings, as acb does', async () => {
     const path = join(dir, 'windows.yaml');
     await writeFile(path, '\uFEFFversion: v1.1.0\r\nsteps:\r\n  - cmd: x\r\n');
     const source = await readTaskFile(path);
     expect(source).toEqual({
       file: path,
-      original: 'version: v1.1.0\r\nsteps:\r\n  - cmd: x\r\n',
-      text: 'version: v1.1.0\nsteps:\n  - cmd: x\n',
+      original: '\uFEFFversion: v1.1.0\r\nsteps:\r\n  - cmd: x\r\n',
+      text: '\uFEFFversion: v1.1.0\r\nsteps:\r\n  - cmd: x\r\n',
       origins: [1, 2, 3, 4],
     });
     expect(locate(source, 3, 5)).toEqual({ file: path, line: 3, col: 5 });
+  });
+
+  it('keeps an invalid UTF-8 byte as that byte', async () => {
+    const path = join(dir, 'latin1.yaml');
+    const bytes = Buffer.from([0x61, 0x3a, 0x20, 0xe9, 0x0a]);
+    await writeFile(path, bytes);
+    const source = await readTaskFile(path);
+    expect(source.text).toBe('a: \uDCE9\n');
+    expect(encodeGoBytes(source.text)).toEqual(bytes);
   });
 
   it('explains a missing file', async () => {
@@ -95,11 +105,5 @@ describe('describeReadError', () => {
       location,
       hint: 'relative to the task',
     });
-  });
-});
-
-describe('normaliseText', () => {
-  it('leaves LF text and a lone CR alone', () => {
-    expect(normaliseText({ file: 'f', content: 'a\rb\nc' })).toEqual({ file: 'f', original: 'a\rb\nc', text: 'a\rb\nc', origins: [1, 2] });
   });
 });

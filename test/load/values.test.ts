@@ -115,6 +115,18 @@ describe('parseValuesText', () => {
     expect(await loadValuesFiles([join(dir, 'f1.yaml'), join(dir, 'f2.yaml')])).toEqual({ values: { f: new GoFloat(2) }, diagnostics: [] });
   });
 
+  it('keeps .inf and .nan and warns at each that ACR fails on them (json: unsupported value)', () => {
+    const parsed = parseValuesText({ file: 'values.yaml', content: 'ok: 1.5\nx: .inf\nlist: [-.Inf, .NaN]\n.inf: key\n' });
+    expect(parsed.diagnostics.map((d) => [d.severity, d.code, d.location])).toEqual([
+      ['warning', 'acr-values-not-json', { file: 'values.yaml', line: 2, col: 4 }],
+      ['warning', 'acr-values-not-json', { file: 'values.yaml', line: 3, col: 8 }],
+      ['warning', 'acr-values-not-json', { file: 'values.yaml', line: 3, col: 15 }],
+    ]);
+    expect(parsed.diagnostics[0]?.message).toContain('.inf is not a JSON number');
+    expect((parsed.values['x'] as GoFloat).value).toBe(Infinity);
+    expect(parsed.values['.inf']).toBe('key');
+  });
+
   it('uses only the first document and lets the last duplicate key win', () => {
     expect(parseValuesText({ file: 'v.yaml', content: 'a: 1\na: 2\n---\nb: 3\n' })).toEqual({ values: { a: 2 }, diagnostics: [] });
   });

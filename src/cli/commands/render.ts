@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import { hasErrors, InputError } from '../../diagnostics.js';
+import { encodeGoBytes } from '../../load/go-bytes.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { addTaskOptions, maskDiagnostics, PLACEHOLDER_RUN_ID, readSecrets, toPrepareInput, type TaskOptions } from '../task-options.js';
 
@@ -18,7 +19,8 @@ export function registerRenderCommand(program: Command): void {
     // The text is shown even next to errors (`--strict`): it is what you need to see then.
     if (rendered) {
       const text = masker.mask(rendered.text);
-      process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      // Bytes, not text: an invalid UTF-8 byte of the file is printed as that byte, as acb does.
+      process.stdout.write(encodeGoBytes(text.endsWith('\n') ? text : `${text}\n`));
     }
     if (hasErrors(diagnostics)) throw new InputError(maskDiagnostics(diagnostics, masker));
     printDiagnostics(maskDiagnostics(diagnostics, masker), (text) => process.stderr.write(text));
