@@ -51,7 +51,7 @@ console.log(`npm run lab with everything up: ${seconds(labUpMs)} (budget under $
 const context = mkdtempSync(path.join(os.tmpdir(), 'taskrun-bench-lab-'));
 writeFileSync(
   path.join(context, 'Dockerfile'),
-  `FROM ${lab.TASKRUN_LAB_REGISTRY}/busybox\nRUN i=0; while [ $i -lt 30000 ]; do i=$((i + 1)); done; echo "$(uname -m) $i" > /counted\n`,
+  `FROM ${lab.TASKRUN_LAB_REGISTRY}/busybox\nRUN i=0; while [ $i -lt 200000 ]; do i=$((i + 1)); done; echo "$(uname -m) $i" > /counted\n`,
 );
 const engines = [
   { name: 'Docker Engine', file: lab.TASKRUN_DOCKER, env: { ...process.env, DOCKER_HOST: lab.DOCKER_HOST } },

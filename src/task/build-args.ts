@@ -57,6 +57,8 @@ export interface DockerBuildArgs {
   /** The last `-f`/`--file` value. */
   readonly dockerfile?: string;
   readonly target?: string;
+  /** The last `--platform` value. */
+  readonly platform?: string;
   /** Positional arguments: `docker build` takes exactly one, the context. */
   readonly positionals: string[];
   /** Whether `--push` was given (buildx pushes the tags itself). */
@@ -101,11 +103,13 @@ export function parseDockerBuildArgs(words: readonly string[]): DockerBuildArgs 
   }
   const dockerfile = values.get('file')?.at(-1);
   const target = values.get('target')?.at(-1);
+  const platform = values.get('platform')?.at(-1);
   return {
     tags: values.get('tag') ?? [],
     buildArgs: values.get('build-arg') ?? [],
     ...(dockerfile !== undefined && { dockerfile }),
     ...(target !== undefined && { target }),
+    ...(platform !== undefined && { platform }),
     positionals,
     isPush,
     context: positionals[0] ?? '.',

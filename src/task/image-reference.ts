@@ -38,3 +38,19 @@ export function canonicalImageReference(reference: string): string {
   if (registry !== 'docker.io' && registry !== 'index.docker.io') return tagged;
   return `docker.io/${remainder.includes('/') ? remainder : `library/${remainder}`}`;
 }
+
+// Docker's reference grammar (distribution/reference): [domain[:port]/]path[:tag][@digest], the
+// path in lowercase components joined by `/`, each made of [a-z0-9] runs joined by `.`, `_`, `__` or dashes.
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]+)?)`;
+const PATH_COMPONENT = '(?:[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)';
+const TAG = '(?:[\\w][\\w.-]{0,127})';
+const DIGEST = '(?:[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})';
+const REFERENCE = new RegExp(`^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::${TAG})?(?:@${DIGEST})?$`);
+const MAX_NAME_LENGTH = 255;
+
+export function isValidImageReference(reference: string): boolean {
+  if (!REFERENCE.test(reference)) return false;
+  const name = reference.split('@')[0] ?? '';
+  return repositoryOf(name).length <= MAX_NAME_LENGTH;
+}

@@ -3,34 +3,17 @@
 // another's Dockerfile, manifest lists of unpushed images, host-shell syntax, and
 // `cache: enabled`, which taskrun does not honour, DOCKER_BUILDKIT values ACR reads otherwise.
 
-import { didYouMean, warning } from '../diagnostics.js';
+import { warning } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { parseDockerBuildArgs } from './build-args.js';
 import { isAcrBuildkitValue, parseGoBool } from './buildkit.js';
-import { canonicalImageReference, repositoryOf, withDefaultTag } from './image-reference.js';
-import type { WrittenDocument } from './parse-yaml.js';
-import type { Step, Task } from './types.js';
+import { ImageSet, imageUseOf } from './image-use.js';
+import { IMAGE_FLOW_RULES } from './lint-images.js';
+import type { LintContext, LintRule } from './lint-rule.js';
+import type { Step } from './types.js';
 import { isRecord } from './written.js';
 import { findHostShellFeatures, findHostShellFeaturesInValue } from './words.js';
 
-export interface LintContext {
-  readonly task: Task;
-  readonly document: WrittenDocument;
-}
-
-export type LintRule = (context: LintContext) => Diagnostic[];
-
-/** What a step does with images, as far as its words tell. */
-interface ImageUse {
-  /** Images the step builds, tags or pulls: they exist locally afterwards. */
-  readonly provides: string[];
-  /** Images the step pushes. */
-  readonly pushes: { readonly image: string; readonly pointer: string }[];
-  /** `docker manifest create LIST IMG…`: the IMGs. */
-  readonly manifestImages: string[];
-  /** A `docker build` inside a cmd step: its tags and Dockerfile. */
-  readonly build?: { readonly tags: readonly string[]; readonly dockerfile?: string };
-}
+export type { LintContext, LintRule } from './lint-rule.js';
 
 const ARCHITECTURES: readonly { readonly name: string; readonly aliases: readonly string[] }[] = [
   { name: 'amd64', aliases: ['amd64', 'x86_64', 'x64'] },
@@ -47,81 +30,6 @@ export function architecturesIn(text: string): string[] {
   return ARCHITECTURES.filter(({ aliases }) =>
     aliases.some((alias) => new RegExp(`(?:^|[-_.:/])${alias}(?=$|[-_.:/])`, 'i').test(text)),
   ).map(({ name }) => name);
-}
-
-/** Whether a `cmd` image is the docker CLI (`docker`, `docker:27`, `mcr.microsoft.com/…/docker`). */
-export function isDockerCliImage(image: string): boolean {
-  const repository = repositoryOf(image);
-  return repository.slice(repository.lastIndexOf('/') + 1) === 'docker';
-}
-
-// Reads the docker CLI subcommands that make or push images: build, tag, pull, push, manifest create.
-function imageUseOf(step: Step): ImageUse {
-  const pointer = `/steps/${step.index}`;
-  if (step.kind === 'build') {
-    return { provides: [...step.tags], pushes: [], manifestImages: [] };
-  }
-  if (step.kind === 'push') {
-    return {
-      provides: [],
-      pushes: step.images.map((image, index) => ({ image, pointer: `${pointer}/push/${index}` })),
-      manifestImages: [],
-    };
-  }
-  const [image = '', ...args] = step.words;
-  const empty: ImageUse = { provides: [], pushes: [], manifestImages: [] };
-  if (!isDockerCliImage(image)) return empty;
-  let rest = args;
-  if ((rest[0] === 'image' || rest[0] === 'buildx') && rest.length > 1) rest = rest.slice(1);
-  const [command, ...operands] = rest;
-  const positional = operands.filter((word) => !word.startsWith('-'));
-  const at = `${pointer}/cmd`;
-  switch (command) {
-    case 'build': {
-      const parsed = parseDockerBuildArgs(operands);
-      return {
-        provides: parsed.tags,
-        pushes: parsed.isPush ? parsed.tags.map((tag) => ({ image: tag, pointer: at })) : [],
-        manifestImages: [],
-        build: { tags: parsed.tags, ...(parsed.dockerfile !== undefined && { dockerfile: parsed.dockerfile }) },
-      };
-    }
-    case 'tag':
-      return { ...empty, provides: positional.slice(1, 2) };
-    case 'pull':
-      return { ...empty, provides: positional.slice(0, 1) };
-    case 'push':
-      return { ...empty, pushes: positional.slice(0, 1).map((pushed) => ({ image: pushed, pointer: at })) };
-    case 'manifest':
-      return positional[0] === 'create' ? { ...empty, manifestImages: positional.slice(2) } : empty;
-    default:
-      return empty;
-  }
-}
-
-/** Images by canonical reference (`img` and `docker.io/library/img:latest` are one), with the name as written. */
-class ImageSet<T> {
-  private readonly entries = new Map<string, { readonly name: string; readonly data: T }>();
-
-  has(image: string): boolean {
-    return this.entries.has(canonicalImageReference(image));
-  }
-
-  add(image: string, data: T): void {
-    if (!this.has(image)) this.entries.set(canonicalImageReference(image), { name: withDefaultTag(image), data });
-  }
-
-  /** The closest image, named as written, for "did you mean"; compared in Docker Hub's short form. */
-  suggest(image: string): { readonly name: string; readonly data: T } | undefined {
-    const byShortName = new Map([...this.entries].map(([canonical, entry]) => [shortImageName(canonical), entry]));
-    const suggestion = didYouMean(shortImageName(canonicalImageReference(image)), byShortName.keys());
-    return suggestion === undefined ? undefined : byShortName.get(suggestion);
-  }
-}
-
-/** `docker.io/library/img:1` → `img:1`, `docker.io/user/img:1` → `user/img:1`. */
-function shortImageName(canonical: string): string {
-  return canonical.replace(/^docker\.io\/(?:library\/(?!.*\/))?/, '');
 }
 
 const pushesKnownImages: LintRule = ({ task, document }) => {
@@ -175,7 +83,7 @@ const manifestsListPushedImages: LintRule = ({ task, document }) => {
   const pushed = new ImageSet<undefined>();
   for (const step of task.steps) {
     const use = imageUseOf(step);
-    for (const image of use.manifestImages) {
+    for (const image of use.manifestCreate?.images ?? []) {
       if (pushed.has(image)) continue;
       const suggestion = pushed.suggest(image);
       diagnostics.push(
@@ -316,6 +224,7 @@ export const LINT_RULES: readonly LintRule[] = [
   avoidsHostShellInValues,
   noteIgnoredCache,
   checksBuildkitValue,
+  ...IMAGE_FLOW_RULES,
 ];
 
 export function lintTask(context: LintContext): Diagnostic[] {

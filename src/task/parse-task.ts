@@ -53,7 +53,7 @@ export function parseTask(input: ParseTaskInput): ParseTaskResult {
     ...checkKeys({ document, version }),
     ...checkRules({ document, steps: ruleStepsOf(document) }),
     ...normalized.diagnostics,
-    ...lintTask({ task: normalized.task, document }),
+    ...lintTask({ task: normalized.task, document, source }),
   ]);
   return hasErrors(diagnostics) ? { diagnostics } : { task: normalized.task, diagnostics };
 }

@@ -42,10 +42,12 @@ describe('taskrun validate', () => {
     expect(relaxed.stderr).toContain(`${file}:3:10: warning: step \`acb_step_0\` tags \`localhost:5000/samples/myimage:run-id-amd64\` (amd64) but builds it from \`dockerfile.arm64\` (arm64)`);
     expect(relaxed.stderr).toContain(`${file}:7:7: warning: step \`acb_step_2\` pushes \`localhost:5000/samples/myimage:run-id-arm64\`, which no earlier step builds, tags or pulls`);
     expect(relaxed.stderr).toContain('hint: did you mean `localhost:5000/samples/myyimage:run-id-arm64` (from step `acb_step_1`, line 4)?');
+    // This excerpt pushes the list without the article's `docker manifest create` step.
+    expect(relaxed.stderr).toContain(`${file}:8:8: warning: step \`acb_step_3\` uses the manifest list \`localhost:5000/samples/myimage:latest\`, which no earlier step creates`);
     const strict = await runCli(['validate', file, '--strict']);
     expect(strict.exitCode).toBe(2);
     expect(strict.stderr).toContain(`${file}:3:10: error:`);
-    expect(strict.stderr).toContain('2 errors, 0 warnings');
+    expect(strict.stderr).toContain('3 errors, 0 warnings');
   });
 
   it('reports every error of a file at once with file:line:col, the source line and a caret, exit 2, no stack trace', async () => {
