@@ -7,6 +7,7 @@ import type { HelperOptions } from 'handlebars';
 import { FUNCTIONS, TemplateExecError, type GoFunction } from './functions.js';
 import { formatValue, isGoMap, isTruthy, kindOf, sortedKeys, typeNameOf, GoFloat } from './go-values.js';
 import { describeMissingArgument } from './missing.js';
+import { MissingValue, type MissingKey } from './missing-value.js';
 import { escapeMarkers } from './origins.js';
 import type { Expr, TemplateNode } from './syntax.js';
 
@@ -26,27 +27,6 @@ export class DotFrame {
   readonly dot: unknown;
   constructor(dot: unknown) {
     this.dot = dot;
-  }
-}
-
-/**
- * Where a missing value's lookup first failed: the key and the map that lacked it, named by
- * what the map is (`root` for `$`, `Run`, `Build`, `Values` and anything under it, `Secrets`).
- */
-export interface MissingKey {
-  readonly name: string;
-  readonly scope: 'root' | 'Run' | 'Build' | 'Values' | 'Secrets' | 'other';
-  /** The keys the map has. */
-  readonly keys: readonly string[];
-}
-
-/** A key that is not there (`missingkey=zero`); renders empty with a warning where it is printed. */
-export class MissingValue {
-  readonly expression: string;
-  readonly key: MissingKey | undefined;
-  constructor(expression: string, key?: MissingKey) {
-    this.expression = expression;
-    this.key = key;
   }
 }
 
