@@ -57,7 +57,6 @@ export interface ScanResult {
 
 const SPACE = /[ \t\r\n]/;
 // Sticky: they match at `lastIndex` only, so tokens are read in place without slicing the text.
-const NUMBER = /[+-]?(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?)/y;
 const WORD = /[\p{L}_][\p{L}\p{Nd}_]*/uy;
 
 function matchAt(pattern: RegExp, text: string, pos: number): string | undefined {
@@ -184,16 +183,57 @@ function scanAction(text: string, start: number, at: number): ScannedAction | Br
     } else if (char === '.' && matchAt(WORD, text, pos + 1) !== undefined && !/\d/.test(text[pos + 1] ?? '')) {
       const name = matchAt(WORD, text, pos + 1) ?? '';
       push('field', `.${name}`, name);
-    } else if (/[\d+\-.]/.test(char) && matchAt(NUMBER, text, pos) !== undefined) {
-      const written = matchAt(NUMBER, text, pos) ?? '';
-      if (/[\p{L}\p{Nd}_.]/u.test(text[pos + written.length] ?? '')) {
-        return broken(`bad number syntax: ${text.slice(pos, pos + written.length + 1)}`);
+    } else if (/[\d+-]/.test(char) || (char === '.' && /\d/.test(text[pos + 1] ?? ''))) {
+      const end = scanNumber(text, pos);
+      if (end < 0) return broken(`\`${text.slice(pos, -end + 1)}\` is an imaginary number; taskrun does not evaluate complex numbers`);
+      if (/[\p{L}\p{Nd}_.]/u.test(text[end] ?? '')) {
+        return broken(`bad number syntax: ${text.slice(pos, end + 1)}`);
       }
-      push('number', written);
+      push('number', text.slice(pos, end));
     } else if (char === '.') push('dot', char);
     else if (matchAt(WORD, text, pos) !== undefined) push('identifier', matchAt(WORD, text, pos) ?? '');
     else return broken(`unrecognized character in action: ${JSON.stringify(char)}`);
   }
+}
+
+const DECIMAL = '0123456789_';
+const HEX = '0123456789abcdefABCDEF_';
+
+/**
+ * Go's lexer (text/template/parse scanNumber): sign, base prefix, digits, fraction, `e` exponent
+ * for decimals or `p` for hex. The end of the number; negative (its negated end) when an `i`
+ * (an imaginary number, which taskrun does not evaluate) follows.
+ */
+function scanNumber(text: string, start: number): number {
+  let pos = start;
+  const acceptRun = (chars: string) => {
+    while (pos < text.length && chars.includes(text[pos] ?? '')) pos++;
+  };
+  const accept = (chars: string) => {
+    if (pos < text.length && chars.includes(text[pos] ?? '')) {
+      pos++;
+      return true;
+    }
+    return false;
+  };
+  accept('+-');
+  let digits = DECIMAL;
+  if (accept('0')) {
+    if (accept('xX')) digits = HEX;
+    else if (accept('oO')) digits = '01234567_';
+    else if (accept('bB')) digits = '01_';
+  }
+  acceptRun(digits);
+  if (accept('.')) acceptRun(digits);
+  if (digits === DECIMAL && accept('eE')) {
+    accept('+-');
+    acceptRun(DECIMAL);
+  }
+  if (digits === HEX && accept('pP')) {
+    accept('+-');
+    acceptRun(DECIMAL);
+  }
+  return text[pos] === 'i' ? -pos : pos;
 }
 
 function findClosingQuote(text: string, start: number, quote: string): number {

@@ -37,17 +37,28 @@ export type TemplateNode =
   | {
       readonly kind: 'range';
       readonly expr: Expr;
+      /** `$k` of `$k, $v := …`; with one variable only `elementSlot` is set. */
       readonly keySlot: number | undefined;
       readonly elementSlot: number | undefined;
       readonly body: readonly TemplateNode[];
       readonly otherwise: readonly TemplateNode[] | undefined;
       readonly at: number;
-    };
+    }
+  /** `{{break}}` or `{{continue}}`; the parser allows them only inside a `{{range}}` body. */
+  | { readonly kind: 'break' | 'continue'; readonly at: number }
+  /** `{{template "name" pipeline}}` (also what `{{block}}` leaves in place); `expr` is the new dot. */
+  | { readonly kind: 'template'; readonly name: string; readonly expr: Expr | undefined; readonly at: number };
 
-export interface ParsedTemplate {
+/** A template's body with its own variables: the file itself or a `{{define}}`/`{{block}}`. */
+export interface TemplateBody {
   readonly nodes: readonly TemplateNode[];
+  /** How many variable slots the body uses (slot 0 is `$`, the dot it was called with). */
+  readonly slotCount: number;
+}
+
+export interface ParsedTemplate extends TemplateBody {
   /** positions[at] is the `{{` of action `at`. */
   readonly positions: readonly ActionPosition[];
-  /** How many variable slots the template uses (slot 0 is `$`). */
-  readonly slotCount: number;
+  /** The templates `{{define}}` and `{{block}}` name, which `{{template}}` calls. */
+  readonly defined: ReadonlyMap<string, TemplateBody>;
 }
