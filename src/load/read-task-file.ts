@@ -4,11 +4,13 @@ import { readFile } from 'node:fs/promises';
 import { InputError, error } from '../diagnostics.js';
 import type { Diagnostic, SourceLocation } from '../diagnostics.js';
 import { deriveText, fromOriginal } from '../source-text.js';
+import { checkTaskFileSize } from './file-size.js';
 import type { SourceText } from '../source-text.js';
 
 // `original` keeps CRLF so messages can quote the file as written; `text` uses LF only, which
 // every later stage (YAML, templates, shell commands) handles the same on every OS.
 export async function readTaskFile(path: string): Promise<SourceText> {
+  await checkTaskFileSize(path);
   let content: string;
   try {
     content = await readFile(path, 'utf8');

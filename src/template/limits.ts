@@ -10,11 +10,16 @@ export const MAX_EXEC_DEPTH = 400;
 /** `{{range}}` iterations and `{{template}}` calls in one render. */
 export const MAX_EXEC_STEPS = 1_000_000;
 /** Characters the rendered task file may have. */
-export const MAX_OUTPUT_CHARS = 4 * 1024 * 1024;
+export const MAX_OUTPUT_CHARS = 2 * 1024 * 1024;
 /** Elements (list items, map entries, nested ones counted) one value may hold. */
 export const MAX_VALUE_ELEMENTS = 1_000_000;
 /** Characters of text one value may hold (all its strings together). */
 export const MAX_VALUE_CHARS = MAX_OUTPUT_CHARS;
+/**
+ * Elements and characters of text function results may hold in one render, counted
+ * once per new value: it bounds loops that rebuild a growing list (`append` in a `range`).
+ */
+export const MAX_VALUE_WORK = 20_000_000;
 
 /** A limit reached; the evaluator reports it at the action that reached it. */
 export class LimitError extends Error {
@@ -49,11 +54,20 @@ export function checkValueSize(length: number, what: 'elements' | 'characters', 
 export class ValueMeter {
   private readonly sizes = new WeakMap<object, { elements: number; chars: number }>();
 
-  /** Throws a LimitError when `value` holds more than the value limits allow. */
+  private work = 0;
+
+  /** Throws a LimitError when `value` holds more than the value limits allow, or the render has built too much. */
   check(value: unknown, name: string): void {
     const { elements, chars } = this.measure(value);
     if (elements > MAX_VALUE_ELEMENTS) checkValueSize(elements, 'elements', name);
     if (chars > MAX_VALUE_CHARS) checkValueSize(chars, 'characters', name);
+    if (typeof value === 'string') this.work += value.length;
+    if (this.work > MAX_VALUE_WORK) {
+      throw new LimitError(
+        `the template builds more than ${formatCount(MAX_VALUE_WORK)} list elements, map entries and characters in all (taskrun's limit)`,
+        'check loops that rebuild a growing list or text (`append`, `concat`, `printf`) on every iteration',
+      );
+    }
   }
 
   // Iterative: values nest as deep as the template lets them (`list (list (list …))`).
@@ -67,6 +81,7 @@ export class ValueMeter {
       const children = Array.isArray(node) ? node : childrenOf(node);
       const keys = Array.isArray(node) ? 0 : Object.keys(node).reduce((sum, key) => sum + key.length, 0);
       stack.push({ node, children, next: 0, elements: children.length, chars: keys });
+      this.work += children.length + keys;
     };
     open(value);
     let result = { elements: 0, chars: 0 };
@@ -75,7 +90,10 @@ export class ValueMeter {
       if (!top) break;
       if (top.next < top.children.length && top.elements <= MAX_VALUE_ELEMENTS && top.chars <= MAX_VALUE_CHARS) {
         const child = top.children[top.next++];
-        if (typeof child === 'string') top.chars += child.length;
+        if (typeof child === 'string') {
+          top.chars += child.length;
+          this.work += child.length;
+        }
         else if (typeof child === 'object' && child !== null) {
           const size = this.sizes.get(child);
           if (size) {

@@ -21,7 +21,8 @@ type SpecProgram = (container: Container, depth0: unknown, helpers: unknown, par
 type HelperFunction = (this: unknown, index: number, options: object) => unknown;
 
 type Statement =
-  | { readonly kind: 'text'; readonly text: string }
+  /** `length`: the text's own length, without the origin markers. */
+  | { readonly kind: 'text'; readonly text: string; readonly length: number }
   | { readonly kind: 'action'; readonly helper: string; readonly index: number }
   | { readonly kind: 'block'; readonly helper: string; readonly index: number; readonly program: number; readonly inverse: number | undefined };
 
@@ -70,7 +71,7 @@ function runProgram(statements: readonly Statement[]): SpecProgram {
     try {
       for (const statement of statements) {
         if (statement.kind === 'text') {
-          budget?.charge(statement.text.length);
+          budget?.charge(statement.length);
           out += statement.text;
           continue;
         }
@@ -113,7 +114,7 @@ class Translator {
   }
 
   private statement(node: TemplateNode): Statement {
-    if (node.kind === 'text') return { kind: 'text', text: markText(node.text, this.lineOf(node.offset)) };
+    if (node.kind === 'text') return { kind: 'text', text: markText(node.text, this.lineOf(node.offset)), length: node.text.length };
     const index = this.actions.push(node) - 1;
     const helper = HELPER_NAMES[node.kind];
     if (node.kind === 'template') {
