@@ -87,11 +87,24 @@ export function parseTemplate(text: string): ParseResult {
     stop = caught.problem;
   }
   const scanProblems = scanned.problems.map((problem) => ({ ...problem, code: 'template-syntax' as const }));
-  const problems = [...scanProblems, ...parser.problems, ...(stop ? [stop] : [])];
-  if (problems.length > 0) return { problems: problems.sort((a, b) => a.at - b.at), positions: scanned.positions };
+  const problems = [...scanProblems, ...parser.problems, ...(stop ? [stop] : [])].sort((a, b) => a.at - b.at);
+  if (problems.length > MAX_REPORTED_PROBLEMS) {
+    const [next] = problems.splice(MAX_REPORTED_PROBLEMS);
+    const more = scanProblems.length + parser.problems.length + (stop ? 1 : 0) - MAX_REPORTED_PROBLEMS;
+    problems.push({
+      at: next?.at ?? 0,
+      code: 'template-syntax',
+      message: `${more.toLocaleString('en-US')} more template errors from here on are not shown`,
+      hint: 'fix the ones above first',
+    });
+  }
+  if (problems.length > 0) return { problems, positions: scanned.positions };
   const template = { nodes, positions: scanned.positions, slotCount: parser.slotCount, defined: parser.defined };
   return { template, problems: [], positions: scanned.positions };
 }
+
+// A broken file can hold thousands of broken actions; the first ones say what is wrong.
+const MAX_REPORTED_PROBLEMS = 100;
 
 // Go's parse.IsEmptyTree: only blank text (and comments, which the scanner drops).
 function isEmptyBody(nodes: readonly TemplateNode[]): boolean {
