@@ -13,6 +13,8 @@ export const MAX_EXEC_STEPS = 1_000_000;
 export const MAX_OUTPUT_CHARS = 2 * 1024 * 1024;
 /** Elements (list items, map entries, nested ones counted) one value may hold. */
 export const MAX_VALUE_ELEMENTS = 1_000_000;
+/** Lists and maps nested in each other in one value (printing and `toJson` recurse through them). */
+export const MAX_VALUE_DEPTH = 1_000;
 /** Characters of text one value may hold (all its strings together). */
 export const MAX_VALUE_CHARS = MAX_OUTPUT_CHARS;
 /**
@@ -52,15 +54,20 @@ export function checkValueSize(length: number, what: 'elements' | 'characters', 
  * object, so a list doubled in a loop is caught after a few doublings, before it is printed.
  */
 export class ValueMeter {
-  private readonly sizes = new WeakMap<object, { elements: number; chars: number }>();
-
+  private readonly sizes = new WeakMap<object, Size>();
   private work = 0;
 
   /** Throws a LimitError when `value` holds more than the value limits allow, or the render has built too much. */
   check(value: unknown, name: string): void {
-    const { elements, chars } = this.measure(value);
+    const { elements, chars, depth } = this.measure(value);
     if (elements > MAX_VALUE_ELEMENTS) checkValueSize(elements, 'elements', name);
     if (chars > MAX_VALUE_CHARS) checkValueSize(chars, 'characters', name);
+    if (depth > MAX_VALUE_DEPTH) {
+      throw new LimitError(
+        `\`${name}\` would build lists and maps nested more than ${formatCount(MAX_VALUE_DEPTH)} deep (taskrun's limit)`,
+        'check loops that wrap a value in `list` or `dict` on every iteration',
+      );
+    }
     if (typeof value === 'string') this.work += value.length;
     if (this.work > MAX_VALUE_WORK) {
       throw new LimitError(
@@ -71,52 +78,64 @@ export class ValueMeter {
   }
 
   // Iterative: values nest as deep as the template lets them (`list (list (list …))`).
-  private measure(value: unknown): { elements: number; chars: number } {
-    if (typeof value === 'string') return { elements: 0, chars: value.length };
-    if (typeof value !== 'object' || value === null) return { elements: 0, chars: 0 };
+  private measure(value: unknown): Size {
+    if (typeof value === 'string') return { elements: 0, chars: value.length, depth: 0 };
+    if (typeof value !== 'object' || value === null) return { elements: 0, chars: 0, depth: 0 };
     const known = this.sizes.get(value);
     if (known) return known;
-    const stack: { node: object; children: unknown[]; next: number; elements: number; chars: number }[] = [];
+    const stack: { node: object; children: unknown[]; next: number; size: { elements: number; chars: number; depth: number } }[] = [];
+    const onStack = new Set<object>();
+    const isOver = (size: Size) => size.elements > MAX_VALUE_ELEMENTS || size.chars > MAX_VALUE_CHARS || size.depth > MAX_VALUE_DEPTH;
     const open = (node: object) => {
       const children = Array.isArray(node) ? node : childrenOf(node);
       const keys = Array.isArray(node) ? 0 : Object.keys(node).reduce((sum, key) => sum + key.length, 0);
-      stack.push({ node, children, next: 0, elements: children.length, chars: keys });
+      stack.push({ node, children, next: 0, size: { elements: children.length, chars: keys, depth: 1 } });
+      onStack.add(node);
       this.work += children.length + keys;
     };
     open(value);
-    let result = { elements: 0, chars: 0 };
+    let result: Size = { elements: 0, chars: 0, depth: 0 };
     while (stack.length > 0) {
       const top = stack[stack.length - 1];
       if (!top) break;
-      if (top.next < top.children.length && top.elements <= MAX_VALUE_ELEMENTS && top.chars <= MAX_VALUE_CHARS) {
+      // Past a limit (or the depth limit on the way down) the rest need not be counted.
+      if (top.next < top.children.length && !isOver(top.size) && stack.length <= MAX_VALUE_DEPTH) {
         const child = top.children[top.next++];
         if (typeof child === 'string') {
-          top.chars += child.length;
+          top.size.chars += child.length;
           this.work += child.length;
-        }
-        else if (typeof child === 'object' && child !== null) {
+        } else if (typeof child === 'object' && child !== null) {
           const size = this.sizes.get(child);
-          if (size) {
-            top.elements += size.elements;
-            top.chars += size.chars;
-          } else if (stack.some((frame) => frame.node === child)) {
-            // A cycle cannot come from YAML or JSON values; count it as too large rather than loop.
-            top.elements = Infinity;
-          } else open(child);
+          if (size) add(top.size, size);
+          // A cycle cannot come from YAML or JSON values; count it as too large rather than loop.
+          else if (onStack.has(child)) top.size.elements = Infinity;
+          else open(child);
         }
         continue;
       }
+      if (stack.length > MAX_VALUE_DEPTH) top.size.depth = Infinity;
       stack.pop();
-      result = { elements: top.elements, chars: top.chars };
+      onStack.delete(top.node);
+      result = top.size;
       this.sizes.set(top.node, result);
       const parent = stack[stack.length - 1];
-      if (parent) {
-        parent.elements += result.elements;
-        parent.chars += result.chars;
-      }
+      if (parent) add(parent.size, result);
     }
     return result;
   }
+}
+
+interface Size {
+  readonly elements: number;
+  readonly chars: number;
+  /** Lists and maps nested in each other, this one included. */
+  readonly depth: number;
+}
+
+function add(total: { elements: number; chars: number; depth: number }, part: Size): void {
+  total.elements += part.elements;
+  total.chars += part.chars;
+  total.depth = Math.max(total.depth, part.depth + 1);
 }
 
 function childrenOf(node: object): unknown[] {

@@ -59,3 +59,11 @@ describe('template limits', () => {
     expect(() => meter.check(Array.from({ length: 1001 }, () => shared), 'list')).toThrow(/elements, over taskrun's limit of 1,000,000/);
   });
 });
+
+describe('value depth', () => {
+  it('stops a value wrapped in a list on every iteration before printing recurses through it', () => {
+    const [at, code, message] = limitOf('a: {{ $l := list }}{{ range 100000 }}{{ $l = list $l }}{{ end }}{{ $l }}');
+    expect([at, code, message]).toEqual(['1:38', 'template-limit', "`list` would build lists and maps nested more than 1,000 deep (taskrun's limit)"]);
+    expect(renderText('a: {{ $l := list }}{{ range 900 }}{{ $l = list $l }}{{ end }}{{ len $l }}')).toBe('a: 1');
+  });
+});
