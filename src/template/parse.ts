@@ -86,7 +86,7 @@ export function parseTemplate(text: string): ParseResult {
     if (!(caught instanceof NestingStop)) throw caught;
     stop = caught.problem;
   }
-  const scanProblems = scanned.problems.map((problem) => ({ ...problem, code: 'template-syntax' as const }));
+  const scanProblems = scanned.problems.map(({ at, message, isLimit }) => ({ at, message, code: isLimit ? ('template-limit' as const) : ('template-syntax' as const) }));
   const problems = [...scanProblems, ...parser.problems, ...(stop ? [stop] : [])].sort((a, b) => a.at - b.at);
   if (problems.length > MAX_REPORTED_PROBLEMS) {
     const [next] = problems.splice(MAX_REPORTED_PROBLEMS);
@@ -113,6 +113,9 @@ function isEmptyBody(nodes: readonly TemplateNode[]): boolean {
 
 class Parser {
   readonly problems: ParseProblem[] = [];
+  private readonly reported = new Set<string>();
+  // An unknown name is usually misspelt the same way throughout: its suggestion is worked out once.
+  private readonly suggestions = new Map<string, string | undefined>();
   readonly defined = new Map<string, TemplateBody & { readonly at: number }>();
   // The variables of the template body being parsed: the file's, or a `{{define}}`'s own.
   slotCount = 1;
@@ -153,7 +156,10 @@ class Parser {
   }
 
   private report(problem: ParseProblem): void {
-    if (!this.problems.some((p) => p.at === problem.at && p.message === problem.message)) this.problems.push(problem);
+    const key = `${problem.at}\u0000${problem.message}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.problems.push(problem);
   }
 
   private reportBalance(at: number, message: string): void {
@@ -588,7 +594,8 @@ class Parser {
         hint: 'it exists in ACR\'s Sprig v2 set, but taskrun does not implement it; compute the value outside the template and pass it with --set',
       });
     } else if (!FUNCTIONS.has(name)) {
-      const suggestion = didYouMean(name, FUNCTIONS.keys());
+      if (!this.suggestions.has(name)) this.suggestions.set(name, didYouMean(name, FUNCTIONS.keys()));
+      const suggestion = this.suggestions.get(name);
       const alternative = NEWER_SPRIG_ALTERNATIVES[name] ?? (name.startsWith('must') ? 'the `must…` variants exist only in Sprig v3' : undefined);
       const hint = alternative ? `\`${name}\` is a Helm / Sprig v3 function; ${alternative}` : suggestion && `did you mean \`${suggestion}\`?`;
       this.report({

@@ -41,6 +41,8 @@ export type Piece =
 export interface ScanProblem {
   readonly at: number;
   readonly message: string;
+  /** Set for a limit reached; otherwise a syntax error. */
+  readonly isLimit?: boolean;
 }
 
 interface BrokenAction extends ScanProblem {
@@ -56,6 +58,9 @@ export interface ScanResult {
 }
 
 const SPACE = /[ \t\r\n]/;
+const MAX_BROKEN_ACTIONS = 1_000;
+// Each action costs about 1.5 KB through parsing and rendering; real files have a few thousand.
+export const MAX_ACTIONS = 20_000;
 // Sticky: they match at `lastIndex` only, so tokens are read in place without slicing the text.
 const WORD = /[\p{L}_][\p{L}\p{Nd}_]*/uy;
 
@@ -99,7 +104,18 @@ export function scanTemplate(text: string): ScanResult {
 
     const at = positions.length;
     positions.push(positionOf(open));
-    const action = text.startsWith('/*', inner) ? scanComment(text, inner, at) : scanAction(text, inner, at);
+    if (at >= MAX_ACTIONS) {
+      const message = `the template has more than ${MAX_ACTIONS.toLocaleString('en-US')} actions (\`{{ … }}\`; taskrun's limit), so the rest of the file is not read`;
+      problems.push({ at, message, isLimit: true });
+      pieces.push({ kind: 'broken', tokens: [], at, isRestLost: true });
+      break;
+    }
+    const scanned = text.startsWith('/*', inner) ? scanComment(text, inner, at) : scanAction(text, inner, at);
+    // A file of thousands of broken actions is not worth reading to its end.
+    const action =
+      'message' in scanned && problems.length + 1 >= MAX_BROKEN_ACTIONS
+        ? { ...scanned, message: `${scanned.message}; ${MAX_BROKEN_ACTIONS.toLocaleString('en-US')} broken actions, so the rest of the file is not checked`, isRestLost: true }
+        : scanned;
     if ('message' in action) {
       problems.push({ at, message: action.message });
       pieces.push({ kind: 'broken', tokens: action.tokens, at, isRestLost: action.isRestLost });

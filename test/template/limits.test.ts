@@ -15,7 +15,7 @@ function limitOf(text: string, values: Record<string, unknown> = {}) {
 describe('template limits', () => {
   it('stops nesting at the limit, for blocks and for parentheses alike', () => {
     const deep = MAX_NESTING + 1;
-    expect(limitOf(`a: 1\nb: ${'{{ if true }}'.repeat(20_000)}x${'{{ end }}'.repeat(20_000)}`)).toEqual([
+    expect(limitOf(`a: 1\nb: ${'{{ if true }}'.repeat(9_000)}x${'{{ end }}'.repeat(9_000)}`)).toEqual([
       `2:${4 + '{{ if true }}'.length * MAX_NESTING}`,
       'template-limit',
       "the template nests blocks and parentheses more than 200 deep (taskrun's limit)",
@@ -65,5 +65,18 @@ describe('value depth', () => {
     const [at, code, message] = limitOf('a: {{ $l := list }}{{ range 100000 }}{{ $l = list $l }}{{ end }}{{ $l }}');
     expect([at, code, message]).toEqual(['1:38', 'template-limit', "`list` would build lists and maps nested more than 1,000 deep (taskrun's limit)"]);
     expect(renderText('a: {{ $l := list }}{{ range 900 }}{{ $l = list $l }}{{ end }}{{ len $l }}')).toBe('a: 1');
+  });
+});
+
+describe('template size', () => {
+  it('reads at most 20,000 actions, and lists at most 100 errors', () => {
+    const result = render(`a: ${'{{ 1 }}'.repeat(20_001)}`);
+    expect(result.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['template-limit', "the template has more than 20,000 actions (`{{ … }}`; taskrun's limit), so the rest of the file is not read"],
+    ]);
+    const errors = render(`a: ${'{{ nope }}'.repeat(500)}`).diagnostics;
+    expect(errors).toHaveLength(101);
+    expect(errors[100]?.message).toBe('400 more template errors from here on are not shown');
+    expect(render(`a: ${'{{'.repeat(5_000)}`).diagnostics.at(-1)?.message).toBe('900 more template errors from here on are not shown');
   });
 });
