@@ -152,6 +152,10 @@ const HOSTILE: readonly (readonly [string, string])[] = [
   ['YAML nested 20,000 deep', `version: v1.1.0\nsteps:\n  - cmd: echo\n    env: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`],
   ['an alias bomb', `version: v1.1.0\na: &a ["x","x","x","x","x","x","x","x","x"]\n${Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`).join('\n')}\nsteps:\n  - cmd: echo\n`],
   ['a long line of actions', `version: v1.1.0\nsteps:\n  - cmd: echo ${'{{ "x" }}'.repeat(100_000)}\n`],
+  ['100,000 unknown functions', `version: v1.1.0\nsteps:\n  - cmd: echo ${'{{ nope }}'.repeat(100_000)}\n`],
+  ['500,000 unclosed actions', `version: v1.1.0\nsteps:\n  - cmd: echo ${'{{'.repeat(500_000)}\n`],
+  ['a value wrapped 100,000 times', 'version: v1.1.0\nsteps:\n  - cmd: echo {{ $l := list }}{{ range 100000 }}{{ $l = list $l }}{{ end }}{{ toJson $l }}\n'],
+  ['an alias block that nests', `version: v1.1.0\nalias:\n  values:\n    a: ${'{{ if true }}'.repeat(5_000)}x${'{{ end }}'.repeat(5_000)}\nsteps:\n  - cmd: echo $a\n`],
 ];
 
 const MAX_CPU_MS = 4_000;
