@@ -264,6 +264,7 @@ export function createHelpers(input: {
         return new GoFloat(expr.value);
       case 'assign': {
         const value = evaluate(at, frame, expr.value);
+        if (expr.undeclared !== undefined) throw new ActionError(at, `undefined variable: ${expr.undeclared}`);
         frame.vars[expr.slot] = value;
         return value;
       }
@@ -354,6 +355,7 @@ export function createHelpers(input: {
       const frame = frameOf(this);
       const value = pipelineValue(action, frame);
       if (action.kind !== 'range') return '';
+      if (action.undeclared !== undefined) throw new ActionError(action.at, `undefined variable: ${action.undeclared}`);
       const { keySlot, elementSlot } = action;
       // Go sets the declared variables to the whole value first, then each element in turn.
       if (keySlot !== undefined) frame.vars[keySlot] = value;

@@ -258,7 +258,7 @@ class Parser {
       if (tokens.length === 0) this.abort(at, `missing value for \`{{${keyword}}}\``);
       return this.parsePipeline({ isRange: keyword === 'range', isInParens: false });
     });
-    const { expr, slots } = pipeline ?? { expr: BROKEN_PIPELINE, slots: [] };
+    const { expr, slots, undeclared } = pipeline ?? { expr: BROKEN_PIPELINE, slots: [], undeclared: undefined };
     if (keyword === 'range') this.rangeDepth++;
     const { nodes: body, stop } = this.parseList();
     if (keyword === 'range') this.rangeDepth--;
@@ -280,7 +280,7 @@ class Parser {
       const [first, second] = slots;
       const keySlot = second === undefined ? undefined : first;
       const elementSlot = second ?? first;
-      return { kind: 'range', expr, keySlot, elementSlot, body, otherwise, at };
+      return { kind: 'range', expr, keySlot, elementSlot, body, otherwise, at, ...(undeclared !== undefined && { undeclared }) };
     }
     return { kind: keyword, expr, body, otherwise, at };
   }
@@ -413,6 +413,8 @@ class Parser {
     expr: Expr;
     isDeclaration: boolean;
     slots: number[];
+    /** A variable the pipeline assigns with `=` that was never declared. */
+    undeclared?: string;
   } {
     const declared: { name: string; isNew: boolean }[] = [];
     const first = this.peek();
@@ -442,11 +444,22 @@ class Parser {
       if (after === undefined || (after.type === 'rparen' && options.isInParens)) break;
       this.abort(this.at, after.type === 'rparen' ? 'unexpected `)`: no matching `(`' : `unexpected \`${after.text}\` in action`);
     }
-    const slots = declared.map(({ name, isNew }) => this.bindVariable(name, isNew));
+    // Go's parser takes `$x = …` for a variable never declared (and declares it); running it fails.
+    const undeclared = declared.find(({ name, isNew }) => !isNew && this.findVariable(name) === undefined && !this.isStructureUnsure)?.name;
+    const slots = declared.map(({ name, isNew }) => this.bindVariable(name, isNew || this.findVariable(name) === undefined));
     if (declared.length === 1 && !options.isRange) {
-      return { expr: { kind: 'assign', slot: slots[0] ?? 0, value: expr }, isDeclaration: true, slots };
+      const assign: Expr = { kind: 'assign', slot: slots[0] ?? 0, value: expr, ...(undeclared !== undefined && { undeclared }) };
+      return { expr: assign, isDeclaration: true, slots };
     }
-    return { expr, isDeclaration: false, slots };
+    return { expr, isDeclaration: false, slots, ...(undeclared !== undefined && { undeclared }) };
+  }
+
+  private findVariable(name: string): number | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const slot = this.scopes[i]?.get(name);
+      if (slot !== undefined) return slot;
+    }
+    return undefined;
   }
 
   private bindVariable(name: string, isNew: boolean): number {
@@ -457,10 +470,8 @@ class Parser {
   }
 
   private lookupVariable(name: string): number {
-    for (let i = this.scopes.length - 1; i >= 0; i--) {
-      const slot = this.scopes[i]?.get(name);
-      if (slot !== undefined) return slot;
-    }
+    const slot = this.findVariable(name);
+    if (slot !== undefined) return slot;
     // After a broken block action the scopes may be wrong: the variable may well be declared.
     if (this.isStructureUnsure) return this.bindVariable(name, true);
     return this.abort(this.at, `undefined variable \`${name}\``, 'template-syntax', `declare it first: \`{{ ${name} := … }}\``);

@@ -18,8 +18,8 @@ export type Expr =
   /** Strings, Go ints (JS integers; bigint beyond ±2^53), bools and nil. */
   | { readonly kind: 'literal'; readonly value: string | number | bigint | boolean | null }
   | { readonly kind: 'float'; readonly value: number }
-  /** `$x := value` or `$x = value`; evaluates to the value. */
-  | { readonly kind: 'assign'; readonly slot: number; readonly value: Expr };
+  /** `$x := value` or `$x = value`; evaluates to the value. `undeclared`: `$x = …` of a variable never declared, which fails when it runs (as in Go). */
+  | { readonly kind: 'assign'; readonly slot: number; readonly value: Expr; readonly undeclared?: string };
 
 export type TemplateNode =
   /** Literal text; `offset` is where it starts in the template text (after trimming). */
@@ -43,6 +43,8 @@ export type TemplateNode =
       readonly body: readonly TemplateNode[];
       readonly otherwise: readonly TemplateNode[] | undefined;
       readonly at: number;
+      /** `range $x = …` of a variable never declared: fails when it runs, as in Go. */
+      readonly undeclared?: string;
     }
   /** `{{break}}` or `{{continue}}`; the parser allows them only inside a `{{range}}` body. */
   | { readonly kind: 'break' | 'continue'; readonly at: number }

@@ -131,3 +131,11 @@ describe('number literals', () => {
     expect(problemsOf('{{ -x }}')).toEqual([['1:1', 'template-syntax', 'bad number syntax: -x']]);
   });
 });
+
+describe('assigning a variable never declared', () => {
+  it('parses, and fails only when it runs, as in Go', () => {
+    expect(renderText('a: {{ if false }}{{ $x = 1 }}{{ range $i, $e = .Values.l }}{{ end }}{{ end }}ok', { l: [1] })).toBe('a: ok');
+    expect(problemsOf('a: 1\nb: {{ $x = 1 }}')).toEqual([['2:4', 'template-exec', 'undefined variable: $x']]);
+    expect(problemsOf('a: {{ range $i, $e = .Values.l }}{{ end }}', { l: [1] })).toEqual([['1:4', 'template-exec', 'undefined variable: $i']]);
+  });
+});
