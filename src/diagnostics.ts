@@ -59,6 +59,8 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
   );
 }
 
+const MAX_EXCERPT = 200;
+
 /**
  * `FILE:LINE:COL: error: message`, then the source line and a caret under the column,
  * then the hint. `readLines` gives the original lines of a file (undefined when unknown).
@@ -70,8 +72,13 @@ export function formatDiagnostic(d: Diagnostic, readLines: (file: string) => rea
     const source = readLines(d.location.file)?.[d.location.line - 1];
     if (source !== undefined) {
       const gutter = `${String(d.location.line).padStart(4)} | `;
-      out.push(`${gutter}${source.replace(/\t/g, ' ')}`);
-      out.push(`${' '.repeat(gutter.length - 2)}| ${' '.repeat(Math.max(0, d.location.col - 1))}^`);
+      // A long line (a generated file, a huge value) is shown as a window around the column.
+      const start = source.length > MAX_EXCERPT ? Math.max(0, Math.min(d.location.col - 1 - MAX_EXCERPT / 2, source.length - MAX_EXCERPT)) : 0;
+      const shown = source.slice(start, start + MAX_EXCERPT);
+      const before = start > 0 ? '…' : '';
+      const after = start + MAX_EXCERPT < source.length ? '…' : '';
+      out.push(`${gutter}${before}${shown.replace(/\t/g, ' ')}${after}`);
+      out.push(`${' '.repeat(gutter.length - 2)}| ${' '.repeat(Math.max(0, d.location.col - 1 - start + before.length))}^`);
     }
   }
   if (d.hint) out.push(`  hint: ${d.hint}`);

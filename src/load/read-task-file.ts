@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { InputError, error } from '../diagnostics.js';
 import type { Diagnostic, SourceLocation } from '../diagnostics.js';
 import { fromOriginal } from '../source-text.js';
+import { checkTaskFileSize } from './file-size.js';
 import type { SourceText } from '../source-text.js';
 import { decodeGoBytes } from './go-bytes.js';
 
@@ -11,6 +12,7 @@ import { decodeGoBytes } from './go-bytes.js';
 // `version:` is not seen), CRLF stays (YAML reads it as a line break; the render shows it), and
 // an invalid UTF-8 byte stays that byte (see go-bytes.ts).
 export async function readTaskFile(path: string): Promise<SourceText> {
+  await checkTaskFileSize(path);
   let content: Buffer;
   try {
     content = await readFile(path);

@@ -36,7 +36,9 @@ export function parseTask(input: ParseTaskInput): ParseTaskResult {
   const { document } = parsed;
   // After a syntax error the tree is a guess, and a root that is not a mapping holds no keys:
   // checking either would only add noise such as "no steps" (ACR stops there too).
-  if (parsed.diagnostics.some((d) => (d.code === 'yaml-syntax' || d.code === 'not-a-mapping') && d.severity === 'error')) {
+  // Past a limit (`task-limit`) the rest is not checked: that is what keeps a hostile file cheap.
+  const stops = new Set(['yaml-syntax', 'not-a-mapping', 'task-limit']);
+  if (parsed.diagnostics.some((d) => stops.has(d.code) && d.severity === 'error')) {
     return { diagnostics: sortDiagnostics(parsed.diagnostics) };
   }
   const version = normalizeVersion(readString(document.written.version) ?? '') ?? DEFAULT_TASK_VERSION;

@@ -9,6 +9,7 @@ import { error, warning } from '../diagnostics.js';
 import type { Diagnostic, SourceLocation } from '../diagnostics.js';
 import { locate } from '../source-text.js';
 import type { SourceText } from '../source-text.js';
+import { MAX_COMMAS, MAX_LINES, MAX_STEPS, MAX_YAML_DEPTH, MAX_YAML_VALUES } from './limits.js';
 import type { WrittenTask } from './written.js';
 import { describeYamlProblems } from './yaml-syntax-errors.js';
 
@@ -46,14 +47,26 @@ export interface ParseYamlResult {
 }
 
 const MAX_ALIAS_DEPTH = 50;
-/** Values a document may expand to through aliases before it counts as an alias bomb. */
-const MAX_CONVERTED_NODES = 200_000;
+
+/** Ends the conversion: a limit is reached, and the one error says which. */
+class LimitStop extends Error {
+  readonly diagnostic: Diagnostic;
+  constructor(diagnostic: Diagnostic) {
+    super(diagnostic.message);
+    this.diagnostic = diagnostic;
+  }
+}
 
 export function pointerOf(path: readonly PathSegment[]): string {
   return path.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
 export function parseYaml({ source, typeAt }: ParseYamlInput): ParseYamlResult {
+  const tooLong = checkTextSize(source);
+  if (tooLong) {
+    const spans = new Map<string, NodeSpan>([['', { valueOffset: 0, shape: 'empty' }]]);
+    return { document: { written: {}, spans, at: () => tooLong.location ?? locate(source, 1, 1) }, diagnostics: [tooLong] };
+  }
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(source.text, {
     version: '1.1',
@@ -81,7 +94,15 @@ export function parseYaml({ source, typeAt }: ParseYamlInput): ParseYamlResult {
     spans.set('', { valueOffset: 0, shape: 'empty' });
     return { document: { written: {}, spans, at }, diagnostics };
   }
+  // The YAML library runs out of stack on lists or mappings nested hundreds deep.
+  const stackProblem = [...first.errors].find((problem) => /call stack/i.test(problem.message));
+  if (stackProblem) {
+    const limit = error('task-limit', `the YAML nests lists and mappings too deeply (more than taskrun can read)`, locationOf(stackProblem.pos[0]), 'a task file needs only a few levels');
+    return { document: { written: {}, spans, at }, diagnostics: [limit] };
+  }
   diagnostics.push(...describeYamlProblems({ text: source.text, errors: first.errors, warnings: first.warnings, locationOf }));
+  const tooManySteps = checkStepCount(first, locationOf);
+  if (tooManySteps) return { document: { written: {}, spans, at }, diagnostics: [...diagnostics, tooManySteps] };
   const second = list[1];
   if (second) {
     diagnostics.push(
@@ -95,7 +116,13 @@ export function parseYaml({ source, typeAt }: ParseYamlInput): ParseYamlResult {
   }
   const converter = new Converter({ text: source.text, document: first, typeAt, spans, diagnostics, locationOf });
   const root = first.contents;
-  const value = converter.convert(root, [], undefined);
+  let value: unknown;
+  try {
+    value = converter.convert(root, [], undefined);
+  } catch (caught) {
+    if (!(caught instanceof LimitStop)) throw caught;
+    return { document: { written: {}, spans, at }, diagnostics: [...diagnostics, caught.diagnostic] };
+  }
   let written: WrittenTask = {};
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) written = value as WrittenTask;
   else if (value !== null && value !== undefined) {
@@ -110,6 +137,45 @@ export function parseYaml({ source, typeAt }: ParseYamlInput): ParseYamlResult {
   }
   if (!spans.has('')) spans.set('', { valueOffset: 0, shape: 'empty' });
   return { document: { written, spans, at }, diagnostics };
+}
+
+// Lines and commas bound the number of YAML values from above, and cost a scan of the text:
+// a file the YAML parser would take seconds on is refused before it starts.
+function checkTextSize(source: SourceText): Diagnostic | undefined {
+  const { text } = source;
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && lines <= MAX_LINES; i = text.indexOf('\n', i + 1)) lines++;
+  const hint = 'split the work into several task files, or check the counts of `range` loops';
+  if (lines > MAX_LINES) {
+    return error('task-limit', `the rendered task file has more than ${MAX_LINES.toLocaleString('en-US')} lines (taskrun's limit)`, locate(source, MAX_LINES + 1, 1), hint);
+  }
+  let commas = 0;
+  let at = text.indexOf(',');
+  for (; at >= 0 && ++commas <= MAX_COMMAS; at = text.indexOf(',', at + 1));
+  if (commas <= MAX_COMMAS) return undefined;
+  const line = text.slice(0, at).split('\n').length;
+  const col = at - text.lastIndexOf('\n', at - 1);
+  return error(
+    'task-limit',
+    `the rendered task file has more than ${MAX_COMMAS.toLocaleString('en-US')} commas, and so as many list or map items (taskrun's limit)`,
+    locate(source, line, col),
+    hint,
+  );
+}
+
+// Counted on the YAML nodes, before anything is converted: a file of many thousand steps is
+// refused at once instead of after seconds of checking each one.
+function checkStepCount(document: Document.Parsed, locationOf: (offset: number) => SourceLocation): Diagnostic | undefined {
+  const root = document.contents;
+  if (!isMap(root)) return undefined;
+  const pair = (root.items as Pair[]).find((item) => isScalar(item.key) && item.key.value === 'steps');
+  if (!pair || !isSeq(pair.value) || pair.value.items.length <= MAX_STEPS) return undefined;
+  return error(
+    'task-limit',
+    `\`steps\` has ${pair.value.items.length.toLocaleString('en-US')} steps, over taskrun's limit of ${MAX_STEPS.toLocaleString('en-US')}`,
+    locationOf(nodeOffset(pair.key) ?? 0),
+    'split the work into several task files',
+  );
 }
 
 export function describeShape(span: NodeSpan | undefined): string {
@@ -133,20 +199,39 @@ interface ConverterOptions {
 // yaml.v2 would put into ACR's Go struct field of that type.
 class Converter {
   private aliasDepth = 0;
+  private aliasesExpanded = 0;
   private convertedNodes = 0;
+  private depth = 0;
   constructor(private readonly options: ConverterOptions) {}
 
   convert(node: unknown, path: readonly PathSegment[], keyOffset: number | undefined, fallbackOffset = 0): unknown {
+    const offset = nodeOffset(node) ?? fallbackOffset;
+    if (++this.convertedNodes > MAX_YAML_VALUES) {
+      // yaml.v2 refuses "excessive aliasing" too (the billion-laughs document).
+      throw new LimitStop(
+        this.aliasesExpanded > 0
+          ? error('yaml-syntax', 'the document expands to too many values through aliases (`*name`)', this.options.locationOf(offset), 'use fewer nested aliases')
+          : error('task-limit', `the task file holds more than ${MAX_YAML_VALUES.toLocaleString('en-US')} YAML values (taskrun's limit)`, this.options.locationOf(offset), 'a task file needs far fewer; split the work into several files'),
+      );
+    }
+    if (this.depth >= MAX_YAML_DEPTH) {
+      throw new LimitStop(
+        error('task-limit', `lists and mappings nest more than ${MAX_YAML_DEPTH} deep (taskrun's limit)`, this.options.locationOf(offset), 'a task file needs only a few levels'),
+      );
+    }
+    this.depth++;
+    try {
+      return this.convertNode(node, path, keyOffset, offset);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private convertNode(node: unknown, path: readonly PathSegment[], keyOffset: number | undefined, offset: number): unknown {
     const { spans } = this.options;
     const pointer = pointerOf(path);
-    const offset = nodeOffset(node) ?? fallbackOffset;
-    this.convertedNodes++;
-    if (this.convertedNodes === MAX_CONVERTED_NODES) {
-      // yaml.v2 refuses "excessive aliasing" too (the billion-laughs document).
-      this.options.diagnostics.push(error('yaml-syntax', 'the document expands to too many values through aliases (`*name`)', this.options.locationOf(offset), 'use fewer nested aliases'));
-    }
-    if (this.convertedNodes >= MAX_CONVERTED_NODES) return null;
     if (isAlias(node)) {
+      this.aliasesExpanded++;
       const target = (node as Alias).resolve(this.options.document);
       if (!target || this.aliasDepth > MAX_ALIAS_DEPTH) {
         const name = (node as Alias).source;

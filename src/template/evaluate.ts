@@ -7,8 +7,10 @@ import type { HelperOptions } from 'handlebars';
 import { FUNCTIONS, TemplateExecError, type GoFunction } from './functions.js';
 import { formatValue, isGoMap, isTruthy, kindOf, sortedKeys, typeNameOf, GoFloat } from './go-values.js';
 import { describeMissingArgument } from './missing.js';
+import { MissingValue, type MissingKey } from './missing-value.js';
+import { LimitError, MAX_EXEC_DEPTH, MAX_EXEC_STEPS, MAX_OUTPUT_CHARS, ValueMeter } from './limits.js';
 import { escapeMarkers } from './origins.js';
-import type { Expr, TemplateNode } from './syntax.js';
+import type { Expr, TemplateBody, TemplateNode } from './syntax.js';
 
 export const HELPER_NAMES = {
   output: 'go_output',
@@ -16,37 +18,83 @@ export const HELPER_NAMES = {
   if: 'go_if',
   with: 'go_with',
   range: 'go_range',
+  template: 'go_template',
+  break: 'go_break',
+  continue: 'go_continue',
 } as const;
 
 /** A Go action as the helpers see it: what `translate.ts` puts in the side table. */
 export type ActionNode = Exclude<TemplateNode, { readonly kind: 'text' }>;
 
-/** The value of `.` inside a block (handlebars' context). */
-export class DotFrame {
-  readonly dot: unknown;
-  constructor(dot: unknown) {
-    this.dot = dot;
+/** What one render has used of the limits (`limits.ts`). */
+export class ExecBudget {
+  output = 0;
+  steps = 0;
+  depth = 0;
+  /** The action that ran last: where a limit reached by literal text is reported. */
+  lastAt = 0;
+  readonly meter = new ValueMeter();
+
+  /** Counts `length` more characters of output. */
+  charge(length: number): void {
+    this.output += length;
+    if (this.output > MAX_OUTPUT_CHARS) {
+      throw new LimitError(
+        `the rendered task file would be longer than ${MAX_OUTPUT_CHARS.toLocaleString('en-US')} characters (taskrun's limit)`,
+        'check the counts of `range` loops and `repeat`',
+      );
+    }
+  }
+
+  /** Counts one more `{{range}}` iteration or `{{template}}` call. */
+  step(): void {
+    if (++this.steps > MAX_EXEC_STEPS) {
+      throw new LimitError(
+        `the template runs more than ${MAX_EXEC_STEPS.toLocaleString('en-US')} loop iterations and template calls (taskrun's limit)`,
+        'check the counts of `range` loops and for templates that call themselves',
+      );
+    }
   }
 }
 
 /**
- * Where a missing value's lookup first failed: the key and the map that lacked it, named by
- * what the map is (`root` for `$`, `Run`, `Build`, `Values` and anything under it, `Secrets`).
+ * The context a helper runs in (handlebars' context): the value of `.`, the variables of the
+ * template body being run (slot 0 holds `$`) and the render's budget.
  */
-export interface MissingKey {
-  readonly name: string;
-  readonly scope: 'root' | 'Run' | 'Build' | 'Values' | 'Secrets' | 'other';
-  /** The keys the map has. */
-  readonly keys: readonly string[];
+export class DotFrame {
+  readonly dot: unknown;
+  readonly vars: unknown[];
+  readonly budget: ExecBudget;
+  constructor(dot: unknown, vars: unknown[], budget: ExecBudget) {
+    this.dot = dot;
+    this.vars = vars;
+    this.budget = budget;
+  }
+
+  /** The frame for a block whose `.` is `dot`: same variables. */
+  withDot(dot: unknown): DotFrame {
+    return new DotFrame(dot, this.vars, this.budget);
+  }
 }
 
-/** A key that is not there (`missingkey=zero`); renders empty with a warning where it is printed. */
-export class MissingValue {
-  readonly expression: string;
-  readonly key: MissingKey | undefined;
-  constructor(expression: string, key?: MissingKey) {
-    this.expression = expression;
-    this.key = key;
+const UNSET = Symbol('unset');
+
+/** The frame a template body starts in: `$` and `.` are `dot`, its other variables unset. */
+export function startFrame(dot: unknown, slotCount: number, budget: ExecBudget): DotFrame {
+  const vars: unknown[] = Array.from({ length: slotCount }, () => UNSET);
+  vars[0] = dot;
+  return new DotFrame(dot, vars, budget);
+}
+
+/**
+ * `{{break}}`/`{{continue}}` on its way out to its `{{range}}`. It carries the output the
+ * iteration wrote before it (Go has written it already), which each program it leaves adds to.
+ */
+export class LoopSignal {
+  readonly kind: 'break' | 'continue';
+  output = '';
+  constructor(kind: 'break' | 'continue') {
+    this.kind = kind;
   }
 }
 
@@ -54,11 +102,13 @@ export class MissingValue {
 export class ActionError extends Error {
   readonly at: number;
   readonly hint: string | undefined;
-  constructor(at: number, message: string, hint?: string) {
+  readonly code: 'template-exec' | 'template-limit';
+  constructor(at: number, message: string, hint?: string, code: 'template-exec' | 'template-limit' = 'template-exec') {
     super(message);
     this.name = 'ActionError';
     this.at = at;
     this.hint = hint;
+    this.code = code;
   }
 }
 
@@ -68,41 +118,45 @@ export interface ExecEvents {
   readonly onWarning: (at: number, code: string, message: string, hint?: string) => void;
 }
 
-const UNSET = Symbol('unset');
-
 type Helper = (this: unknown, index: number, options: HelperOptions) => unknown;
 
-function dotOf(context: unknown): unknown {
-  const dot = context instanceof DotFrame ? context.dot : context;
-  return dot === undefined ? null : dot;
+function frameOf(context: unknown): DotFrame {
+  if (context instanceof DotFrame) return context;
+  throw new Error('a template helper ran outside a DotFrame');
 }
 
 function isMapParam(fn: GoFunction, index: number): boolean {
   return fn.mapParams === 'all' || (fn.mapParams?.includes(index) ?? false);
 }
 
+function isStackOverflow(caught: RangeError): boolean {
+  return /call stack/i.test(caught.message);
+}
+
 function guard<T>(at: number, run: () => T): T {
   try {
     return run();
   } catch (caught) {
-    if (caught instanceof ActionError) throw caught;
+    if (caught instanceof ActionError || caught instanceof LoopSignal) throw caught;
     if (caught instanceof TemplateExecError) throw new ActionError(at, caught.message, caught.hint);
+    if (caught instanceof LimitError) throw new ActionError(at, caught.message, caught.hint, 'template-limit');
+    if (caught instanceof RangeError && isStackOverflow(caught)) {
+      throw new ActionError(at, 'the template nests too deeply to render (taskrun ran out of stack)', 'use fewer nested blocks, parentheses and template calls', 'template-limit');
+    }
     // A value too large for a JS string (e.g. a huge `repeat`) is the template's fault, not taskrun's.
-    if (caught instanceof RangeError) throw new ActionError(at, `the result is too large: ${caught.message}`);
+    if (caught instanceof RangeError) throw new ActionError(at, `the result is too large: ${caught.message}`, undefined, 'template-limit');
     throw caught;
   }
 }
 
-/** The helpers for one render; `slotCount` variables, slot 0 holding `$` (the root data). */
+/** The helpers for one render. `defined` holds the `{{define}}`/`{{block}}` templates `{{template}}` calls. */
 export function createHelpers(input: {
   root: unknown;
-  slotCount: number;
   actions: readonly ActionNode[];
+  defined: ReadonlyMap<string, TemplateBody>;
   events: ExecEvents;
 }): Record<string, Helper> {
-  const slots: unknown[] = Array.from({ length: input.slotCount }, () => UNSET);
-  slots[0] = input.root;
-  const { events, actions } = input;
+  const { events, actions, defined } = input;
   const root = isGoMap(input.root) ? input.root : {};
 
   // A missing value used where its value matters is reported once per action and acts as nil.
@@ -141,13 +195,23 @@ export function createHelpers(input: {
     return value === null || value === undefined ? new MissingValue(text, missing) : value;
   };
 
-  const callFunction = (at: number, dot: unknown, name: string, params: readonly Expr[]): unknown => {
+  // Go's built-in `call`: data values are never functions, so it fails as Go does for them.
+  const callBuiltin = (at: number, frame: DotFrame, params: readonly Expr[]): never => {
+    const [callee] = params;
+    const values = params.map((param) => settle(at, evaluate(at, frame, param), true));
+    const fn = values[0];
+    if (fn === null || fn === undefined || !callee) throw new TemplateExecError('error calling call: call of nil');
+    throw new TemplateExecError(`error calling call: non-function ${describeExpr(callee)} of type ${typeNameOf(fn)}`);
+  };
+
+  const callFunction = (at: number, frame: DotFrame, name: string, params: readonly Expr[]): unknown => {
+    if (name === 'call') return callBuiltin(at, frame, params);
     const fn = FUNCTIONS.get(name);
     if (!fn) throw new ActionError(at, `unknown template function \`${name}\``);
     if (name === 'and' || name === 'or') {
       let value: unknown = null;
       for (const param of params) {
-        value = evaluate(at, dot, param);
+        value = evaluate(at, frame, param);
         const isDeciding = name === 'and' ? !isTruthy(settle(at, value, true)) : isTruthy(settle(at, value, true));
         if (isDeciding) break;
       }
@@ -155,7 +219,7 @@ export function createHelpers(input: {
     }
     const isPresenceTest = fn.isPresenceTest === true;
     const args = params.map((param, index) => {
-      const value = evaluate(at, dot, param);
+      const value = evaluate(at, frame, param);
       // Go cannot pass nil for a `string` parameter: `{{ upper .Values.unset }}` fails on ACR.
       if (value === null || value === undefined || value instanceof MissingValue) {
         const missing = value instanceof MissingValue ? value : undefined;
@@ -174,30 +238,34 @@ export function createHelpers(input: {
       name,
       warn: (code: string, message: string, hint?: string) => events.onWarning(at, code, message, hint),
     };
-    return fn.call(args, context);
+    const result = fn.call(args, context);
+    // A list or text doubled in a loop stops here, long before it fills the memory.
+    frame.budget.meter.check(result, name);
+    return result;
   };
 
-  // The value of a parsed Go expression with `dot` as `.`; missing keys come back as MissingValue.
-  const evaluate = (at: number, dot: unknown, expr: Expr): unknown => {
+  // The value of a parsed Go expression in `frame`; missing keys come back as MissingValue.
+  const evaluate = (at: number, frame: DotFrame, expr: Expr): unknown => {
     switch (expr.kind) {
       case 'dot':
-        return dot;
+        return frame.dot;
       case 'field':
-        return lookup(evaluate(at, dot, expr.receiver), expr.names, expr.text);
+        return lookup(evaluate(at, frame, expr.receiver), expr.names, expr.text);
       case 'variable': {
-        const value = slots[expr.slot];
+        const value = frame.vars[expr.slot];
         if (value === UNSET) throw new ActionError(at, `undefined variable: ${expr.name}`);
         return value;
       }
       case 'call':
-        return callFunction(at, dot, expr.name, expr.args) ?? null;
+        return callFunction(at, frame, expr.name, expr.args) ?? null;
       case 'literal':
         return expr.value;
       case 'float':
         return new GoFloat(expr.value);
       case 'assign': {
-        const value = evaluate(at, dot, expr.value);
-        slots[expr.slot] = value;
+        const value = evaluate(at, frame, expr.value);
+        if (expr.undeclared !== undefined) throw new ActionError(at, `undefined variable: ${expr.undeclared}`);
+        frame.vars[expr.slot] = value;
         return value;
       }
     }
@@ -209,46 +277,155 @@ export function createHelpers(input: {
     return action;
   };
 
-  // The settled value of a block's pipeline (a missing value is nil there, without a warning).
-  const condition = (action: ActionNode, context: unknown): unknown =>
-    guard(action.at, () => settle(action.at, evaluate(action.at, dotOf(context), action.expr), true));
+  // The settled value of an action's pipeline (a missing value is nil there, without a warning).
+  const pipelineValue = (action: ActionNode & { readonly expr?: Expr }, frame: DotFrame): unknown => {
+    frame.budget.lastAt = action.at;
+    if (!action.expr) return null;
+    const expr = action.expr;
+    return guard(action.at, () => settle(action.at, evaluate(action.at, frame, expr), true));
+  };
+
+  // Runs a block's body one level deeper; recursion stops at MAX_EXEC_DEPTH, well within the JS stack.
+  const enter = <T>(at: number, frame: DotFrame, run: () => T): T => {
+    const { budget } = frame;
+    if (budget.depth >= MAX_EXEC_DEPTH) {
+      throw new ActionError(
+        at,
+        `blocks and template calls nest more than ${MAX_EXEC_DEPTH.toLocaleString('en-US')} deep while rendering (taskrun's limit)`,
+        'check for a template that calls itself without end',
+        'template-limit',
+      );
+    }
+    budget.depth++;
+    try {
+      return guard(at, run);
+    } finally {
+      budget.depth--;
+    }
+  };
+
+  // What `range` runs over: the list's or map's entries, or (Go 1.22+) a count for `range N`.
+  const rangeItems = (action: ActionNode, value: unknown, isTwoVariables: boolean): [unknown, unknown][] | number => {
+    if (Array.isArray(value)) return value.map((item, i) => [i, item]);
+    if (isGoMap(value)) return sortedKeys(value).map((key) => [key, value[key]]);
+    if (kindOf(value) === 'int') {
+      if (isTwoVariables) throw new ActionError(action.at, `can't use ${formatValue(value)} to iterate over more than one variable`);
+      return Math.max(0, Number(value));
+    }
+    if (kindOf(value) !== 'nil') throw new ActionError(action.at, `range can't iterate over ${formatValue(value)}`);
+    return [];
+  };
 
   return {
     [HELPER_NAMES.output]: function (this: unknown, index: number) {
       const action = actionAt(index);
+      const frame = frameOf(this);
+      frame.budget.lastAt = action.at;
+      if (action.kind !== 'output') return '';
       return guard(action.at, () => {
-        const settled = settle(action.at, evaluate(action.at, dotOf(this), action.expr), false);
-        return settled === null ? '' : escapeMarkers(formatValue(settled));
+        const settled = settle(action.at, evaluate(action.at, frame, action.expr), false);
+        if (settled === null) return '';
+        frame.budget.meter.check(settled, 'the printed value');
+        const text = formatValue(settled);
+        frame.budget.charge(text.length);
+        return escapeMarkers(text);
       });
     },
     [HELPER_NAMES.exec]: function (this: unknown, index: number) {
       const action = actionAt(index);
-      guard(action.at, () => evaluate(action.at, dotOf(this), action.expr));
+      const frame = frameOf(this);
+      frame.budget.lastAt = action.at;
+      if (action.kind === 'exec') guard(action.at, () => evaluate(action.at, frame, action.expr));
       return '';
     },
     [HELPER_NAMES.if]: function (this: unknown, index: number, options: HelperOptions) {
-      return isTruthy(condition(actionAt(index), this)) ? options.fn(this) : options.inverse(this);
+      const action = actionAt(index);
+      const frame = frameOf(this);
+      const value = pipelineValue(action, frame);
+      return enter(action.at, frame, () => (isTruthy(value) ? options.fn(frame) : options.inverse(frame)));
     },
     [HELPER_NAMES.with]: function (this: unknown, index: number, options: HelperOptions) {
-      const value = condition(actionAt(index), this);
-      return isTruthy(value) ? options.fn(new DotFrame(value)) : options.inverse(this);
+      const action = actionAt(index);
+      const frame = frameOf(this);
+      const value = pipelineValue(action, frame);
+      return enter(action.at, frame, () => (isTruthy(value) ? options.fn(frame.withDot(value)) : options.inverse(frame)));
     },
     [HELPER_NAMES.range]: function (this: unknown, index: number, options: HelperOptions) {
       const action = actionAt(index);
-      const value = condition(action, this);
-      const { keySlot, elementSlot } = action.kind === 'range' ? action : { keySlot: undefined, elementSlot: undefined };
-      const entries: [unknown, unknown][] = [];
-      if (Array.isArray(value)) value.forEach((item, i) => entries.push([i, item]));
-      else if (isGoMap(value)) for (const key of sortedKeys(value)) entries.push([key, value[key]]);
-      else if (kindOf(value) !== 'nil') throw new ActionError(action.at, `range can't iterate over ${formatValue(value)}`);
-      if (entries.length === 0) return options.inverse(this);
-      const parts: string[] = [];
-      for (const [key, item] of entries) {
-        if (keySlot !== undefined) slots[keySlot] = key;
-        if (elementSlot !== undefined) slots[elementSlot] = item;
-        parts.push(options.fn(new DotFrame(item)));
+      const frame = frameOf(this);
+      const value = pipelineValue(action, frame);
+      if (action.kind !== 'range') return '';
+      if (action.undeclared !== undefined) throw new ActionError(action.at, `undefined variable: ${action.undeclared}`);
+      const { keySlot, elementSlot } = action;
+      // Go sets the declared variables to the whole value first, then each element in turn.
+      if (keySlot !== undefined) frame.vars[keySlot] = value;
+      if (elementSlot !== undefined) frame.vars[elementSlot] = value;
+      const items = rangeItems(action, value, keySlot !== undefined);
+      const count = typeof items === 'number' ? items : items.length;
+      if (count === 0) return enter(action.at, frame, () => options.inverse(frame));
+      return enter(action.at, frame, () => {
+        let out = '';
+        for (let i = 0; i < count; i++) {
+          frame.budget.step();
+          const [key, item] = typeof items === 'number' ? [i, i] : (items[i] ?? [i, null]);
+          if (keySlot !== undefined) frame.vars[keySlot] = key;
+          if (elementSlot !== undefined) frame.vars[elementSlot] = item;
+          try {
+            out += options.fn(frame.withDot(item));
+          } catch (caught) {
+            if (!(caught instanceof LoopSignal)) throw caught;
+            out += caught.output;
+            if (caught.kind === 'break') break;
+          }
+        }
+        return out;
+      });
+    },
+    [HELPER_NAMES.template]: function (this: unknown, index: number, options: HelperOptions) {
+      const action = actionAt(index);
+      const frame = frameOf(this);
+      if (action.kind !== 'template') return '';
+      const body = defined.get(action.name);
+      if (!body) {
+        const names = [...defined.keys()].map((name) => JSON.stringify(name));
+        throw new ActionError(
+          action.at,
+          `template ${JSON.stringify(action.name)} not defined`,
+          names.length > 0 ? `the file defines ${names.join(', ')}` : 'define it first: `{{define "name"}} … {{end}}`',
+        );
       }
-      return guard(action.at, () => parts.join(''));
+      const value = pipelineValue(action, frame);
+      return enter(action.at, frame, () => {
+        frame.budget.step();
+        // No dynamic scoping: the called template sees only `$` and `.`, both the value passed.
+        return options.fn(startFrame(value, body.slotCount, frame.budget));
+      });
+    },
+    [HELPER_NAMES.break]: function () {
+      throw new LoopSignal('break');
+    },
+    [HELPER_NAMES.continue]: function () {
+      throw new LoopSignal('continue');
     },
   };
+}
+
+/** How an argument is written, for `call`'s message (Go prints the node). */
+function describeExpr(expr: Expr): string {
+  switch (expr.kind) {
+    case 'dot':
+      return '.';
+    case 'field':
+      return expr.text;
+    case 'variable':
+      return expr.name;
+    case 'call':
+      return expr.name;
+    case 'literal':
+      return typeof expr.value === 'string' ? JSON.stringify(expr.value) : String(expr.value);
+    case 'float':
+      return String(expr.value);
+    case 'assign':
+      return describeExpr(expr.value);
+  }
 }

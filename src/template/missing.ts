@@ -4,7 +4,7 @@
 // text for a missing value given to a function that needs a string.
 
 import { didYouMean } from '../diagnostics.js';
-import type { MissingKey, MissingValue } from './evaluate.js';
+import type { MissingKey, MissingValue } from './missing-value.js';
 import type { Expr } from './syntax.js';
 
 const FALLBACK_HINT = 'give a fallback: `{{ … | default "…" }}`';

@@ -11,7 +11,8 @@ const Handlebars = HandlebarsRuntime as unknown as typeof HandlebarsTypes;
 import { error, warning, type Diagnostic, type SourceLocation } from '../diagnostics.js';
 import { deriveText, locate, splitLines, type SourceText } from '../source-text.js';
 import type { TemplateData } from './data.js';
-import { ActionError, DotFrame, createHelpers, type ActionNode } from './evaluate.js';
+import { ActionError, ExecBudget, createHelpers, startFrame, type ActionNode } from './evaluate.js';
+import { LimitError } from './limits.js';
 import { describeMissing } from './missing.js';
 import { readOrigins } from './origins.js';
 import { parseTemplate } from './parse.js';
@@ -53,7 +54,16 @@ function compileText(text: string): Compiled {
 }
 
 export function renderTemplate(source: SourceText, data: TemplateData): RenderResult {
-  const { parsed, render, actions } = compileText(source.text);
+  let compiled: Compiled;
+  try {
+    compiled = compileText(source.text);
+  } catch (caught) {
+    // The nesting limit keeps the parser well within the stack; this is the last safety net.
+    if (!(caught instanceof RangeError)) throw caught;
+    const message = "the template nests too deeply for taskrun to read (it ran out of stack)";
+    return { diagnostics: [error('template-limit', message, locate(source, 1, 1), 'use fewer nested blocks and parentheses')] };
+  }
+  const { parsed, render, actions } = compiled;
   const locationOf = (at: number): SourceLocation => {
     const position = parsed.positions[at] ?? { line: 1, col: 1 };
     return locate(source, position.line, position.col);
@@ -68,8 +78,8 @@ export function renderTemplate(source: SourceText, data: TemplateData): RenderRe
   };
   const helpers = createHelpers({
     root: data,
-    slotCount: parsed.template.slotCount,
     actions,
+    defined: parsed.template.defined,
     events: {
       onMissing: (at, missing) => {
         const key = `missing ${at} ${missing.expression}`;
@@ -81,18 +91,23 @@ export function renderTemplate(source: SourceText, data: TemplateData): RenderRe
     },
   });
   let marked: string;
+  const budget = new ExecBudget();
   try {
-    marked = render(new DotFrame(data), { helpers });
+    marked = render(startFrame(data, parsed.template.slotCount, budget), { helpers });
   } catch (caught) {
     if (caught instanceof ActionError) {
-      return { diagnostics: [...warnings.values(), error('template-exec', caught.message, locationOf(caught.at), caught.hint)] };
+      return { diagnostics: [...warnings.values(), error(caught.code, caught.message, locationOf(caught.at), caught.hint)] };
+    }
+    // Literal text outside any block passing the output limit.
+    if (caught instanceof LimitError) {
+      return { diagnostics: [...warnings.values(), error('template-limit', caught.message, locationOf(budget.lastAt), caught.hint)] };
     }
     // Joining the pieces of a huge output can exceed the longest JS string.
     if (caught instanceof RangeError) {
       return {
         diagnostics: [
           ...warnings.values(),
-          error('template-exec', `the rendered task is too large: ${caught.message}`, locate(source, 1, 1), 'check `range` and `repeat` counts'),
+          error('template-limit', `the rendered task is too large: ${caught.message}`, locationOf(budget.lastAt), 'check `range` and `repeat` counts'),
         ],
       };
     }

@@ -41,6 +41,8 @@ export type Piece =
 export interface ScanProblem {
   readonly at: number;
   readonly message: string;
+  /** Set for a limit reached; otherwise a syntax error. */
+  readonly isLimit?: boolean;
 }
 
 interface BrokenAction extends ScanProblem {
@@ -56,8 +58,10 @@ export interface ScanResult {
 }
 
 const SPACE = /[ \t\r\n]/;
+const MAX_BROKEN_ACTIONS = 1_000;
+// Each action costs about 1.5 KB through parsing and rendering; real files have a few thousand.
+export const MAX_ACTIONS = 20_000;
 // Sticky: they match at `lastIndex` only, so tokens are read in place without slicing the text.
-const NUMBER = /[+-]?(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?)/y;
 const WORD = /[\p{L}_][\p{L}\p{Nd}_]*/uy;
 
 function matchAt(pattern: RegExp, text: string, pos: number): string | undefined {
@@ -100,7 +104,18 @@ export function scanTemplate(text: string): ScanResult {
 
     const at = positions.length;
     positions.push(positionOf(open));
-    const action = text.startsWith('/*', inner) ? scanComment(text, inner, at) : scanAction(text, inner, at);
+    if (at >= MAX_ACTIONS) {
+      const message = `the template has more than ${MAX_ACTIONS.toLocaleString('en-US')} actions (\`{{ … }}\`; taskrun's limit), so the rest of the file is not read`;
+      problems.push({ at, message, isLimit: true });
+      pieces.push({ kind: 'broken', tokens: [], at, isRestLost: true });
+      break;
+    }
+    const scanned = text.startsWith('/*', inner) ? scanComment(text, inner, at) : scanAction(text, inner, at);
+    // A file of thousands of broken actions is not worth reading to its end.
+    const action =
+      'message' in scanned && problems.length + 1 >= MAX_BROKEN_ACTIONS
+        ? { ...scanned, message: `${scanned.message}; ${MAX_BROKEN_ACTIONS.toLocaleString('en-US')} broken actions, so the rest of the file is not checked`, isRestLost: true }
+        : scanned;
     if ('message' in action) {
       problems.push({ at, message: action.message });
       pieces.push({ kind: 'broken', tokens: action.tokens, at, isRestLost: action.isRestLost });
@@ -184,16 +199,57 @@ function scanAction(text: string, start: number, at: number): ScannedAction | Br
     } else if (char === '.' && matchAt(WORD, text, pos + 1) !== undefined && !/\d/.test(text[pos + 1] ?? '')) {
       const name = matchAt(WORD, text, pos + 1) ?? '';
       push('field', `.${name}`, name);
-    } else if (/[\d+\-.]/.test(char) && matchAt(NUMBER, text, pos) !== undefined) {
-      const written = matchAt(NUMBER, text, pos) ?? '';
-      if (/[\p{L}\p{Nd}_.]/u.test(text[pos + written.length] ?? '')) {
-        return broken(`bad number syntax: ${text.slice(pos, pos + written.length + 1)}`);
+    } else if (/[\d+-]/.test(char) || (char === '.' && /\d/.test(text[pos + 1] ?? ''))) {
+      const end = scanNumber(text, pos);
+      if (end < 0) return broken(`\`${text.slice(pos, -end + 1)}\` is an imaginary number; taskrun does not evaluate complex numbers`);
+      if (/[\p{L}\p{Nd}_.]/u.test(text[end] ?? '')) {
+        return broken(`bad number syntax: ${text.slice(pos, end + 1)}`);
       }
-      push('number', written);
+      push('number', text.slice(pos, end));
     } else if (char === '.') push('dot', char);
     else if (matchAt(WORD, text, pos) !== undefined) push('identifier', matchAt(WORD, text, pos) ?? '');
     else return broken(`unrecognized character in action: ${JSON.stringify(char)}`);
   }
+}
+
+const DECIMAL = '0123456789_';
+const HEX = '0123456789abcdefABCDEF_';
+
+/**
+ * Go's lexer (text/template/parse scanNumber): sign, base prefix, digits, fraction, `e` exponent
+ * for decimals or `p` for hex. The end of the number; negative (its negated end) when an `i`
+ * (an imaginary number, which taskrun does not evaluate) follows.
+ */
+function scanNumber(text: string, start: number): number {
+  let pos = start;
+  const acceptRun = (chars: string) => {
+    while (pos < text.length && chars.includes(text[pos] ?? '')) pos++;
+  };
+  const accept = (chars: string) => {
+    if (pos < text.length && chars.includes(text[pos] ?? '')) {
+      pos++;
+      return true;
+    }
+    return false;
+  };
+  accept('+-');
+  let digits = DECIMAL;
+  if (accept('0')) {
+    if (accept('xX')) digits = HEX;
+    else if (accept('oO')) digits = '01234567_';
+    else if (accept('bB')) digits = '01_';
+  }
+  acceptRun(digits);
+  if (accept('.')) acceptRun(digits);
+  if (digits === DECIMAL && accept('eE')) {
+    accept('+-');
+    acceptRun(DECIMAL);
+  }
+  if (digits === HEX && accept('pP')) {
+    accept('+-');
+    acceptRun(DECIMAL);
+  }
+  return text[pos] === 'i' ? -pos : pos;
 }
 
 function findClosingQuote(text: string, start: number, quote: string): number {

@@ -18,8 +18,8 @@ export type Expr =
   /** Strings, Go ints (JS integers; bigint beyond ±2^53), bools and nil. */
   | { readonly kind: 'literal'; readonly value: string | number | bigint | boolean | null }
   | { readonly kind: 'float'; readonly value: number }
-  /** `$x := value` or `$x = value`; evaluates to the value. */
-  | { readonly kind: 'assign'; readonly slot: number; readonly value: Expr };
+  /** `$x := value` or `$x = value`; evaluates to the value. `undeclared`: `$x = …` of a variable never declared, which fails when it runs (as in Go). */
+  | { readonly kind: 'assign'; readonly slot: number; readonly value: Expr; readonly undeclared?: string };
 
 export type TemplateNode =
   /** Literal text; `offset` is where it starts in the template text (after trimming). */
@@ -37,17 +37,30 @@ export type TemplateNode =
   | {
       readonly kind: 'range';
       readonly expr: Expr;
+      /** `$k` of `$k, $v := …`; with one variable only `elementSlot` is set. */
       readonly keySlot: number | undefined;
       readonly elementSlot: number | undefined;
       readonly body: readonly TemplateNode[];
       readonly otherwise: readonly TemplateNode[] | undefined;
       readonly at: number;
-    };
+      /** `range $x = …` of a variable never declared: fails when it runs, as in Go. */
+      readonly undeclared?: string;
+    }
+  /** `{{break}}` or `{{continue}}`; the parser allows them only inside a `{{range}}` body. */
+  | { readonly kind: 'break' | 'continue'; readonly at: number }
+  /** `{{template "name" pipeline}}` (also what `{{block}}` leaves in place); `expr` is the new dot. */
+  | { readonly kind: 'template'; readonly name: string; readonly expr: Expr | undefined; readonly at: number };
 
-export interface ParsedTemplate {
+/** A template's body with its own variables: the file itself or a `{{define}}`/`{{block}}`. */
+export interface TemplateBody {
   readonly nodes: readonly TemplateNode[];
+  /** How many variable slots the body uses (slot 0 is `$`, the dot it was called with). */
+  readonly slotCount: number;
+}
+
+export interface ParsedTemplate extends TemplateBody {
   /** positions[at] is the `{{` of action `at`. */
   readonly positions: readonly ActionPosition[];
-  /** How many variable slots the template uses (slot 0 is `$`). */
-  readonly slotCount: number;
+  /** The templates `{{define}}` and `{{block}}` name, which `{{template}}` calls. */
+  readonly defined: ReadonlyMap<string, TemplateBody>;
 }

@@ -5,7 +5,7 @@
 // functions walk statement lists instead of being generated JavaScript: handlebars' code
 // generator costs ~0.1 ms per action, far too slow for a 1,000-step file.
 
-import { HELPER_NAMES, type ActionNode } from './evaluate.js';
+import { DotFrame, HELPER_NAMES, LoopSignal, type ActionNode } from './evaluate.js';
 import { markText } from './origins.js';
 import type { ParsedTemplate, TemplateNode } from './syntax.js';
 
@@ -21,7 +21,8 @@ type SpecProgram = (container: Container, depth0: unknown, helpers: unknown, par
 type HelperFunction = (this: unknown, index: number, options: object) => unknown;
 
 type Statement =
-  | { readonly kind: 'text'; readonly text: string }
+  /** `length`: the text's own length, without the origin markers. */
+  | { readonly kind: 'text'; readonly text: string; readonly length: number }
   | { readonly kind: 'action'; readonly helper: string; readonly index: number }
   | { readonly kind: 'block'; readonly helper: string; readonly index: number; readonly program: number; readonly inverse: number | undefined };
 
@@ -46,6 +47,11 @@ export function translateTemplate(input: { parsed: ParsedTemplate; text: string 
   const lineStarts = [0];
   for (let i = input.text.indexOf('\n'); i >= 0; i = input.text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const translator = new Translator(lineStarts);
+  // Each defined template is a program that `{{template}}` calls run as their body; programs are
+  // numbered before any is filled in, so templates can call each other (and themselves).
+  const definitions = [...input.parsed.defined.values()].map((body) => ({ body, program: translator.reserveProgram() }));
+  [...input.parsed.defined.keys()].forEach((name, i) => translator.templatePrograms.set(name, definitions[i]?.program ?? 0));
+  for (const { body, program } of definitions) translator.fillProgram(program, body.nodes);
   const main = translator.statements(input.parsed.nodes);
   const spec: { [key: string]: unknown } = { compiler: COMPILER_INFO, useData: true, main: runProgram(main) };
   translator.programs.forEach((program, i) => {
@@ -56,27 +62,36 @@ export function translateTemplate(input: { parsed: ParsedTemplate; text: string 
 
 // What handlebars' generated code does for a program: append text, call helpers with
 // `this` = the context, and hand block helpers their body and `else` as handlebars programs.
+// Literal text counts against the output limit; a `{{break}}`/`{{continue}}` passing through
+// takes the text written so far with it.
 function runProgram(statements: readonly Statement[]): SpecProgram {
   return (container, depth0, helpers, _partials, data) => {
+    const budget = depth0 instanceof DotFrame ? depth0.budget : undefined;
     let out = '';
-    for (const statement of statements) {
-      if (statement.kind === 'text') {
-        out += statement.text;
-        continue;
+    try {
+      for (const statement of statements) {
+        if (statement.kind === 'text') {
+          budget?.charge(statement.length);
+          out += statement.text;
+          continue;
+        }
+        const helper = container.lookupProperty(helpers, statement.helper) as HelperFunction;
+        const options =
+          statement.kind === 'action'
+            ? { name: statement.helper, hash: {}, data }
+            : {
+                name: statement.helper,
+                hash: {},
+                fn: container.program(statement.program, data),
+                inverse: statement.inverse === undefined ? container.noop : container.program(statement.inverse, data),
+                data,
+              };
+        const value = helper.call(depth0, statement.index, options);
+        if (value !== null && value !== undefined) out += String(value);
       }
-      const helper = container.lookupProperty(helpers, statement.helper) as HelperFunction;
-      const options =
-        statement.kind === 'action'
-          ? { name: statement.helper, hash: {}, data }
-          : {
-              name: statement.helper,
-              hash: {},
-              fn: container.program(statement.program, data),
-              inverse: statement.inverse === undefined ? container.noop : container.program(statement.inverse, data),
-              data,
-            };
-      const value = helper.call(depth0, statement.index, options);
-      if (value !== null && value !== undefined) out += String(value);
+    } catch (caught) {
+      if (caught instanceof LoopSignal) caught.output = out + caught.output;
+      throw caught;
     }
     return out;
   };
@@ -86,6 +101,8 @@ class Translator {
   readonly actions: ActionNode[] = [];
   /** Block programs; index 0 is reserved, since handlebars numbers them from 1. */
   readonly programs: (readonly Statement[])[] = [[]];
+  /** The program of each defined template. */
+  readonly templatePrograms = new Map<string, number>();
   private readonly lineStarts: readonly number[];
 
   constructor(lineStarts: readonly number[]) {
@@ -97,18 +114,31 @@ class Translator {
   }
 
   private statement(node: TemplateNode): Statement {
-    if (node.kind === 'text') return { kind: 'text', text: markText(node.text, this.lineOf(node.offset)) };
+    if (node.kind === 'text') return { kind: 'text', text: markText(node.text, this.lineOf(node.offset)), length: node.text.length };
     const index = this.actions.push(node) - 1;
     const helper = HELPER_NAMES[node.kind];
-    if (node.kind === 'output' || node.kind === 'exec') return { kind: 'action', helper, index };
+    if (node.kind === 'template') {
+      // An undefined template is an error only when the call runs, as in Go.
+      const program = this.templatePrograms.get(node.name);
+      return program === undefined ? { kind: 'action', helper, index } : { kind: 'block', helper, index, program, inverse: undefined };
+    }
+    if (node.kind !== 'if' && node.kind !== 'with' && node.kind !== 'range') return { kind: 'action', helper, index };
     const program = this.program(node.body);
     const inverse = node.otherwise ? this.program(node.otherwise) : undefined;
     return { kind: 'block', helper, index, program, inverse };
   }
 
-  private program(nodes: readonly TemplateNode[]): number {
-    const index = this.programs.push([]) - 1;
+  reserveProgram(): number {
+    return this.programs.push([]) - 1;
+  }
+
+  fillProgram(index: number, nodes: readonly TemplateNode[]): void {
     this.programs[index] = this.statements(nodes);
+  }
+
+  private program(nodes: readonly TemplateNode[]): number {
+    const index = this.reserveProgram();
+    this.fillProgram(index, nodes);
     return index;
   }
 
