@@ -21,8 +21,12 @@ import type { Task } from '../task/types.js';
 import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK } from './exit-codes.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { createRunReporter } from './run-reporter.js';
+import { formatFailureReport, formatRunPointer } from './view/failure-report.js';
+import { hasParallelSteps } from './view/parallel-steps.js';
+import { chooseViewMode, createRunView, type ViewSettings, type ViewStream } from './view/select-view.js';
+import { paletteFor } from './view/terminal-text.js';
 import { PLACEHOLDER_RUN_ID, prepareMasked, readSecrets, toPrepareInput } from './task-options.js';
-import type { RunCommandOptions } from './commands/run.js';
+import type { RunCommandOptions } from './run-options.js';
 import { handleStopSignals } from './stop-signals.js';
 
 export async function runTaskCommand(input: { file: string; options: RunCommandOptions; argv: readonly string[] }): Promise<number> {
@@ -107,12 +111,17 @@ async function runForReal(input: {
     onWriteError: (cause) => stderr.write(`taskrun: could not write the run record: ${cause.message}\n`),
   });
   const logger = createRunLogger({ home, runId, masker, ...(isJsonLog && { jsonStream: { write: stdout.write } }) });
-  const reporter = createRunReporter({
-    masker,
-    write: humanStream.write,
+  const plan = planTask(task);
+  const viewSettings: ViewSettings = {
+    stream: humanStream,
+    env: process.env,
+    progress: options.progress ?? 'auto',
     quiet: !showsProgress,
-    isTty: showsProgress && humanStream.isTty,
-  });
+    prefixIds: hasParallelSteps(plan, options.maxParallel),
+    stepIds: plan.nodes.map((node) => node.step.id),
+  };
+  const viewMode = chooseViewMode(viewSettings);
+  const reporter = createRunReporter({ masker, view: createRunView(viewMode, viewSettings) });
   const onEvent = (event: RunEvent) => {
     writer.handle(event);
     logger.handle(event);
@@ -128,10 +137,10 @@ async function runForReal(input: {
   });
   let outcome: RunOutcome;
   try {
-    if (showsProgress) humanStream.write(`Run ID: ${runId} (engine: ${engineLabel}; record: taskrun runs show ${runId})\n`);
+    stderr.write(`Run ID: ${runId} (engine: ${engineLabel}; record: taskrun runs show ${runId})\n`);
     outcome = await executeRun({
       task,
-      plan: planTask(task),
+      plan,
       runId,
       engine,
       contextDir,
@@ -145,7 +154,14 @@ async function runForReal(input: {
     await logger.close();
     writer.close();
   }
-  reporter.finish(outcome);
+  const failures = reporter.finish(outcome);
+  // Plain lines showed every output line already; the other modes show why the run failed here.
+  const showsEveryLine = viewMode === 'plain' && showsProgress;
+  if (outcome.status !== 'succeeded') {
+    const palette = paletteFor({ isTty: stderr.isTty, env: process.env });
+    const report = showsEveryLine ? [] : formatFailureReport({ failures, outcome: masker.maskValue(outcome), palette });
+    stderr.write([...report, formatRunPointer(runId, outcome)].map((line) => `${line}\n`).join(''));
+  }
   const record = writer.current();
   // Beside NDJSON events, the summary is one more NDJSON line; alone, a readable document.
   if (isJsonOutput) stdout.write(isJsonLog ? `${JSON.stringify({ event: 'run-summary', ...summarizeRun(record) })}\n` : formatSummaryJson(record));
@@ -157,7 +173,7 @@ async function runForReal(input: {
   return outcome.status === 'succeeded' ? EXIT_OK : outcome.status === 'cancelled' ? EXIT_CANCELLED : EXIT_FAILED;
 }
 
-interface GuardedOutput {
+interface GuardedOutput extends ViewStream {
   readonly write: (text: string) => void;
   readonly isTty: boolean;
 }
@@ -177,6 +193,12 @@ function guardOutput(stream: NodeJS.WriteStream): GuardedOutput {
       if (!isBroken && !stream.destroyed) stream.write(text);
     },
     isTty: stream.isTTY === true,
+    columns: () => stream.columns,
+    rows: () => stream.rows,
+    onResize: (callback) => {
+      stream.on('resize', callback);
+      return () => stream.off('resize', callback);
+    },
   };
 }
 

@@ -1,0 +1,106 @@
+// CLI view, live mode (a terminal): a live area at the bottom, redrawn in place, and above it
+// the lines that stay — one per finished step, warnings, retries. Step output is not echoed
+// (only each running step's latest line); the record and `taskrun logs` keep all of it.
+
+import type { RunOutcome } from '../../run/execute-run.js';
+import { idWidthOf, renderFinishedStep, renderHeader, renderLiveArea } from './live-render.js';
+import { applyViewEvent, initialLiveState, type LiveState } from './live-state.js';
+import { formatRetry, formatWarning } from './plain-view.js';
+import { formatSummary } from './summary-table.js';
+import { displayWidth, truncateToWidth, type Palette } from './terminal-text.js';
+import type { RunView } from './view-events.js';
+
+/** The terminal the view draws on: its size now, and a way to hear when it changes. */
+export interface TerminalScreen {
+  readonly write: (text: string) => void;
+  readonly columns: () => number;
+  readonly rows: () => number;
+  /** Calls back on every resize (SIGWINCH); returns how to stop listening. */
+  readonly onResize: (callback: () => void) => () => void;
+}
+
+export interface LiveViewOptions {
+  readonly screen: TerminalScreen;
+  readonly palette: Palette;
+  /** Every step id of the plan, for lining up the finished lines. */
+  readonly stepIds: readonly string[];
+  readonly now?: () => number;
+  readonly tickMs?: number;
+}
+
+const CURSOR_UP = (rows: number) => (rows > 0 ? `\x1b[${rows}A` : '');
+const CLEAR_TO_END = '\x1b[J';
+
+export function createLiveView(options: LiveViewOptions): RunView {
+  const { screen, palette } = options;
+  const now = options.now ?? Date.now;
+  const idWidth = idWidthOf(options.stepIds);
+  let state: LiveState = initialLiveState(now());
+  let pending: string[] = [];
+  // The area now on screen: its lines and the width they were drawn at.
+  let drawn: { lines: readonly string[]; width: number } = { lines: [], width: screen.columns() };
+  let ticker: NodeJS.Timeout | undefined;
+  let isFinished = false;
+
+  // Rows the drawn area takes now: a terminal that reflows on resize wraps lines wider than its new width.
+  const drawnRows = (width: number) => drawn.lines.reduce((rows, line) => rows + Math.max(1, Math.ceil(displayWidth(line) / Math.max(1, width))), 0);
+
+  const draw = (withArea: boolean) => {
+    const width = screen.columns();
+    const area = withArea ? renderLiveArea(state, { width, height: screen.rows(), now: now(), palette }) : [];
+    const rows = drawn.width === width ? drawn.lines.length : drawnRows(width);
+    const kept = pending.map((line) => `${truncateToWidth(line, Math.max(1, width - 1))}\n`).join('');
+    pending = [];
+    const frame = `\r${CURSOR_UP(rows)}${CLEAR_TO_END}${kept}${area.map((line) => `${line}\n`).join('')}`;
+    screen.write(frame);
+    drawn = { lines: area, width };
+  };
+  const keep = (line: string) => pending.push(line);
+
+  const stopResize = screen.onResize(() => {
+    if (!isFinished) draw(true);
+  });
+  const startTicker = () => {
+    if (ticker) return;
+    ticker = setInterval(() => draw(true), options.tickMs ?? 200);
+    ticker.unref();
+  };
+
+  return {
+    onEvent(event) {
+      state = applyViewEvent(state, event);
+      switch (event.type) {
+        case 'run-start':
+          startTicker();
+          draw(true);
+          return;
+        case 'step-start':
+          draw(true);
+          return;
+        case 'step-end':
+          keep(renderFinishedStep(event, { width: screen.columns(), palette, idWidth }));
+          draw(true);
+          return;
+        case 'step-retry':
+          keep(palette.yellow(formatRetry(event)));
+          draw(true);
+          return;
+        case 'warning':
+          keep(palette.yellow(formatWarning(event)));
+          draw(true);
+          return;
+        case 'output-line':
+          // Drawn on the next tick: output can come faster than a terminal wants redrawing.
+          return;
+      }
+    },
+    finish(outcome: RunOutcome) {
+      isFinished = true;
+      if (ticker) clearInterval(ticker);
+      stopResize();
+      keep(renderHeader(state, { width: screen.columns(), height: screen.rows(), now: now(), palette }, true));
+      draw(false);
+      screen.write(`\n${formatSummary(outcome)}\n`);
+    },
+  };
+}
