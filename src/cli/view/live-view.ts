@@ -29,6 +29,7 @@ export interface LiveViewOptions {
 }
 
 const CURSOR_UP = (rows: number) => (rows > 0 ? `\x1b[${rows}A` : '');
+const CLEAR_LINE = '\x1b[2K';
 const CLEAR_TO_END = '\x1b[J';
 
 export function createLiveView(options: LiveViewOptions): RunView {
@@ -42,16 +43,20 @@ export function createLiveView(options: LiveViewOptions): RunView {
   let ticker: NodeJS.Timeout | undefined;
   let isFinished = false;
 
-  // Rows the drawn area takes now: a terminal that reflows on resize wraps lines wider than its new width.
+  // Rows the drawn area takes now: a terminal that reflows on resize (tmux, VTE, iTerm2) wraps lines
+  // wider than its new width and keeps the cursor's row, pushing what no longer fits above into history.
+  // Moving up stops at the top row, so an area partly pushed there leaves only that part behind.
   const drawnRows = (width: number) => drawn.lines.reduce((rows, line) => rows + Math.max(1, Math.ceil(displayWidth(line) / Math.max(1, width))), 0);
 
   const draw = (withArea: boolean) => {
     const width = screen.columns();
     const area = withArea ? renderLiveArea(state, { width, height: screen.rows(), now: now(), palette }) : [];
     const rows = drawn.width === width ? drawn.lines.length : drawnRows(width);
-    const kept = pending.map((line) => `${truncateToWidth(line, Math.max(1, width - 1))}\n`).join('');
+    const lines = [...pending.map((line) => truncateToWidth(line, Math.max(1, width - 1))), ...area];
     pending = [];
-    const frame = `\r${CURSOR_UP(rows)}${CLEAR_TO_END}${kept}${area.map((line) => `${line}\n`).join('')}`;
+    // Each line is cleared as it is overwritten, and what is left below once the frame is out:
+    // clearing the screen from its top-left corner makes tmux (scroll-on-clear) push it into history.
+    const frame = `\r${CURSOR_UP(rows)}${lines.map((line) => `${CLEAR_LINE}${line}\n`).join('')}${CLEAR_TO_END}`;
     screen.write(frame);
     drawn = { lines: area, width };
   };
