@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface TmuxSession {
   /** The visible screen, trailing blank lines dropped; `withHistory` adds what scrolled off. */
-  readonly screen: (options?: { withHistory?: boolean; withEscapes?: boolean }) => Promise<string>;
+  readonly screen: (options?: { withHistory?: boolean; withEscapes?: boolean; joinWrapped?: boolean }) => Promise<string>;
   /** Polls the screen (with history) until `test` holds; throws with the last screen after `timeoutMs`. */
   readonly waitFor: (test: (screen: string) => boolean, timeoutMs?: number) => Promise<string>;
   readonly resize: (size: { columns: number; rows: number }) => Promise<void>;
@@ -39,7 +39,7 @@ export async function startInTmux(input: { argv: readonly string[]; env?: Record
   await tmux(['set-option', '-g', 'window-size', 'manual']);
 
   const screen: TmuxSession['screen'] = async (options = {}) => {
-    const args = ['capture-pane', '-p', '-t', 'taskrun', ...(options.withHistory ? ['-S', '-'] : []), ...(options.withEscapes ? ['-e'] : [])];
+    const args = ['capture-pane', '-p', '-t', 'taskrun', ...(options.withHistory ? ['-S', '-'] : []), ...(options.withEscapes ? ['-e'] : []), ...(options.joinWrapped ? ['-J'] : [])];
     return (await tmux(args)).stdout.replace(/\s+$/, '');
   };
   return {
