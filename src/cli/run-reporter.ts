@@ -19,6 +19,8 @@ export function formatCommand(argv: readonly string[]): string {
 
 export interface RunReporter {
   readonly onEvent: (event: RunEvent) => void;
+  /** A line from taskrun itself while the run goes on, shown by the view (it may be drawing). */
+  readonly notice: (text: string) => void;
   /** Ends the view; returns the failed steps with their last output lines. */
   readonly finish: (outcome: RunOutcome) => readonly FailedStep[];
 }
@@ -69,6 +71,9 @@ export function createRunReporter(input: { view: RunView; masker?: Masker }): Ru
       }
       const viewEvent = toView(event);
       if (viewEvent) emit(viewEvent);
+    },
+    notice(text) {
+      emit({ type: 'notice', text: masker.mask(text), time: Date.now() });
     },
     finish(outcome) {
       emitLines(splitter.flushAll(), Date.now());

@@ -99,18 +99,6 @@ async function runForReal(input: {
   const showsProgress = !options.quiet && !isMachineOutput;
   printDiagnostics(prepared.diagnostics, stderr.write);
 
-  const writer = createRecordWriter({
-    home,
-    runId,
-    taskFile: file,
-    taskText: prepared.rendered.original,
-    renderedTask: prepared.rendered.text,
-    arguments: input.argv,
-    engine: engineLabel,
-    masker,
-    onWriteError: (cause) => stderr.write(`taskrun: could not write the run record: ${cause.message}\n`),
-  });
-  const logger = createRunLogger({ home, runId, masker, ...(isJsonLog && { jsonStream: { write: stdout.write } }) });
   const plan = planTask(task);
   const viewSettings: ViewSettings = {
     stream: humanStream,
@@ -122,6 +110,23 @@ async function runForReal(input: {
   };
   const viewMode = chooseViewMode(viewSettings);
   const reporter = createRunReporter({ masker, view: createRunView(viewMode, viewSettings) });
+  // The live view owns the terminal while it draws: taskrun's own lines go through it there.
+  const say = (text: string, isUrgent = false): void => {
+    if (viewMode === 'live') reporter.notice(text);
+    else stderr.write(`${isUrgent ? '\n' : ''}${text}\n`);
+  };
+  const writer = createRecordWriter({
+    home,
+    runId,
+    taskFile: file,
+    taskText: prepared.rendered.original,
+    renderedTask: prepared.rendered.text,
+    arguments: input.argv,
+    engine: engineLabel,
+    masker,
+    onWriteError: (cause) => say(`taskrun: could not write the run record: ${cause.message}`),
+  });
+  const logger = createRunLogger({ home, runId, masker, ...(isJsonLog && { jsonStream: { write: stdout.write } }) });
   const onEvent = (event: RunEvent) => {
     writer.handle(event);
     logger.handle(event);
@@ -131,7 +136,7 @@ async function runForReal(input: {
   const controller = new AbortController();
   const stopSignals = handleStopSignals({
     onFirst: (signal) => {
-      stderr.write(`\ntaskrun: ${signal} received: stopping run ${runId} and removing its containers (again to force)\n`);
+      say(`taskrun: ${signal} received: stopping run ${runId} and removing its containers (again to force)`, true);
       controller.abort({ kind: 'cancelled' });
     },
   });

@@ -143,6 +143,20 @@ describe('the live view in a terminal (tmux)', () => {
     expect(done.match(/✔ build/g)).toHaveLength(1);
   });
 
+  it('shows Ctrl-C in the live area and ends cancelled, with no area left behind', async () => {
+    const task = gatedTask();
+    const session = await runInTmux({ ...task, columns: 80 });
+    await session.waitFor((screen) => screen.includes('linting 42 files') && screen.includes('test 1 of 3 passed'));
+    await session.sendKeys('C-c');
+    await session.waitFor((screen) => screen.includes('[exit '));
+    const done = normalise(await session.screen({ withHistory: true, joinWrapped: true }));
+    expect(done).toContain('\ntaskrun: SIGINT received: stopping run view-1 and removing its containers (again to force)\n');
+    expect(done).toMatch(/^! unit-tests T {2}cancelled$/m);
+    expect(done).toContain('[+] Ran 4/4 steps');
+    expect(done).not.toContain('[+] Running');
+    expect(done).toContain('[exit 130]');
+  });
+
   it('colours statuses, and honours NO_COLOR', async () => {
     const task = gatedTask();
     task.open('lint');

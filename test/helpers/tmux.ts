@@ -14,6 +14,8 @@ export interface TmuxSession {
   /** Polls the screen (with history) until `test` holds; throws with the last screen after `timeoutMs`. */
   readonly waitFor: (test: (screen: string) => boolean, timeoutMs?: number) => Promise<string>;
   readonly resize: (size: { columns: number; rows: number }) => Promise<void>;
+  /** Types keys into the pane (`C-c` for Ctrl-C). */
+  readonly sendKeys: (...keys: string[]) => Promise<void>;
   readonly close: () => Promise<void>;
 }
 
@@ -40,7 +42,8 @@ export async function startInTmux(input: { argv: readonly string[]; env?: Record
 
   const screen: TmuxSession['screen'] = async (options = {}) => {
     const args = ['capture-pane', '-p', '-t', 'taskrun', ...(options.withHistory ? ['-S', '-'] : []), ...(options.withEscapes ? ['-e'] : []), ...(options.joinWrapped ? ['-J'] : [])];
-    return (await tmux(args)).stdout.replace(/\s+$/, '');
+    // -J keeps trailing blanks; a screen's lines never end in a meaningful one.
+    return (await tmux(args)).stdout.split('\n').map((line) => line.trimEnd()).join('\n').replace(/\s+$/, '');
   };
   return {
     screen,
@@ -55,6 +58,9 @@ export async function startInTmux(input: { argv: readonly string[]; env?: Record
     },
     async resize({ columns, rows }) {
       await tmux(['resize-window', '-t', 'taskrun', '-x', String(columns), '-y', String(rows)]);
+    },
+    async sendKeys(...keys) {
+      await tmux(['send-keys', '-t', 'taskrun', ...keys]);
     },
     async close() {
       await tmux(['kill-server']).catch(() => undefined);

@@ -67,7 +67,7 @@ export function renderFinishedStep(step: StepEndEvent, options: { width: number;
   let detail: string;
   if (step.ignoredError) detail = `  failed, ignored (ignoreErrors): ${step.error ?? 'failed'}`;
   else if (step.status === 'succeeded') detail = attempts ? ` ${attempts.trim()}` : '';
-  else detail = `  ${step.status}${attempts}${step.error ? `: ${step.error}` : ''}`;
+  else detail = `  ${step.status}${attempts}${step.error && step.error !== step.status ? `: ${step.error}` : ''}`;
   const mark = step.ignoredError ? '✔' : MARK[step.status];
   return truncateToWidth(colour(`${mark} ${id}${duration}${detail}`), usableWidth(options.width));
 }

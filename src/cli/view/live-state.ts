@@ -40,6 +40,7 @@ export function applyViewEvent(state: LiveState, event: ViewEvent): LiveState {
       return { ...state, running: state.running.filter((s) => s.id !== event.stepId), finished: [...state.finished, event] };
     case 'step-retry':
     case 'warning':
+    case 'notice':
       return state;
   }
 }

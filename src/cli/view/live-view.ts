@@ -7,7 +7,7 @@ import { idWidthOf, renderFinishedStep, renderHeader, renderLiveArea } from './l
 import { applyViewEvent, initialLiveState, type LiveState } from './live-state.js';
 import { formatRetry, formatWarning } from './plain-view.js';
 import { formatSummary } from './summary-table.js';
-import { displayWidth, truncateToWidth, type Palette } from './terminal-text.js';
+import { displayWidth, type Palette } from './terminal-text.js';
 import type { RunView } from './view-events.js';
 
 /** The terminal the view draws on: its size now, and a way to hear when it changes. */
@@ -31,6 +31,14 @@ export interface LiveViewOptions {
 const CURSOR_UP = (rows: number) => (rows > 0 ? `\x1b[${rows}A` : '');
 const CLEAR_LINE = '\x1b[2K';
 const CLEAR_TO_END = '\x1b[J';
+const CLEAR_REST_OF_LINE = '\x1b[K';
+
+// A line that wraps overwrites the start of the rows below it; the rest of its last row is
+// cleared too, unless it ends exactly at the edge, where that would erase its last character.
+function endOfLine(line: string, width: number): string {
+  const columns = displayWidth(line);
+  return columns > 0 && columns % width === 0 ? '' : CLEAR_REST_OF_LINE;
+}
 
 export function createLiveView(options: LiveViewOptions): RunView {
   const { screen, palette } = options;
@@ -52,11 +60,12 @@ export function createLiveView(options: LiveViewOptions): RunView {
     const width = screen.columns();
     const area = withArea ? renderLiveArea(state, { width, height: screen.rows(), now: now(), palette }) : [];
     const rows = drawn.width === width ? drawn.lines.length : drawnRows(width);
-    const lines = [...pending.map((line) => truncateToWidth(line, Math.max(1, width - 1))), ...area];
+    // Lines above the area are never redrawn, so they may wrap: warnings and notices stay whole.
+    const lines = [...pending, ...area];
     pending = [];
     // Each line is cleared as it is overwritten, and what is left below once the frame is out:
     // clearing the screen from its top-left corner makes tmux (scroll-on-clear) push it into history.
-    const frame = `\r${CURSOR_UP(rows)}${lines.map((line) => `${CLEAR_LINE}${line}\n`).join('')}${CLEAR_TO_END}`;
+    const frame = `\r${CURSOR_UP(rows)}${lines.map((line) => `${CLEAR_LINE}${line}${endOfLine(line, width)}\n`).join('')}${CLEAR_TO_END}`;
     screen.write(frame);
     drawn = { lines: area, width };
   };
@@ -73,6 +82,11 @@ export function createLiveView(options: LiveViewOptions): RunView {
 
   return {
     onEvent(event) {
+      // Once finished, nothing is drawn any more: a late notice is a plain line.
+      if (isFinished) {
+        if (event.type === 'notice') screen.write(`${palette.yellow(event.text)}\n`);
+        return;
+      }
       state = applyViewEvent(state, event);
       switch (event.type) {
         case 'run-start':
@@ -92,6 +106,10 @@ export function createLiveView(options: LiveViewOptions): RunView {
           return;
         case 'warning':
           keep(palette.yellow(formatWarning(event)));
+          draw(true);
+          return;
+        case 'notice':
+          keep(palette.yellow(event.text));
           draw(true);
           return;
         case 'output-line':

@@ -87,6 +87,9 @@ export function createPlainView(options: PlainViewOptions): RunView {
         case 'warning':
           if (isVerbose) writeLine(palette.yellow(formatWarning(event)));
           return;
+        case 'notice':
+          writeLine(palette.yellow(event.text));
+          return;
         case 'run-start':
           return;
       }

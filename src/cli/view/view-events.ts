@@ -24,7 +24,9 @@ export type ViewEvent =
   | { readonly type: 'output-line'; readonly stepId: string; readonly stream: 'stdout' | 'stderr'; readonly text: string; readonly time: number }
   | Extract<RunEvent, { type: 'step-retry' }>
   | Extract<RunEvent, { type: 'step-end' }>
-  | { readonly type: 'warning'; readonly stepId?: string; readonly message: string; readonly time: number };
+  | { readonly type: 'warning'; readonly stepId?: string; readonly message: string; readonly time: number }
+  /** taskrun's own word to the user during the run (`SIGINT received: stopping …`), masked. */
+  | { readonly type: 'notice'; readonly text: string; readonly time: number };
 
 export type StepEndEvent = Extract<ViewEvent, { type: 'step-end' }>;
 

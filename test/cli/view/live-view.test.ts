@@ -77,18 +77,18 @@ describe('live view', () => {
     const terminal = fakeScreen({ columns: 60, rows: 24 });
     const view = createLiveView({ screen: terminal.screen, palette: NO_COLOURS, stepIds: ['build', 'unit-tests'], now: () => now, tickMs: 60_000 });
     view.onEvent({ type: 'run-start', time: T0, stepIds: ['build', 'unit-tests'] });
-    expect(terminal.text()).toBe('\r\x1b[2K[+] Running 0/2 steps  0.0s\n\x1b[J');
+    expect(terminal.text()).toBe('\r\x1b[2K[+] Running 0/2 steps  0.0s\x1b[K\n\x1b[J');
     terminal.clear();
     now = T0 + 1000;
     view.onEvent({ type: 'step-start', stepId: 'build', kind: 'build', time: now, attempt: 1 });
-    expect(terminal.text()).toBe('\r\x1b[1A\x1b[2K[+] Running 0/2 steps  1.0s\n\x1b[2K => build   0.0s\n\x1b[J');
+    expect(terminal.text()).toBe('\r\x1b[1A\x1b[2K[+] Running 0/2 steps  1.0s\x1b[K\n\x1b[2K => build   0.0s\x1b[K\n\x1b[J');
     terminal.clear();
     now = T0 + 3000;
     view.onEvent({ type: 'step-end', stepId: 'build', status: 'succeeded', time: now, durationMs: 2000, attempts: 1 });
-    expect(terminal.text()).toBe('\r\x1b[2A\x1b[2K✔ build        2.0s\n\x1b[2K[+] Running 1/2 steps  3.0s\n\x1b[J');
+    expect(terminal.text()).toBe('\r\x1b[2A\x1b[2K✔ build        2.0s\x1b[K\n\x1b[2K[+] Running 1/2 steps  3.0s\x1b[K\n\x1b[J');
     terminal.clear();
     view.finish(outcome);
-    expect(terminal.text()).toBe('\r\x1b[1A\x1b[2K[+] Ran 1/2 steps  3.0s\n\x1b[J\nSTEP  STATUS  DURATION  ATTEMPTS  EXIT\n\nRun succeeded in 5.0 s\n');
+    expect(terminal.text()).toBe('\r\x1b[1A\x1b[2K[+] Ran 1/2 steps  3.0s\x1b[K\n\x1b[J\nSTEP  STATUS  DURATION  ATTEMPTS  EXIT\n\nRun succeeded in 5.0 s\n');
   });
 
   it('redraws at the new width on resize, moving up over the lines the terminal rewrapped', () => {
@@ -103,7 +103,7 @@ describe('live view', () => {
     terminal.clear();
     terminal.resize();
     // Before: a 27-column header, a 59-column line for a and a short one for b; at 30 columns a's takes 2 rows.
-    expect(terminal.text()).toBe(`\r\x1b[4A\x1b[2K[+] Running 0/1 steps  1.0s\n\x1b[2K => a   1.0s  ${'x'.repeat(14)}…\n\x1b[2K => b   1.0s\n\x1b[J`);
+    expect(terminal.text()).toBe(`\r\x1b[4A\x1b[2K[+] Running 0/1 steps  1.0s\x1b[K\n\x1b[2K => a   1.0s  ${'x'.repeat(14)}…\x1b[K\n\x1b[2K => b   1.0s\x1b[K\n\x1b[J`);
     view.finish(outcome);
     terminal.clear();
     terminal.resize();
