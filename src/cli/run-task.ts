@@ -24,6 +24,7 @@ import { createRunReporter } from './run-reporter.js';
 import { formatFailureReport, formatRunPointer } from './view/failure-report.js';
 import { hasParallelSteps } from './view/parallel-steps.js';
 import { chooseViewMode, createRunView, type ViewSettings, type ViewStream } from './view/select-view.js';
+import { stepLabel } from './view/step-label.js';
 import { paletteFor } from './view/terminal-text.js';
 import { PLACEHOLDER_RUN_ID, prepareMasked, readSecrets, toPrepareInput } from './task-options.js';
 import type { RunCommandOptions } from './run-options.js';
@@ -106,7 +107,7 @@ async function runForReal(input: {
     progress: options.progress ?? 'auto',
     quiet: !showsProgress,
     prefixIds: hasParallelSteps(plan, options.maxParallel),
-    stepIds: plan.nodes.map((node) => node.step.id),
+    steps: plan.nodes.map((node) => ({ id: node.step.id, label: masker.mask(stepLabel(node.step)) })),
   };
   const viewMode = chooseViewMode(viewSettings);
   const reporter = createRunReporter({ masker, view: createRunView(viewMode, viewSettings) });

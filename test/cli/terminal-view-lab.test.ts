@@ -45,7 +45,7 @@ describe.each(['podman', 'docker'])('the live view on the lab with %s (tmux)', (
       rows: 40,
     });
     cleanups.push(() => session.close());
-    const live = await session.waitFor((screen) => screen.includes('hello from busybox') && /=> world .* world$/m.test(screen), 60_000);
+    const live = await session.waitFor((screen) => /^ => hello +\d+\.\ds {2}hello from busybox$/m.test(screen) && /^ => world +\d+\.\ds {2}world$/m.test(screen), 60_000);
     expect(live).toMatch(/^\[\+\] Running 0\/3 steps +\d+\.\ds$/m);
     expect(live).toMatch(/^ => hello +\d+\.\ds  hello from busybox$/m);
     writeFileSync(path.join(dir, 'go'), '');

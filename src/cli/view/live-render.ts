@@ -14,6 +14,8 @@ export interface RenderOptions {
   readonly height: number;
   readonly now: number;
   readonly palette: Palette;
+  /** What a step that printed nothing yet shows: its command as the task file has it. */
+  readonly labels?: ReadonlyMap<string, string>;
 }
 
 /** Ids longer than this are cut, so one long id does not push every line's text off screen. */
@@ -46,7 +48,8 @@ export function renderLiveArea(state: LiveState, options: RenderOptions): string
     const id = padToWidth(truncateToWidth(step.id, idWidth), idWidth);
     const elapsed = formatElapsed(options.now - step.startedAt).padStart(6);
     const attempt = step.attempt > 1 ? ` (attempt ${step.attempt})` : '';
-    const latest = step.lastLine !== undefined ? toDisplayLine(step.lastLine) : step.commandLine !== undefined ? `$ ${toDisplayLine(step.commandLine)}` : '';
+    const command = options.labels?.get(step.id) ?? step.commandLine;
+    const latest = step.lastLine !== undefined ? toDisplayLine(step.lastLine) : command !== undefined ? `$ ${toDisplayLine(command)}` : '';
     const lead = ` => ${palette.cyan(id)} ${elapsed}${attempt}`;
     const rest = Math.max(0, width - displayWidth(lead) - 2);
     lines.push(truncateToWidth(latest && rest > 1 ? `${lead}  ${palette.dim(truncateToWidth(latest, rest))}` : lead, width));

@@ -22,8 +22,8 @@ export interface TerminalScreen {
 export interface LiveViewOptions {
   readonly screen: TerminalScreen;
   readonly palette: Palette;
-  /** Every step id of the plan, for lining up the finished lines. */
-  readonly stepIds: readonly string[];
+  /** Every step of the plan with its label (its command as written, masked), in plan order. */
+  readonly steps: readonly { readonly id: string; readonly label: string }[];
   readonly now?: () => number;
   readonly tickMs?: number;
 }
@@ -43,7 +43,8 @@ function endOfLine(line: string, width: number): string {
 export function createLiveView(options: LiveViewOptions): RunView {
   const { screen, palette } = options;
   const now = options.now ?? Date.now;
-  const idWidth = idWidthOf(options.stepIds);
+  const idWidth = idWidthOf(options.steps.map((step) => step.id));
+  const labels = new Map(options.steps.map((step) => [step.id, step.label]));
   let state: LiveState = initialLiveState(now());
   let pending: string[] = [];
   // The area now on screen: its lines and the width they were drawn at.
@@ -58,7 +59,7 @@ export function createLiveView(options: LiveViewOptions): RunView {
 
   const draw = (withArea: boolean) => {
     const width = screen.columns();
-    const area = withArea ? renderLiveArea(state, { width, height: screen.rows(), now: now(), palette }) : [];
+    const area = withArea ? renderLiveArea(state, { width, height: screen.rows(), now: now(), palette, labels }) : [];
     const rows = drawn.width === width ? drawn.lines.length : drawnRows(width);
     // Lines above the area are never redrawn, so they may wrap: warnings and notices stay whole.
     const lines = [...pending, ...area];

@@ -26,7 +26,8 @@ export interface ViewSettings {
   readonly quiet: boolean;
   /** From the plan: steps can run in parallel, so output lines carry `[id]`. */
   readonly prefixIds: boolean;
-  readonly stepIds: readonly string[];
+  /** The plan's steps with their labels (masked), in plan order. */
+  readonly steps: readonly { readonly id: string; readonly label: string }[];
 }
 
 /** Width plain lines are cut to when the stream is no terminal (a CI log, a file). */
@@ -52,7 +53,7 @@ export function createRunView(mode: ViewMode, settings: ViewSettings): RunView {
         rows: () => stream.rows?.() || Number(settings.env.LINES) || FALLBACK_ROWS,
         onResize: stream.onResize ?? (() => () => undefined),
       };
-      return createLiveView({ screen, palette, stepIds: settings.stepIds });
+      return createLiveView({ screen, palette, steps: settings.steps });
     }
     case 'plain':
       return createPlainView({

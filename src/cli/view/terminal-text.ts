@@ -101,7 +101,9 @@ export function padToWidth(text: string, width: number): string {
 /** `0.4s`, `12.3s`, `2m05s`. */
 export function formatElapsed(durationMs: number): string {
   const ms = Math.max(0, durationMs);
-  if (ms < 60_000) return `${(Math.floor(ms / 100) / 10).toFixed(1)}s`;
-  const seconds = Math.floor(ms / 1000);
+  // Rounded as the summary table rounds, so a step shows the same duration in both.
+  const tenths = Math.round(ms / 100);
+  if (tenths < 600) return `${(tenths / 10).toFixed(1)}s`;
+  const seconds = Math.round(ms / 1000);
   return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
 }

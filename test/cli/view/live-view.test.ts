@@ -37,6 +37,12 @@ describe('live area rendering (pure)', () => {
     for (const line of lines) expect(line.length).toBeLessThan(60);
   });
 
+  it('shows a quiet step by its command as the task file has it, when known, rather than the engine argv', () => {
+    const labels = new Map([['unit-tests', 'golang go test ./...']]);
+    const lines = renderLiveArea(stateAfter(started), { width: 60, height: 24, now: T0 + 5_000, palette: NO_COLOURS, labels });
+    expect(lines[1]).toBe(' => unit-tests   2.9s  $ golang go test ./...');
+  });
+
   it('fits narrow terminals and short ones', () => {
     const state = stateAfter(started);
     expect(renderLiveArea(state, { width: 20, height: 24, now: T0 + 5_000, palette: NO_COLOURS })).toEqual(['[+] Running 1/4 st…', ' => unit-tests   2…', ' => lint         2…']);
@@ -75,13 +81,13 @@ describe('live view', () => {
   it('redraws the area in place, keeps finished steps above it, and ends with the summary', () => {
     let now = T0;
     const terminal = fakeScreen({ columns: 60, rows: 24 });
-    const view = createLiveView({ screen: terminal.screen, palette: NO_COLOURS, stepIds: ['build', 'unit-tests'], now: () => now, tickMs: 60_000 });
+    const view = createLiveView({ screen: terminal.screen, palette: NO_COLOURS, steps: [{ id: 'build', label: 'build -t app .' }, { id: 'unit-tests', label: 'golang go test ./...' }], now: () => now, tickMs: 60_000 });
     view.onEvent({ type: 'run-start', time: T0, stepIds: ['build', 'unit-tests'] });
     expect(terminal.text()).toBe('\r\x1b[2K[+] Running 0/2 steps  0.0s\x1b[K\n\x1b[J');
     terminal.clear();
     now = T0 + 1000;
     view.onEvent({ type: 'step-start', stepId: 'build', kind: 'build', time: now, attempt: 1 });
-    expect(terminal.text()).toBe('\r\x1b[1A\x1b[2K[+] Running 0/2 steps  1.0s\x1b[K\n\x1b[2K => build   0.0s\x1b[K\n\x1b[J');
+    expect(terminal.text()).toBe('\r\x1b[1A\x1b[2K[+] Running 0/2 steps  1.0s\x1b[K\n\x1b[2K => build   0.0s  $ build -t app .\x1b[K\n\x1b[J');
     terminal.clear();
     now = T0 + 3000;
     view.onEvent({ type: 'step-end', stepId: 'build', status: 'succeeded', time: now, durationMs: 2000, attempts: 1 });
@@ -94,7 +100,7 @@ describe('live view', () => {
   it('redraws at the new width on resize, moving up over the lines the terminal rewrapped', () => {
     const size = { columns: 60, rows: 24 };
     const terminal = fakeScreen(size);
-    const view = createLiveView({ screen: terminal.screen, palette: NO_COLOURS, stepIds: ['a'], now: () => T0 + 1000, tickMs: 60_000 });
+    const view = createLiveView({ screen: terminal.screen, palette: NO_COLOURS, steps: [{ id: 'a', label: 'busybox true' }, { id: 'b', label: 'busybox true' }], now: () => T0 + 1000, tickMs: 60_000 });
     view.onEvent({ type: 'run-start', time: T0, stepIds: ['a'] });
     view.onEvent({ type: 'step-start', stepId: 'a', kind: 'cmd', time: T0, attempt: 1 });
     view.onEvent({ type: 'output-line', stepId: 'a', stream: 'stdout', text: 'x'.repeat(100), time: T0 });
@@ -103,7 +109,7 @@ describe('live view', () => {
     terminal.clear();
     terminal.resize();
     // Before: a 27-column header, a 59-column line for a and a short one for b; at 30 columns a's takes 2 rows.
-    expect(terminal.text()).toBe(`\r\x1b[4A\x1b[2K[+] Running 0/1 steps  1.0s\x1b[K\n\x1b[2K => a   1.0s  ${'x'.repeat(14)}…\x1b[K\n\x1b[2K => b   1.0s\x1b[K\n\x1b[J`);
+    expect(terminal.text()).toBe(`\r\x1b[4A\x1b[2K[+] Running 0/1 steps  1.0s\x1b[K\n\x1b[2K => a   1.0s  ${'x'.repeat(14)}…\x1b[K\n\x1b[2K => b   1.0s  $ busybox true\x1b[K\n\x1b[J`);
     view.finish(outcome);
     terminal.clear();
     terminal.resize();

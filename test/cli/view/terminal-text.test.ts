@@ -37,3 +37,13 @@ describe('terminal text', () => {
     expect(formatElapsed(125_000)).toBe('2m05s');
   });
 });
+
+describe('step labels', () => {
+  it('say each step as the task file does', async () => {
+    const { stepLabel } = await import('../../../src/cli/view/step-label.js');
+    const { buildStep, cmdStep, pushStep } = await import('../../run/make-task.js');
+    expect(stepLabel(cmdStep({ id: 'a', cmd: "busybox sh -c 'echo hi'" }))).toBe("busybox sh -c 'echo hi'");
+    expect(stepLabel(buildStep({ id: 'b', build: '-t app:1 .' }))).toBe('build -t app:1 .');
+    expect(stepLabel(pushStep({ id: 'c', images: ['app:1', 'app:2'] }))).toBe('push app:1 app:2');
+  });
+});
