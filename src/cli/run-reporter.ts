@@ -7,15 +7,10 @@ import type { RunEvent } from '../run/events.js';
 import type { RunOutcome } from '../run/execute-run.js';
 import { createMasker, type Masker } from '../record/masker.js';
 import { createOutputLineSplitter, type OutputLine } from '../record/output-lines.js';
-import { shellQuote } from '../template/template-data.js';
+import { formatCommand } from './format-command.js';
 import { createBannerFilter } from './view/legacy-builder-banner.js';
 import { createFailureTails, type FailedStep } from './view/failure-report.js';
 import type { RunView, ViewEvent } from './view/view-events.js';
-
-/** A command line as a POSIX shell would need it typed (words quoted only where needed). */
-export function formatCommand(argv: readonly string[]): string {
-  return argv.map(shellQuote).join(' ');
-}
 
 export interface RunReporter {
   readonly onEvent: (event: RunEvent) => void;

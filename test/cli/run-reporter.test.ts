@@ -99,6 +99,13 @@ describe('run reporter', () => {
     expect(text).toBe('Executing step ID: a: podman run --rm -…\n');
   });
 
+  it("names a step in its header by its command as the task file has it, when known (the engine's argv is in logs and the record)", () => {
+    let text = '';
+    const view = createPlainView({ write: (chunk) => (text += chunk), prefixIds: false, labels: new Map([['a', "busybox sh -c 'make test'"]]) });
+    createRunReporter({ view }).onEvent({ type: 'step-start', stepId: 'a', kind: 'cmd', time: 0, attempt: 2, command: ['podman', 'run', '--rm', 'busybox', 'sh', '-c', 'make test'] });
+    expect(text).toBe("Executing step ID: a (attempt 2): busybox sh -c 'make test'\n");
+  });
+
   it('masks secrets in output, also when a chunk splits them, and in command lines, errors and the summary', () => {
     const { reporter, text } = plainReporter({ secrets: ['s3cr3t-value'] });
     reporter.onEvent({ type: 'step-start', stepId: 'a', kind: 'cmd', time: 0, attempt: 1, command: ['podman', 'run', 'busybox', 'echo', 's3cr3t-value'] });

@@ -24,14 +24,17 @@ export interface PlainViewOptions {
   readonly palette?: Palette;
   /** Step header lines are cut to this many columns (the full command is in the record and `--dry-run`). */
   readonly width?: number;
+  /** Each step's command as the task file has it (masked): shown in its header instead of the engine's argv. */
+  readonly labels?: ReadonlyMap<string, string>;
 }
 
 export function formatOutputLine(input: { stepId: string; text: string; isPrefixed: boolean }): string {
   return input.isPrefixed ? `[${input.stepId}] ${input.text}` : input.text;
 }
 
-export function formatStepStart(event: Extract<ViewEvent, { type: 'step-start' }>): string {
-  const command = event.commandLine ? `: ${event.commandLine}` : '';
+export function formatStepStart(event: Extract<ViewEvent, { type: 'step-start' }>, label?: string): string {
+  const shown = label ?? event.commandLine;
+  const command = shown ? `: ${shown}` : '';
   const attempt = event.attempt > 1 ? ` (attempt ${event.attempt})` : '';
   return `Executing step ID: ${event.stepId}${attempt}${command}`;
 }
@@ -68,7 +71,7 @@ export function createPlainView(options: PlainViewOptions): RunView {
       switch (event.type) {
         case 'step-start': {
           if (!isVerbose) return;
-          const header = formatStepStart(event);
+          const header = formatStepStart(event, options.labels?.get(event.stepId));
           writeLine(palette.bold(options.width === undefined ? header : truncateToWidth(header, options.width)));
           return;
         }

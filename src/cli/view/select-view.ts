@@ -62,6 +62,7 @@ export function createRunView(mode: ViewMode, settings: ViewSettings): RunView {
         quiet: settings.quiet,
         palette: stream.isTty ? palette : NO_COLOURS,
         width: stream.isTty ? columns() : PLAIN_WIDTH,
+        labels: new Map(settings.steps.map((step) => [step.id, step.label])),
       });
   }
 }

@@ -43,7 +43,7 @@ describe('choosing a view', () => {
   it(`cuts plain step headers to the terminal width, or to ${PLAIN_WIDTH} columns in a pipe`, () => {
     const headerWidth = (stream: { isTty: boolean; columns?: () => number }) => {
       let written = '';
-      const view = createRunView('plain', { stream: { ...stream, write: (text) => (written += text) }, env: { NO_COLOR: '1' }, progress: 'plain', quiet: false, prefixIds: false, steps: [{ id: 'a', label: 'a' }] });
+      const view = createRunView('plain', { stream: { ...stream, write: (text) => (written += text) }, env: { NO_COLOR: '1' }, progress: 'plain', quiet: false, prefixIds: false, steps: [{ id: 'a', label: 'y'.repeat(300) }] });
       view.onEvent({ type: 'step-start', stepId: 'a', kind: 'cmd', time: 0, attempt: 1, commandLine: 'x'.repeat(300) });
       return written.trimEnd().length;
     };
