@@ -179,16 +179,11 @@ async function runForReal(input: {
   return outcome.status === 'succeeded' ? EXIT_OK : outcome.status === 'cancelled' ? EXIT_CANCELLED : EXIT_FAILED;
 }
 
-interface GuardedOutput extends ViewStream {
-  readonly write: (text: string) => void;
-  readonly isTty: boolean;
-}
-
 /**
  * stdout or stderr for a run: once its reader is gone (`taskrun run … | head -1`, EPIPE) writes
  * stop, and the run goes on to its end and its cleanup instead of dying on an unhandled error.
  */
-function guardOutput(stream: NodeJS.WriteStream): GuardedOutput {
+function guardOutput(stream: NodeJS.WriteStream): ViewStream {
   let isBroken = false;
   stream.on('error', (caught: NodeJS.ErrnoException) => {
     if (caught.code !== 'EPIPE') throw caught;
