@@ -192,4 +192,18 @@ describe('the live view in a terminal (tmux)', () => {
     expect(screen.match(/\[two\] Step 1\/1 : FROM busybox/g)).toHaveLength(1);
     expect(screen).toContain('Step ID: two marked as successful');
   });
+
+  it('prints plain lines on a terminal too with --progress plain, the [id] prefix on every line of a parallel plan', async () => {
+    const task = gatedTask();
+    task.open('lint');
+    task.open('tests');
+    const session = await runInTmux({ ...task, columns: 100, args: ['--progress', 'plain'] });
+    const screen = await session.waitFor((text) => text.includes('[exit '));
+    expect(screen).not.toContain('[+]');
+    expect(screen).toMatch(/^Executing step ID: unit-tests: busybox sh -c 'echo "test 1 of 3 passed"; while .*…$/m);
+    expect(screen).toContain('[unit-tests] all passed');
+    expect(screen).toContain('[build] Step 1/1 : FROM busybox');
+    expect(screen).toContain('[link] undefined reference to main');
+    expect(screen).toContain('[exit 1]');
+  });
 });
