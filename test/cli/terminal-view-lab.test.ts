@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TASKRUN_BIN } from '../helpers/cli.js';
+import { requireBuild, TASKRUN_BIN } from '../helpers/cli.js';
 import { requireLab } from '../helpers/lab.js';
 import { startInTmux } from '../helpers/tmux.js';
 
@@ -38,7 +38,8 @@ describe.each(['podman', 'docker'])('the live view on the lab with %s (tmux)', (
         '',
       ].join('\n'),
     );
-    const session = await startInTmux({
+    requireBuild();
+  const session = await startInTmux({
       argv: [process.execPath, TASKRUN_BIN, 'run', file, '--engine', engine],
       env: { TASKRUN_HOME: path.join(dir, 'home') },
       columns: 120,

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TASKRUN_BIN } from '../helpers/cli.js';
+import { requireBuild, TASKRUN_BIN } from '../helpers/cli.js';
 import { startInTmux, type TmuxSession } from '../helpers/tmux.js';
 
 const FAKE_PODMAN_DIR = fileURLToPath(new URL('./fixtures/fake-podman', import.meta.url));
@@ -47,6 +47,7 @@ function gatedTask(): { dir: string; file: string; open: (gate: 'tests' | 'lint'
 }
 
 async function runInTmux(input: { file: string; dir: string; columns: number; rows?: number; args?: string[]; env?: Record<string, string>; pipeTo?: string }): Promise<TmuxSession> {
+  requireBuild();
   const session = await startInTmux({
     argv: [process.execPath, TASKRUN_BIN, 'run', input.file, '--engine', 'podman', '--run-id', 'view-1', ...(input.args ?? [])],
     env: { PATH: `${FAKE_PODMAN_DIR}:${process.env.PATH ?? ''}`, TASKRUN_HOME: path.join(input.dir, 'home'), ...input.env },

@@ -36,6 +36,9 @@ export async function startInTmux(input: { argv: readonly string[]; env?: Record
   const env = Object.entries(input.env ?? {}).map(([key, value]) => quote(`${key}=${value}`));
   const pipe = input.pipeTo ? ` | ${input.pipeTo}` : '';
   const shell = `env ${env.join(' ')} ${input.argv.map(quote).join(' ')}${pipe}; echo "[exit $?]"; exec sleep 3600`;
+  await tmux(['-V']).catch((caught: NodeJS.ErrnoException) => {
+    throw caught.code === 'ENOENT' ? new Error('tmux is not installed: the terminal tests need it (Debian: apt-get install tmux)') : caught;
+  });
   await tmux(['new-session', '-d', '-s', 'taskrun', '-x', String(input.columns), '-y', String(input.rows), ...(input.cwd ? ['-c', input.cwd] : []), shell]);
   // A detached session keeps the size it is given, not that of a (missing) client.
   await tmux(['set-option', '-g', 'window-size', 'manual']);
