@@ -10,7 +10,7 @@ import { createManifestPlanState } from '../registry/manifest-store.js';
 import { describeRunCommands } from '../run/execute-run.js';
 import type { StepCommand } from '../steps/index.js';
 import type { Task } from '../task/types.js';
-import { formatCommand } from './run-reporter.js';
+import { formatCommand } from './format-command.js';
 
 export async function printDryRun(input: {
   task: Task;

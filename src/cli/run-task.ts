@@ -21,8 +21,13 @@ import type { Task } from '../task/types.js';
 import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK } from './exit-codes.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { createRunReporter } from './run-reporter.js';
+import { formatFailureReport, formatRunPointer } from './view/failure-report.js';
+import { hasParallelSteps } from './view/parallel-steps.js';
+import { chooseViewMode, createRunView, type ViewSettings, type ViewStream } from './view/select-view.js';
+import { stepLabel } from './view/step-label.js';
+import { paletteFor } from './view/terminal-text.js';
 import { maskDiagnostics, PLACEHOLDER_RUN_ID, prepareMasked, readSecrets, toPrepareInput } from './task-options.js';
-import type { RunCommandOptions } from './commands/run.js';
+import type { RunCommandOptions } from './run-options.js';
 import { handleStopSignals } from './stop-signals.js';
 
 export async function runTaskCommand(input: { file: string; options: RunCommandOptions; argv: readonly string[] }): Promise<number> {
@@ -100,6 +105,22 @@ async function runForReal(input: {
   const showsProgress = !options.quiet && !isMachineOutput;
   printDiagnostics(prepared.diagnostics, stderr.write);
 
+  const plan = planTask(task);
+  const viewSettings: ViewSettings = {
+    stream: humanStream,
+    env: process.env,
+    progress: options.progress ?? 'auto',
+    quiet: !showsProgress,
+    prefixIds: hasParallelSteps(plan, options.maxParallel),
+    steps: plan.nodes.map((node) => ({ id: node.step.id, label: masker.mask(stepLabel(node.step)) })),
+  };
+  const viewMode = chooseViewMode(viewSettings);
+  const reporter = createRunReporter({ masker, view: createRunView(viewMode, viewSettings) });
+  // The live view owns the terminal while it draws: taskrun's own lines go through it there.
+  const say = (text: string, isUrgent = false): void => {
+    if (viewMode === 'live') reporter.notice(text);
+    else stderr.write(`${isUrgent ? '\n' : ''}${text}\n`);
+  };
   const writer = createRecordWriter({
     home,
     runId,
@@ -109,15 +130,9 @@ async function runForReal(input: {
     arguments: input.argv,
     engine: engineLabel,
     masker,
-    onWriteError: (cause) => stderr.write(`taskrun: could not write the run record: ${cause.message}\n`),
+    onWriteError: (cause) => say(`taskrun: could not write the run record: ${cause.message}`),
   });
   const logger = createRunLogger({ home, runId, masker, ...(isJsonLog && { jsonStream: { write: stdout.write } }) });
-  const reporter = createRunReporter({
-    masker,
-    write: humanStream.write,
-    quiet: !showsProgress,
-    isTty: showsProgress && humanStream.isTty,
-  });
   const onEvent = (event: RunEvent) => {
     writer.handle(event);
     logger.handle(event);
@@ -127,16 +142,16 @@ async function runForReal(input: {
   const controller = new AbortController();
   const stopSignals = handleStopSignals({
     onFirst: (signal) => {
-      stderr.write(`\ntaskrun: ${signal} received: stopping run ${runId} and removing its containers (again to force)\n`);
+      say(`taskrun: ${signal} received: stopping run ${runId} and removing its containers (again to force)`, true);
       controller.abort({ kind: 'cancelled' });
     },
   });
   let outcome: RunOutcome;
   try {
-    if (showsProgress) humanStream.write(`Run ID: ${runId} (engine: ${engineLabel}; record: taskrun runs show ${runId})\n`);
+    stderr.write(`Run ID: ${runId} (engine: ${engineLabel}; record: taskrun runs show ${runId})\n`);
     outcome = await executeRun({
       task,
-      plan: planTask(task),
+      plan,
       runId,
       engine,
       contextDir,
@@ -150,7 +165,14 @@ async function runForReal(input: {
     await logger.close();
     writer.close();
   }
-  reporter.finish(outcome);
+  const failures = reporter.finish(outcome);
+  // Plain lines showed every output line already; the other modes show why the run failed here.
+  const showsEveryLine = viewMode === 'plain' && showsProgress;
+  if (outcome.status !== 'succeeded') {
+    const palette = paletteFor({ isTty: stderr.isTty, env: process.env });
+    const report = showsEveryLine ? [] : formatFailureReport({ failures, outcome: masker.maskValue(outcome), palette });
+    stderr.write([...report, formatRunPointer(runId, outcome)].map((line) => `${line}\n`).join(''));
+  }
   const record = writer.current();
   // Beside NDJSON events, the summary is one more NDJSON line; alone, a readable document.
   if (isJsonOutput) stdout.write(isJsonLog ? `${JSON.stringify({ event: 'run-summary', ...summarizeRun(record) })}\n` : formatSummaryJson(record));
@@ -162,16 +184,11 @@ async function runForReal(input: {
   return outcome.status === 'succeeded' ? EXIT_OK : outcome.status === 'cancelled' ? EXIT_CANCELLED : EXIT_FAILED;
 }
 
-interface GuardedOutput {
-  readonly write: (text: string) => void;
-  readonly isTty: boolean;
-}
-
 /**
  * stdout or stderr for a run: once its reader is gone (`taskrun run … | head -1`, EPIPE) writes
  * stop, and the run goes on to its end and its cleanup instead of dying on an unhandled error.
  */
-function guardOutput(stream: NodeJS.WriteStream): GuardedOutput {
+function guardOutput(stream: NodeJS.WriteStream): ViewStream {
   let isBroken = false;
   stream.on('error', (caught: NodeJS.ErrnoException) => {
     if (caught.code !== 'EPIPE') throw caught;
@@ -182,6 +199,12 @@ function guardOutput(stream: NodeJS.WriteStream): GuardedOutput {
       if (!isBroken && !stream.destroyed) stream.write(text);
     },
     isTty: stream.isTTY === true,
+    columns: () => stream.columns,
+    rows: () => stream.rows,
+    onResize: (callback) => {
+      stream.on('resize', callback);
+      return () => stream.off('resize', callback);
+    },
   };
 }
 

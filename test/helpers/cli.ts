@@ -14,8 +14,13 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export async function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+/** Throws unless dist/ is built: TASKRUN_BIN runs it. */
+export function requireBuild(): void {
   if (!existsSync(path.join(REPO_ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
+}
+
+export async function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+  requireBuild();
   const result = await execa(process.execPath, [TASKRUN_BIN, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...options.env, FORCE_COLOR: '0', NO_COLOR: '1' },

@@ -9,6 +9,7 @@ import { didYouMean } from '../../diagnostics.js';
 import { LOG_FILE, resolveRunFolder, resolveTaskrunHome } from '../../record/home.js';
 import type { LogLine } from '../../record/logger.js';
 import { readRecordSync } from '../../record/record.js';
+import { formatCommand } from '../format-command.js';
 import type { CommandIo } from './runs.js';
 import { defaultCommandIo, findRecordOrReport, reportUsage } from './runs.js';
 
@@ -118,9 +119,14 @@ export function parseLogLines(text: string): LogLine[] {
   return lines;
 }
 
-/** Step output as `[step] text`, other events as `--- message`; queued steps are left out. */
+/** Step output as `[step] text`, other events as `--- message` (a step's start with its full command); queued steps are left out. */
 export function formatLogLine(line: LogLine): string | undefined {
   if (line.event === 'step-output') return `[${line.stepId ?? ''}] ${line.msg}`;
   if (line.event === 'step-queued') return undefined;
+  if (line.event === 'step-start' && isWords(line.command)) return `--- ${line.msg}: ${formatCommand(line.command)}`;
   return `--- ${line.msg}`;
+}
+
+function isWords(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((word) => typeof word === 'string');
 }

@@ -1,18 +1,8 @@
 // CLI: `taskrun run FILE` — its flags; the work is in ../run-task.ts.
 
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { addTaskOptions, type TaskOptions } from '../task-options.js';
-
-export interface RunCommandOptions extends TaskOptions {
-  readonly dryRun?: boolean;
-  readonly engine?: string;
-  readonly maxParallel?: number;
-  readonly timeout: number;
-  readonly logFormat: 'text' | 'json';
-  readonly quiet?: boolean;
-  readonly output: 'text' | 'json';
-  readonly summary?: string;
-}
+import type { RunCommandOptions } from '../run-options.js';
+import { addTaskOptions } from '../task-options.js';
 
 export function registerRunCommand(program: Command): void {
   addTaskOptions(
@@ -26,6 +16,7 @@ export function registerRunCommand(program: Command): void {
       .option('--timeout <seconds>', 'time limit of the whole run', parsePositiveInt('--timeout'), 3600)
       .addOption(new Option('--log-format <format>', 'text for people, json for NDJSON events on stdout').choices(['text', 'json']).default('text'))
       .option('-q, --quiet', 'print only errors and the final summary')
+      .addOption(new Option('--progress <mode>', 'tty: a live view of the running steps; plain: every output line; auto: tty on a terminal').choices(['auto', 'tty', 'plain']).default('auto'))
       .addOption(new Option('--output <format>', 'json prints the final run summary as one JSON document on stdout').choices(['text', 'json']).default('text'))
       .option('--summary <file>', 'write a Markdown summary of the run (e.g. $GITHUB_STEP_SUMMARY)'),
   ).action(async (file: string, options: RunCommandOptions, command: Command) => {

@@ -22,7 +22,7 @@ const EVENTS: readonly RunEvent[] = [
   { type: 'step-start', stepId: 'build', kind: 'build', time: T0, attempt: 1 },
   { type: 'step-output', stepId: 'build', stream: 'stdout', text: 'STEP 1/1: FROM busybox\n', time: T0 },
   { type: 'step-end', stepId: 'build', status: 'succeeded', time: T0 + 1200, durationMs: 1200, attempts: 1, exitCode: 0 },
-  { type: 'step-start', stepId: 'test', kind: 'cmd', time: T0 + 1200, attempt: 1 },
+  { type: 'step-start', stepId: 'test', kind: 'cmd', time: T0 + 1200, attempt: 1, command: ['podman', 'run', 'busybox', 'sh', '-c', 'exit 1'] },
   { type: 'step-output', stepId: 'test', stream: 'stderr', text: 'FAIL: 1 test\n', time: T0 + 1300 },
   { type: 'step-end', stepId: 'test', status: 'failed', time: T0 + 1500, durationMs: 300, attempts: 1, exitCode: 1, error: 'exited with code 1' },
 ];
@@ -81,7 +81,7 @@ describe('taskrun logs', () => {
         '--- step build started',
         '[build] STEP 1/1: FROM busybox',
         '--- step build succeeded in 1.2 s',
-        '--- step test started',
+        "--- step test started: podman run busybox sh -c 'exit 1'",
         '[test] FAIL: 1 test',
         '--- step test failed in 300 ms: exited with code 1',
         '--- run tr1 failed in 1.5 s',
@@ -95,7 +95,7 @@ describe('taskrun logs', () => {
   it('prints only one step with --step', async () => {
     const home = await recordFullRun();
     expect((await runCli(home, ['logs', 'tr1', '--step', 'test'])).stdout).toBe(
-      '--- step test started\n[test] FAIL: 1 test\n--- step test failed in 300 ms: exited with code 1\n',
+      "--- step test started: podman run busybox sh -c 'exit 1'\n[test] FAIL: 1 test\n--- step test failed in 300 ms: exited with code 1\n",
     );
   });
 
@@ -132,7 +132,7 @@ describe('taskrun logs', () => {
       '--- step build started',
       '[build] STEP 1/1: FROM busybox',
       '--- step build succeeded in 1.2 s',
-      '--- step test started',
+      "--- step test started: podman run busybox sh -c 'exit 1'",
       '[test] FAIL: 1 test',
       '--- step test failed in 300 ms: exited with code 1',
       '--- run tr1 failed in 1.5 s',
