@@ -10,20 +10,8 @@ import { formatDuration } from '../../record/duration.js';
 import { RECORD_FILE, resolveRunFolder, resolveRunsFolder, resolveTaskrunHome } from '../../record/home.js';
 import { listRecords, readRecord } from '../../record/record.js';
 import type { RunRecord } from '../../record/record.js';
+import { defaultCommandIo, type CommandIo } from '../command-io.js';
 import { EXIT_USAGE } from '../exit-codes.js';
-
-/** Where the commands write and what environment they read; tests pass their own. */
-export interface CommandIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly env: NodeJS.ProcessEnv;
-}
-
-export const defaultCommandIo: CommandIo = {
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
-  env: process.env,
-};
 
 export const RUN_STATUSES: readonly RunStatus[] = ['running', 'succeeded', 'failed', 'cancelled', 'interrupted'];
 export const DEFAULT_RUNS_LIMIT = 20;
