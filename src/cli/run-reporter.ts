@@ -80,7 +80,8 @@ export function formatSummary(outcome: RunOutcome): string {
 }
 
 export interface RunReporterOptions {
-  readonly write: (text: string) => void;
+  /** Lines of a step name it, so a CI view can fold them (ci/step-groups.ts). */
+  readonly write: (text: string, stepId?: string) => void;
   /** Hides secret values; everything printed goes through it. */
   readonly masker?: Masker;
   /** Only step failures and the summary. */
@@ -120,14 +121,14 @@ export function createRunReporter(options: RunReporterOptions): RunReporter {
     options.write(`${live ? '\r\x1b[K' : ''}${next}`);
     live = next;
   };
-  const writeLine = (line: string) => {
+  const writeLine = (line: string, stepId?: string) => {
     clearLive();
-    options.write(`${masker.mask(line)}\n`);
+    options.write(`${masker.mask(line)}\n`, stepId);
     drawLive();
   };
   const writeOutput = (lines: readonly { stepId: string; text: string }[]) => {
     if (options.quiet) return;
-    for (const line of lines) writeLine(formatOutputLine({ stepId: isTty ? paint(ANSI.cyan, line.stepId) : line.stepId, text: line.text, isPrefixed: running.size > 1 }));
+    for (const line of lines) writeLine(formatOutputLine({ stepId: isTty ? paint(ANSI.cyan, line.stepId) : line.stepId, text: line.text, isPrefixed: running.size > 1 }), line.stepId);
   };
   const startTicker = () => {
     if (isTty && !options.quiet && !ticker) {
@@ -141,25 +142,25 @@ export function createRunReporter(options: RunReporterOptions): RunReporter {
       case 'step-start':
         running.set(event.stepId, event.time);
         startTicker();
-        if (!options.quiet) writeLine(isTty ? paint(ANSI.bold, formatStepStart(event)) : formatStepStart(event));
+        if (!options.quiet) writeLine(isTty ? paint(ANSI.bold, formatStepStart(event)) : formatStepStart(event), event.stepId);
         return;
       case 'step-output':
         writeOutput(splitter.push(event));
         return;
       case 'step-retry':
-        if (!options.quiet) writeLine(paint(ANSI.yellow, `Step ID: ${event.stepId} failed (${event.reason}); retrying in ${event.delayMs / 1000} s (attempt ${event.attempt})`));
+        if (!options.quiet) writeLine(paint(ANSI.yellow, `Step ID: ${event.stepId} failed (${event.reason}); retrying in ${event.delayMs / 1000} s (attempt ${event.attempt})`), event.stepId);
         return;
       case 'step-end': {
         writeOutput(splitter.flush(event.stepId));
         running.delete(event.stepId);
         const isProblem = event.status === 'failed' || event.status === 'cancelled';
         if (event.status !== 'skipped' && (!options.quiet || isProblem)) {
-          for (const line of formatStepEnd(event)) writeLine(paint(STATUS_COLOUR[event.status], line));
+          for (const line of formatStepEnd(event)) writeLine(paint(STATUS_COLOUR[event.status], line), event.stepId);
         }
         return;
       }
       case 'warning':
-        if (!options.quiet) writeLine(paint(ANSI.yellow, `warning: ${event.stepId ? `step ${event.stepId}: ` : ''}${event.message}`));
+        if (!options.quiet) writeLine(paint(ANSI.yellow, `warning: ${event.stepId ? `step ${event.stepId}: ` : ''}${event.message}`), event.stepId);
         return;
       default:
         return;

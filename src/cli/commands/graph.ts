@@ -3,6 +3,7 @@
 import { Option, type Command } from 'commander';
 import { formatGraph, GRAPH_FORMATS, type GraphFormat } from '../../plan/format.js';
 import { planTask } from '../../plan/plan.js';
+import { annotateDiagnostics } from '../ci/annotations.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { addTaskOptions, prepareWithoutRun, type TaskOptions } from '../task-options.js';
 
@@ -16,6 +17,7 @@ export function registerGraphCommand(program: Command): void {
   ).action(async (file: string, options: TaskOptions & { format: GraphFormat }) => {
     const { prepared } = await prepareWithoutRun(file, options);
     printDiagnostics(prepared.diagnostics, (text) => process.stderr.write(text));
+    annotateDiagnostics({ diagnostics: prepared.diagnostics, ci: options.ci, write: (text) => process.stderr.write(text) });
     process.stdout.write(formatGraph(planTask(prepared.task), options.format));
   });
 }

@@ -1,6 +1,7 @@
 // CLI: `taskrun validate FILE` — every error and warning of a task file, nothing runs.
 
 import type { Command } from 'commander';
+import { annotateDiagnostics } from '../ci/annotations.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { addTaskOptions, prepareWithoutRun, type TaskOptions } from '../task-options.js';
 
@@ -13,6 +14,7 @@ export function registerValidateCommand(program: Command): void {
   ).action(async (file: string, options: TaskOptions) => {
     const { prepared } = await prepareWithoutRun(file, options);
     printDiagnostics(prepared.diagnostics, (text) => process.stderr.write(text));
+    annotateDiagnostics({ diagnostics: prepared.diagnostics, ci: options.ci, write: (text) => process.stderr.write(text) });
     const steps = prepared.task.steps.length;
     process.stdout.write(`${file}: valid (${steps} step${steps === 1 ? '' : 's'}, version ${prepared.task.version})\n`);
   });
