@@ -1,12 +1,14 @@
 // CI-native output through the real binary: annotations of validation errors and warnings,
-// detected from the CI's variables or named by --ci, read back by parsing the markers.
+// detected from the CI's variables or named by --ci, and the step groups of real runs on the lab,
+// read back by parsing the markers.
 
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { azureAnnotations, githubAnnotations } from '../helpers/ci-markers.js';
+import { azureAnnotations, githubAnnotations, groups } from '../helpers/ci-markers.js';
+import { requireLab } from '../helpers/lab.js';
 
 function workspaceWithTask(text: string): { root: string; file: string } {
   const root = mkdtempSync(path.join(tmpdir(), 'taskrun-ci-'));
@@ -83,5 +85,41 @@ describe('CI annotations of validation', () => {
     const result = await runCli(['validate', file, '--ci', 'jenkins']);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain("argument 'jenkins' is invalid");
+  });
+});
+
+describe('CI groups of a real run (needs the lab)', () => {
+  // lint, unit and docs run together (buffered), package after them, announce alone (streamed).
+  const SAMPLE = 'samples/parallel/acr-task.yaml';
+  const outputOf = (lines: readonly string[]) => lines.filter((line) => !line.startsWith('Executing step ID') && !line.startsWith('Step ID'));
+
+  it.each(['github', 'gitlab', 'azure'] as const)('folds every step into its own whole group on %s', async (kind) => {
+    await requireLab();
+    const home = mkdtempSync(path.join(tmpdir(), 'taskrun-ci-home-'));
+    const summary = path.join(home, 'step-summary.md');
+    const env = { TASKRUN_HOME: home, GITHUB_STEP_SUMMARY: summary };
+    const result = await runCli(['run', SAMPLE, '--engine', 'podman', '--run-id', `ci-${kind}`, '--ci', kind], { env, timeoutMs: 120_000 });
+    expect(result.exitCode).toBe(0);
+    const found = groups(result.stdout, kind);
+    expect(found.map((group) => group.title).sort()).toEqual(['step announce (cmd)', 'step docs (cmd)', 'step lint (cmd)', 'step package (cmd)', 'step unit (cmd)']);
+    const byTitle = Object.fromEntries(found.map((group) => [group.title, outputOf(group.lines)]));
+    expect(byTitle['step lint (cmd)']).toEqual(['[lint] lint ok']);
+    expect(byTitle['step unit (cmd)']).toEqual(['[unit] unit tests ok']);
+    expect(byTitle['step docs (cmd)']).toEqual(['[docs] docs ok']);
+    expect(byTitle['step announce (cmd)']).toEqual(['done']);
+    // The summary table comes after the last group, outside every group.
+    expect(result.stdout.lastIndexOf('STEP ')).toBeGreaterThan(result.stdout.lastIndexOf('announce (cmd)'));
+    expect(existsSync(summary)).toBe(kind === 'github');
+    if (kind === 'github') expect(readFileSync(summary, 'utf8')).toContain('taskrun run `ci-github` succeeded');
+  });
+
+  it('annotates a failed step after its group on GitHub', async () => {
+    await requireLab();
+    const home = mkdtempSync(path.join(tmpdir(), 'taskrun-ci-home-'));
+    const { file } = workspaceWithTask(['steps:', '  - id: broken', '    cmd: busybox sh -c "echo undefined reference to main; exit 3"', ''].join('\n'));
+    const result = await runCli(['run', file, '--engine', 'podman', '--run-id', 'ci-fail', '--ci', 'github'], { env: { TASKRUN_HOME: home }, timeoutMs: 120_000 });
+    expect(result.exitCode).toBe(1);
+    expect(groups(result.stdout, 'github').map((group) => outputOf(group.lines))).toEqual([['undefined reference to main']]);
+    expect(githubAnnotations(result.stdout)).toEqual([{ severity: 'error', properties: { title: 'taskrun step broken' }, message: expect.stringContaining('step broken failed: ') }]);
   });
 });

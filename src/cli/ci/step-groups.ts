@@ -92,7 +92,8 @@ export function createCiStepGroups(input: CiStepGroupsOptions): CiStepGroups {
 
   const after = (event: RunEvent) => {
     if (event.type !== 'step-end') return;
-    const isFailure = (event.status === 'failed' || event.status === 'cancelled') && !event.ignoredError;
+    // Steps stopped because another failed are not annotated: the failed one is the cause.
+    const isFailure = event.status === 'failed' && !event.ignoredError;
     close(event.stepId, isFailure ? `step ${event.stepId} ${event.status}: ${event.error ?? event.status}` : undefined);
   };
 
