@@ -50,12 +50,17 @@ function oneLine(text: string): string {
 }
 
 export interface GroupMarkers {
-  /** The line that opens a collapsed group titled `title`; `name` is unique in the run. */
-  readonly start: (name: string, title: string) => string;
-  readonly end: (name: string) => string;
+  /**
+   * The line that opens a collapsed group titled `title`; `name` is unique in the run. `timeMs`
+   * is when what the group holds began (GitLab shows a section's duration from its two times).
+   */
+  readonly start: (name: string, title: string, timeMs: number) => string;
+  readonly end: (name: string, timeMs: number) => string;
 }
 
-export function groupMarkers(kind: CiKind, nowSeconds: () => number = () => Math.floor(Date.now() / 1000)): GroupMarkers {
+const unixSeconds = (timeMs: number) => Math.floor(timeMs / 1000);
+
+export function groupMarkers(kind: CiKind): GroupMarkers {
   switch (kind) {
     case 'github':
       return { start: (_name, title) => `::group::${githubData(oneLine(title))}\n`, end: () => '::endgroup::\n' };
@@ -63,8 +68,8 @@ export function groupMarkers(kind: CiKind, nowSeconds: () => number = () => Math
       return { start: (_name, title) => `##[group]${oneLine(title)}\n`, end: () => '##[endgroup]\n' };
     case 'gitlab':
       return {
-        start: (name, title) => `${CLEAR_LINE}section_start:${nowSeconds()}:${gitlabSectionName(name)}[collapsed=true]\r${CLEAR_LINE}${oneLine(title)}\n`,
-        end: (name) => `${CLEAR_LINE}section_end:${nowSeconds()}:${gitlabSectionName(name)}\r${CLEAR_LINE}\n`,
+        start: (name, title, timeMs) => `${CLEAR_LINE}section_start:${unixSeconds(timeMs)}:${gitlabSectionName(name)}[collapsed=true]\r${CLEAR_LINE}${oneLine(title)}\n`,
+        end: (name, timeMs) => `${CLEAR_LINE}section_end:${unixSeconds(timeMs)}:${gitlabSectionName(name)}\r${CLEAR_LINE}\n`,
       };
   }
 }

@@ -27,6 +27,7 @@ export interface CiStepGroups {
 interface StepBlock {
   readonly name: string;
   readonly title: string;
+  readonly startedAt: number;
   readonly isStreaming: boolean;
   /** A buffered step's text so far. */
   readonly text: string[];
@@ -54,27 +55,27 @@ export function createCiStepGroups(input: CiStepGroupsOptions): CiStepGroups {
     else waiting.push(text);
   };
 
-  const open = (stepId: string, title: string) => {
+  const open = (stepId: string, title: string, timeMs: number) => {
     const isStreaming = streamingStepId === undefined && running.size === 0;
-    const block: StepBlock = { name: `taskrun_${blocks.size + 1}_${stepId}`, title, isStreaming, text: [] };
+    const block: StepBlock = { name: `taskrun_${blocks.size + 1}_${stepId}`, title, startedAt: timeMs, isStreaming, text: [] };
     blocks.set(stepId, block);
     if (isStreaming) {
       streamingStepId = stepId;
-      write(markers.start(block.name, title));
+      write(markers.start(block.name, title, timeMs));
     }
   };
 
-  const close = (stepId: string, failure: string | undefined) => {
+  const close = (stepId: string, failure: string | undefined, timeMs: number) => {
     const block = blocks.get(stepId);
     if (!block || !running.has(stepId)) return;
     running.delete(stepId);
     const annotation = failure === undefined ? '' : formatAnnotation(kind, { severity: 'error', title: `taskrun step ${stepId}`, message: mask(failure) });
     if (block.isStreaming) {
-      write(markers.end(block.name) + annotation);
+      write(markers.end(block.name, timeMs) + annotation);
       streamingStepId = undefined;
       for (const text of waiting.splice(0)) write(text);
     } else {
-      writeOrWait(markers.start(block.name, block.title) + block.text.join('') + markers.end(block.name) + annotation);
+      writeOrWait(markers.start(block.name, block.title, block.startedAt) + block.text.join('') + markers.end(block.name, timeMs) + annotation);
     }
   };
 
@@ -86,7 +87,7 @@ export function createCiStepGroups(input: CiStepGroupsOptions): CiStepGroups {
 
   const before = (event: RunEvent) => {
     if (event.type !== 'step-start' || running.has(event.stepId)) return;
-    if (!blocks.has(event.stepId)) open(event.stepId, `step ${event.stepId} (${event.kind})`);
+    if (!blocks.has(event.stepId)) open(event.stepId, `step ${event.stepId} (${event.kind})`, event.time);
     running.add(event.stepId);
   };
 
@@ -94,13 +95,14 @@ export function createCiStepGroups(input: CiStepGroupsOptions): CiStepGroups {
     if (event.type !== 'step-end') return;
     // Steps stopped because another failed are not annotated: the failed one is the cause.
     const isFailure = event.status === 'failed' && !event.ignoredError;
-    close(event.stepId, isFailure ? `step ${event.stepId} ${event.status}: ${event.error ?? event.status}` : undefined);
+    close(event.stepId, isFailure ? `step ${event.stepId} ${event.status}: ${event.error ?? event.status}` : undefined, event.time);
   };
 
   // A run stopped mid-step still shows every step's lines.
   const closeAll = () => {
-    for (const stepId of [...running]) if (stepId !== streamingStepId) close(stepId, undefined);
-    if (streamingStepId !== undefined) close(streamingStepId, undefined);
+    const now = Date.now();
+    for (const stepId of [...running]) if (stepId !== streamingStepId) close(stepId, undefined, now);
+    if (streamingStepId !== undefined) close(streamingStepId, undefined, now);
   };
 
   return {

@@ -52,17 +52,16 @@ describe('annotations', () => {
 describe('groups', () => {
   it('are one line each, titles on one line', () => {
     const github = groupMarkers('github');
-    expect(github.start('n', 'step a\nb')).toBe('::group::step a b\n');
-    expect(github.end('n')).toBe('::endgroup::\n');
+    expect(github.start('n', 'step a\nb', 0)).toBe('::group::step a b\n');
+    expect(github.end('n', 0)).toBe('::endgroup::\n');
     const azure = groupMarkers('azure');
-    expect(azure.start('n', 'step a') + 'x\n' + azure.end('n')).toBe('##[group]step a\nx\n##[endgroup]\n');
+    expect(azure.start('n', 'step a', 0) + 'x\n' + azure.end('n', 0)).toBe('##[group]step a\nx\n##[endgroup]\n');
   });
 
   it('are GitLab sections with a valid name, collapsed, with start and end times', () => {
-    let now = 1_700_000_000;
-    const gitlab = groupMarkers('gitlab', () => now++);
-    const text = gitlab.start('taskrun_1_build:amd64', 'step build') + 'line\n' + gitlab.end('taskrun_1_build:amd64');
-    expect(text).toBe('\x1b[0Ksection_start:1700000000:taskrun_1_build_amd64[collapsed=true]\r\x1b[0Kstep build\nline\n\x1b[0Ksection_end:1700000001:taskrun_1_build_amd64\r\x1b[0K\n');
+    const gitlab = groupMarkers('gitlab');
+    const text = gitlab.start('taskrun_1_build:amd64', 'step build', 1_700_000_000_400) + 'line\n' + gitlab.end('taskrun_1_build:amd64', 1_700_000_007_900);
+    expect(text).toBe('\x1b[0Ksection_start:1700000000:taskrun_1_build_amd64[collapsed=true]\r\x1b[0Kstep build\nline\n\x1b[0Ksection_end:1700000007:taskrun_1_build_amd64\r\x1b[0K\n');
     expect(groups(text, 'gitlab')).toEqual([{ title: 'step build', lines: ['line'] }]);
     expect(gitlabSectionName('a b/c.d-e_f')).toBe('a_b_c.d-e_f');
   });

@@ -72,3 +72,19 @@ describe('CI step groups', () => {
     expect(found[1]!.lines).toContain('[b] y');
   });
 });
+
+describe('GitLab sections of buffered steps', () => {
+  it('carry the times the step started and ended, not when they were printed', () => {
+    let text = '';
+    const ci = createCiStepGroups({ kind: 'gitlab', write: (chunk) => (text += chunk), mask: (t) => t });
+    const reporter = ci.around(createRunReporter({ write: ci.write }));
+    const at = (event: RunEvent, time: number) => ({ ...event, time }) as RunEvent;
+    for (const event of [at(start('a'), 1_000_000), at(start('b'), 2_000_000), at(end('b'), 9_000_000), at(end('a'), 12_000_000)]) reporter.onEvent(event);
+    expect([...text.matchAll(/section_(start|end):(\d+):(\w+)/g)].map((match) => `${match[1]} ${match[2]} ${match[3]}`)).toEqual([
+      'start 1000 taskrun_1_a',
+      'end 12000 taskrun_1_a',
+      'start 2000 taskrun_2_b',
+      'end 9000 taskrun_2_b',
+    ]);
+  });
+});
