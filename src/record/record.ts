@@ -21,7 +21,7 @@ export const RECORD_WRITE_INTERVAL_MS = 100;
  * A live writer rewrites the record at least this often, so other hosts can tell it is alive and
  * a run killed during a silent step still tells, within this much, how long it went on.
  */
-export const RECORD_HEARTBEAT_MS = 5_000;
+export const RECORD_HEARTBEAT_MS = 2_000;
 /** A `running` record from another host that has not changed for this long reads as interrupted. */
 export const STALE_AFTER_MS = 10 * 60_000;
 
