@@ -29,6 +29,8 @@ interface StepBlock {
   readonly title: string;
   readonly startedAt: number;
   readonly isStreaming: boolean;
+  /** A streaming step's group is opened by its first line: a step that prints nothing (`-q`) gets none. */
+  isOpen: boolean;
   /** A buffered step's text so far. */
   readonly text: string[];
 }
@@ -57,12 +59,9 @@ export function createCiStepGroups(input: CiStepGroupsOptions): CiStepGroups {
 
   const open = (stepId: string, title: string, timeMs: number) => {
     const isStreaming = streamingStepId === undefined && running.size === 0;
-    const block: StepBlock = { name: `taskrun_${blocks.size + 1}_${stepId}`, title, startedAt: timeMs, isStreaming, text: [] };
+    const block: StepBlock = { name: `taskrun_${blocks.size + 1}_${stepId}`, title, startedAt: timeMs, isStreaming, isOpen: false, text: [] };
     blocks.set(stepId, block);
-    if (isStreaming) {
-      streamingStepId = stepId;
-      write(markers.start(block.name, title, timeMs));
-    }
+    if (isStreaming) streamingStepId = stepId;
   };
 
   const close = (stepId: string, failure: string | undefined, timeMs: number) => {
@@ -71,18 +70,22 @@ export function createCiStepGroups(input: CiStepGroupsOptions): CiStepGroups {
     running.delete(stepId);
     const annotation = failure === undefined ? '' : formatAnnotation(kind, { severity: 'error', title: `taskrun step ${stepId}`, message: mask(failure) });
     if (block.isStreaming) {
-      write(markers.end(block.name, timeMs) + annotation);
+      write((block.isOpen ? markers.end(block.name, timeMs) : '') + annotation);
       streamingStepId = undefined;
       for (const text of waiting.splice(0)) write(text);
     } else {
-      writeOrWait(markers.start(block.name, block.title, block.startedAt) + block.text.join('') + markers.end(block.name, timeMs) + annotation);
+      const group = block.text.length > 0 ? markers.start(block.name, block.title, block.startedAt) + block.text.join('') + markers.end(block.name, timeMs) : '';
+      if (group || annotation) writeOrWait(group + annotation);
     }
   };
 
   const stepWrite: StepLineWriter = (text, stepId) => {
     const block = stepId === undefined ? undefined : blocks.get(stepId);
-    if (block && !block.isStreaming && running.has(stepId!)) block.text.push(text);
-    else write(text);
+    if (!block || !running.has(stepId!)) return write(text);
+    if (!block.isStreaming) return void block.text.push(text);
+    if (!block.isOpen) write(markers.start(block.name, block.title, block.startedAt));
+    block.isOpen = true;
+    write(text);
   };
 
   const before = (event: RunEvent) => {

@@ -88,3 +88,14 @@ describe('GitLab sections of buffered steps', () => {
     ]);
   });
 });
+
+describe('quiet runs in CI', () => {
+  it('open no group for a step that prints nothing, and one for a failure it prints', () => {
+    let text = '';
+    const ci = createCiStepGroups({ kind: 'github', write: (chunk) => (text += chunk), mask: (t) => t });
+    const reporter = ci.around(createRunReporter({ write: ci.write, quiet: true }));
+    for (const event of [start('a'), out('a', 'hidden\n'), end('a'), start('b'), start('c'), end('c'), end('b', 'failed', 'exited with code 3')]) reporter.onEvent(event);
+    expect(groups(text, 'github')).toEqual([{ title: 'step b (cmd)', lines: ['Step ID: b: exited with code 3', 'Step ID: b marked as failed (elapsed time in seconds: 1.000)'] }]);
+    expect(githubAnnotations(text)).toHaveLength(1);
+  });
+});
