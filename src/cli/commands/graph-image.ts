@@ -25,7 +25,10 @@ export async function renderGraphImage(dotSource: string, format: GraphImageForm
 }
 
 async function renderPng(svg: string): Promise<Uint8Array> {
-  const { Resvg } = await import('@resvg/resvg-js');
+  // resvg is a native addon, installed for the platforms it is built for.
+  const { Resvg } = await import('@resvg/resvg-js').catch((caught: Error) => {
+    throw new GraphImageError(`cannot draw PNGs on ${process.platform}-${process.arch}: ${caught.message.split('\n')[0]}; use --format svg`);
+  });
   const options = {
     font: { loadSystemFonts: true },
     background: 'white',
