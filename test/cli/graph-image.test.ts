@@ -1,7 +1,7 @@
 // `taskrun graph --format svg|png` through the real binary: a picture laid out by Graphviz's
 // WebAssembly build, drawn to PNG by resvg; no browser, no network, no Graphviz install.
 
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +47,16 @@ describe('taskrun graph --format svg|png', () => {
     const result = await runCli(['graph', SAMPLE, '--format', 'dot', '-o', file]);
     expect(result.stdout).toBe('');
     expect(readFileSync(file, 'utf8')).toContain('"package" -> "announce";');
+  });
+
+  it('refuses to draw a PNG without any font, rather than one without text', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'taskrun-graph-'));
+    const config = path.join(dir, 'fonts.conf');
+    writeFileSync(config, '<?xml version="1.0"?>\n<fontconfig></fontconfig>\n');
+    const result = await runCli(['graph', SAMPLE, '--format', 'png', '-o', path.join(dir, 'g.png')], { env: { FONTCONFIG_FILE: config } });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("no font found to draw the PNG's text with");
+    expect(existsSync(path.join(dir, 'g.png'))).toBe(false);
   });
 
   it('refuses an -o it cannot write with exit 2', async () => {
