@@ -4,6 +4,9 @@
 // of it. Lazy `import()`s stay lazy: esbuild wraps those modules, so `validate` never runs the
 // executor's, execa's or the registry client's top level. Files read at run time by path
 // (schemas/, package.json, the ajv-compiled validators) are found relative to dist/bundle/.
+// `graph --format svg|png` is a second bundle, dist/bundle/graph-image.cjs: Graphviz's
+// WebAssembly (~800 kB of JavaScript) would make every command's start-up read and compile it.
+// resvg stays a package (a native addon per platform, found in node_modules at run time).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
@@ -13,10 +16,21 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist/bundle');
 const outfile = path.join(outdir, 'taskrun.cjs');
+const graphImageFile = 'graph-image.cjs';
 rmSync(outdir, { recursive: true, force: true });
+
+// The main bundle requires the picture bundle by its path next to it, and never reads it otherwise.
+const graphImageApart = {
+  name: 'graph-image-apart',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^\.\/graph-image\.js$/ }, () => ({ path: `./${graphImageFile}`, external: true }));
+  },
+};
+
 await build({
   entryPoints: [path.join(root, 'dist/cli/main.js')],
   outfile,
+  plugins: [graphImageApart],
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -33,6 +47,20 @@ if (/[^\w$.]import\(/.test(readFileSync(outfile, 'utf8'))) {
   throw new Error(`${outfile} still calls import(), which fails inside vm.Script: make that import static or lazy through a bundled module`);
 }
 copyFileSync(path.join(root, 'dist/task/schema-validators.cjs'), path.join(outdir, 'schema-validators.cjs'));
+
+await build({
+  entryPoints: [path.join(root, 'dist/cli/commands/graph-image.js')],
+  outfile: path.join(outdir, graphImageFile),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  supported: { 'dynamic-import': false },
+  external: ['@resvg/resvg-js'],
+});
 
 // The first run writes the code cache; a validate compiles the whole front half of the pipeline.
 const sample = path.join(root, 'samples/multi-arch/acr-task.yaml');

@@ -8,7 +8,7 @@ import { isEngineAnswering } from '../engine/select-engine.js';
 import type { RunRecord } from '../record/record.js';
 import { countLeftovers, findLeftovers, removeLeftovers } from '../run/leftovers.js';
 import type { Leftovers } from '../run/leftovers.js';
-import type { CommandIo } from './commands/runs.js';
+import type { CommandIo } from './command-io.js';
 
 export async function cleanUpAfterInterruptedRuns(input: { io: CommandIo; records: readonly RunRecord[] }): Promise<void> {
   const { io } = input;

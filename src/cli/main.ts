@@ -4,6 +4,8 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { InputError } from '../diagnostics.js';
+import { annotateDiagnostics } from './ci/annotations.js';
+import type { CiChoice } from './ci/ci-kind.js';
 import { registerGraphCommand } from './commands/graph.js';
 import { registerLogsCommand } from './commands/logs.js';
 import { registerManifestCommand } from './commands/manifest.js';
@@ -16,11 +18,16 @@ import { printDiagnostics } from './print-diagnostics.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
+  // The command's `--ci`, for the annotations of the input errors it throws.
+  let ci: CiChoice | undefined;
+  program.hook('preAction', (_program, command) => {
+    ci = command.opts<{ ci?: CiChoice }>().ci;
+  });
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
   } catch (caught) {
-    return exitCodeFor(caught);
+    return exitCodeFor(caught, ci);
   }
 }
 
@@ -47,7 +54,7 @@ function exitOverrideDeep(command: Command): void {
   for (const sub of command.commands) exitOverrideDeep(sub);
 }
 
-function exitCodeFor(caught: unknown): number {
+function exitCodeFor(caught: unknown, ci: CiChoice | undefined): number {
   if (caught instanceof CommanderError) {
     // Help and --version end "with an error" in commander's exitOverride mode.
     if (caught.code === 'commander.helpDisplayed' || caught.code === 'commander.version' || caught.code === 'commander.help') {
@@ -57,6 +64,7 @@ function exitCodeFor(caught: unknown): number {
   }
   if (caught instanceof InputError) {
     printDiagnostics(caught.diagnostics, (text) => process.stderr.write(text));
+    annotateDiagnostics({ diagnostics: caught.diagnostics, ci, write: (text) => process.stderr.write(text) });
     return EXIT_USAGE;
   }
   if (caught instanceof ExitError) {

@@ -2,6 +2,7 @@
 // keeping a run record; `--dry-run` prints the plan and the exact commands instead.
 
 import { open, rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { error, InputError } from '../diagnostics.js';
 import { createEngine, type Engine } from '../engine/engine.js';
 import { readLabEnv } from '../engine/lab-env.js';
@@ -19,6 +20,8 @@ import { isHostDockerStep } from '../steps/cmd.js';
 import type { PreparedTask } from '../task/prepare.js';
 import type { Task } from '../task/types.js';
 import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK } from './exit-codes.js';
+import { annotateDiagnostics } from './ci/annotations.js';
+import { resolveCi, type CiKind } from './ci/ci-kind.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { createRunReporter } from './run-reporter.js';
 import { formatFailureReport, formatRunPointer } from './view/failure-report.js';
@@ -44,6 +47,7 @@ async function runDry(file: string, options: RunCommandOptions, secrets: Record<
   const runId = options.runId ?? PLACEHOLDER_RUN_ID;
   const prepared = await prepareMasked(toPrepareInput(file, options, { runId, secrets }), masker);
   printDiagnostics(prepared.diagnostics, (text) => process.stderr.write(text));
+  annotateDiagnostics({ diagnostics: prepared.diagnostics, ci: options.ci, write: (text) => process.stderr.write(text) });
   // A dry run needs no engine that answers, only its name; a misspelt --engine is still an error.
   const engine = needsEngine(prepared.task)
     ? await selectEngine(engineRequest(options)).catch((caught: unknown) => (isEngineUnavailable(caught) ? fallbackEngine(options) : Promise.reject(caught)))
@@ -104,6 +108,8 @@ async function runForReal(input: {
   const humanStream = isMachineOutput ? stderr : stdout;
   const showsProgress = !options.quiet && !isMachineOutput;
   printDiagnostics(prepared.diagnostics, stderr.write);
+  annotateDiagnostics({ diagnostics: prepared.diagnostics, ci: options.ci, write: stderr.write });
+  const ci = resolveCi(options.ci, process.env);
 
   const plan = planTask(task);
   const viewSettings: ViewSettings = {
@@ -113,6 +119,8 @@ async function runForReal(input: {
     quiet: !showsProgress,
     prefixIds: hasParallelSteps(plan, options.maxParallel),
     steps: plan.nodes.map((node) => ({ id: node.step.id, label: masker.mask(stepLabel(node.step)) })),
+    ...(ci && { ci }),
+    mask: masker.mask,
   };
   const viewMode = chooseViewMode(viewSettings);
   const reporter = createRunReporter({ masker, view: createRunView(viewMode, viewSettings) });
@@ -176,12 +184,19 @@ async function runForReal(input: {
   const record = writer.current();
   // Beside NDJSON events, the summary is one more NDJSON line; alone, a readable document.
   if (isJsonOutput) stdout.write(isJsonLog ? `${JSON.stringify({ event: 'run-summary', ...summarizeRun(record) })}\n` : formatSummaryJson(record));
-  if (options.summary) {
-    await writeFile(options.summary, formatSummaryMarkdown(record), { flag: 'a' }).catch((caught: unknown) => {
-      stderr.write(`taskrun: warning: could not write the summary to ${options.summary}: ${(caught as Error).message}\n`);
+  for (const summaryFile of summaryFiles(options.summary, ci)) {
+    await writeFile(summaryFile, formatSummaryMarkdown(record), { flag: 'a' }).catch((caught: unknown) => {
+      stderr.write(`taskrun: warning: could not write the summary to ${summaryFile}: ${(caught as Error).message}\n`);
     });
   }
   return outcome.status === 'succeeded' ? EXIT_OK : outcome.status === 'cancelled' ? EXIT_CANCELLED : EXIT_FAILED;
+}
+
+/** `--summary FILE`, and on GitHub Actions the job's summary file too (once when they are the same). */
+function summaryFiles(requested: string | undefined, ci: CiKind | undefined): string[] {
+  const github = ci === 'github' ? process.env.GITHUB_STEP_SUMMARY : undefined;
+  const files = [requested, github].filter((file): file is string => file !== undefined && file !== '');
+  return [...new Set(files.map((file) => resolve(file)))];
 }
 
 /**

@@ -1,9 +1,10 @@
 // CLI: the template flags every task command shares (`--registry`, `--set`, `--values`, …),
 // and their translation into the pipeline's PrepareInput.
 
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { RunVarFlags } from '../load/run-vars.js';
 import type { PrepareInput, PreparedTask } from '../task/prepare.js';
+import { CI_CHOICES, type CiChoice } from './ci/ci-kind.js';
 import { parseSecretFlags } from './secret-flags.js';
 import { InputError, type Diagnostic } from '../diagnostics.js';
 import { createMasker, type Masker } from '../record/masker.js';
@@ -22,6 +23,8 @@ export interface TaskOptions extends Omit<RunVarFlags, 'sharedVolume'> {
   readonly strict?: boolean;
   readonly secret: string[];
   readonly secretEnv: string[];
+  /** The CI service whose log markers to write (groups, annotations). */
+  readonly ci?: CiChoice;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -42,7 +45,8 @@ export function addTaskOptions(command: Command): Command {
     .option('--context <dir>', 'build context, mounted at /workspace in cmd steps (default: the task file\'s folder)')
     .option('--secret <id=value>', 'value of {{.Secrets.id}} (repeatable)', collect, [])
     .option('--secret-env <id=ENV_VAR>', 'value of {{.Secrets.id}} read from an environment variable (repeatable)', collect, [])
-    .option('--strict', 'treat every warning as an error');
+    .option('--strict', 'treat every warning as an error')
+    .addOption(new Option('--ci <service>', 'write the log markers of this CI (groups, annotations); auto detects GitHub Actions, GitLab CI, Azure Pipelines').choices(CI_CHOICES).default('auto'));
 }
 
 // Checked as the flag is read: an ID that `run` refuses must not render in `render` or a dry run.

@@ -1,4 +1,5 @@
-// Stage 4, plan: the step graph as text for `taskrun graph` (text, Mermaid, Graphviz dot).
+// Stage 4, plan: the step graph as text for `taskrun graph` (text, Mermaid, Graphviz dot), and the
+// styled dot source its pictures (svg, png) are laid out from.
 
 import type { Step } from '../task/types.js';
 import { nodeById, type Plan } from './plan.js';
@@ -63,10 +64,31 @@ function formatMermaid(plan: Plan): string {
 // Step ids cannot hold whitespace, so the start node's id can never be a step's.
 const DOT_START = '"run start"';
 
-function formatDot(plan: Plan): string {
-  const lines = ['digraph task {', '  rankdir=TB;', '  node [shape=box];', `  ${DOT_START} [shape=circle, label="start"];`];
+// Rounded boxes on a white page. Courier is the one monospace font Graphviz knows the widths of;
+// its SVG asks for "Courier,monospace", and every monospace font has Courier's widths, so the
+// text fits its box wherever the picture is drawn.
+const PICTURE_STYLE = [
+  '  bgcolor="white"; pad=0.2; nodesep=0.3; ranksep=0.45;',
+  '  node [shape=box, style="rounded,filled", fillcolor="#f6f8fa", color="#8c959f", fontname="Courier", fontsize=11, margin="0.15,0.07"];',
+  '  edge [color="#57606a", arrowsize=0.7];',
+];
+/** Picture labels wrap at this many characters, so a long command makes a taller box, not a page-wide one. */
+const PICTURE_LINE_LENGTH = 44;
+
+/** The dot source `taskrun graph --format svg|png` lays out: the same graph as `dot`, styled for a page. */
+export function formatDotPicture(plan: Plan): string {
+  return formatDot(plan, { style: PICTURE_STYLE, describe: (step) => wrapWords(describeStep(step), PICTURE_LINE_LENGTH) });
+}
+
+interface DotLook {
+  readonly style: readonly string[];
+  readonly describe: (step: Step) => string;
+}
+
+function formatDot(plan: Plan, look: DotLook = { style: ['  node [shape=box];'], describe: describeStep }): string {
+  const lines = ['digraph task {', '  rankdir=TB;', ...look.style, `  ${DOT_START} [shape=circle, label="start"];`];
   for (const node of plan.nodes) {
-    lines.push(`  ${quoteDot(node.step.id)} [label=${quoteDot(`${node.step.id}\n${describeStep(node.step)}`)}];`);
+    lines.push(`  ${quoteDot(node.step.id)} [label=${quoteDot(`${node.step.id}\n${look.describe(node.step)}`)}];`);
   }
   for (const node of plan.nodes) {
     if (node.dependsOn.length === 0) lines.push(`  ${DOT_START} -> ${quoteDot(node.step.id)};`);
@@ -74,6 +96,17 @@ function formatDot(plan: Plan): string {
   }
   lines.push('}');
   return lines.join('\n') + '\n';
+}
+
+/** Words on lines of at most `width` characters (a longer word gets a line of its own). */
+export function wrapWords(text: string, width: number): string {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last]!.length + 1 + word.length <= width) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines.join('\n');
 }
 
 // Mermaid node ids must be plain words; step ids may hold `-`, `.` and more.

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ImageRef, RunEvent, RunStatus, StepStatus } from '../run/events.js';
 import type { StepKind } from '../task/types.js';
 import { RECORD_FILE, resolveRunFolder, resolveRunsFolder } from './home.js';
@@ -17,8 +17,11 @@ import { validateRunId } from './run-id.js';
 export const RECORD_FORMAT_VERSION = 1;
 /** Bursts of events are written at most this often; status changes are written at once. */
 export const RECORD_WRITE_INTERVAL_MS = 100;
-/** A live writer rewrites the record at least this often, so other hosts can tell it is alive. */
-export const RECORD_HEARTBEAT_MS = 60_000;
+/**
+ * A live writer rewrites the record at least this often, so other hosts can tell it is alive and
+ * a run killed during a silent step still tells, within this much, how long it went on.
+ */
+export const RECORD_HEARTBEAT_MS = 2_000;
 /** A `running` record from another host that has not changed for this long reads as interrupted. */
 export const STALE_AFTER_MS = 10 * 60_000;
 
@@ -53,8 +56,10 @@ export interface RunRecord {
   readonly id: string;
   readonly status: RunStatus;
   readonly task: {
-    /** As given on the command line. */
+    /** Absolute (records written before that hold the path as given, relative to where taskrun ran). */
     readonly file: string;
+    /** As given on the command line; absent in older records. */
+    readonly argument?: string;
     /** sha256 of the task file as read, hex. */
     readonly sha256: string;
     /** The task after templating, masked. */
@@ -84,6 +89,7 @@ export interface RecordWriterOptions {
   readonly home: string;
   /** Already claimed with `allocateRunId` or `claimRunId`. */
   readonly runId: string;
+  /** As given on the command line; the record holds it absolute too. */
   readonly taskFile: string;
   /** The task file's text as read (hashed, never stored). */
   readonly taskText: string;
@@ -135,7 +141,8 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
     formatVersion: RECORD_FORMAT_VERSION,
     id: options.runId,
     task: {
-      file: options.taskFile,
+      file: resolve(options.taskFile),
+      argument: options.taskFile,
       sha256: createHash('sha256').update(options.taskText).digest('hex'),
       rendered: options.renderedTask,
     },

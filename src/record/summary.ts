@@ -43,7 +43,8 @@ export function summarizeRun(record: RunRecord): RunSummary {
     formatVersion: SUMMARY_FORMAT_VERSION,
     runId: record.id,
     status: record.status,
-    taskFile: record.task.file,
+    // As given on the command line, as CI scripts name it.
+    taskFile: record.task.argument ?? record.task.file,
     taskSha256: record.task.sha256,
     engine: record.engine,
     startedAt: record.startedAt,

@@ -72,6 +72,6 @@ describe('bin/taskrun.cjs', () => {
 
   it('leaves no temporary files behind', async () => {
     await Promise.all([validateSample(), validateSample(), validateSample()]);
-    expect(readdirSync(path.dirname(cacheFile)).sort()).toEqual(['schema-validators.cjs', 'taskrun.cjs', 'taskrun.cjs.cache']);
+    expect(readdirSync(path.dirname(cacheFile)).sort()).toEqual(['graph-image.cjs', 'schema-validators.cjs', 'taskrun.cjs', 'taskrun.cjs.cache']);
   });
 });

@@ -176,7 +176,7 @@ describe('taskrun graph', () => {
   });
 
   it('rejects an unknown format as a usage error', async () => {
-    const result = await runCli(['graph', 'samples/parallel/acr-task.yaml', '--format', 'svg']);
+    const result = await runCli(['graph', 'samples/parallel/acr-task.yaml', '--format', 'gif']);
     expect(result.exitCode).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatGraph } from '../../src/plan/format.js';
+import { formatDotPicture, formatGraph, wrapWords } from '../../src/plan/format.js';
 import { planTask } from '../../src/plan/plan.js';
 import type { CmdStep, StepTrigger, Task } from '../../src/task/types.js';
 
@@ -115,5 +115,20 @@ describe('formatGraph', () => {
     expect(dot).toContain('"run start" -> "start";');
     expect(dot).toContain('"run start" -> "b";');
     expect(dot).not.toContain('"start" -> "b";');
+  });
+});
+
+describe('formatDotPicture', () => {
+  it('wraps words at a width, a longer word on a line of its own', () => {
+    expect(wrapWords('aaa bbb ccc dddddddddd e', 7)).toBe('aaa bbb\nccc\ndddddddddd\ne');
+  });
+
+  it('is the dot graph styled for a page, long descriptions wrapped', () => {
+    const plan = planTask(task(['lint', start], ['a-step-with-a-long-command', previous]));
+    const dot = formatDotPicture(plan);
+    expect(dot).toContain('fontname="Courier"');
+    expect(dot).toContain('"run start" -> "lint";');
+    expect(dot).toContain('"lint" -> "a-step-with-a-long-command";');
+    expect(formatDotPicture(planTask(task(['x', start])))).toContain('"x" [label="x\\ncmd busybox echo x"];');
   });
 });

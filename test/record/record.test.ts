@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/run/events.js';
@@ -75,7 +75,8 @@ describe('createRecordWriter', () => {
       id: 'tr1',
       status: 'running',
       task: {
-        file: 'ci/acr-task.yaml',
+        file: resolve('ci/acr-task.yaml'),
+        argument: 'ci/acr-task.yaml',
         sha256: 'f877d59c8f78f13ed12a4aab05537a7ab396b117aedfbccafc286dc7bb5ddc23',
         rendered: 'version: v1.1.0\nsteps: []\n',
       },

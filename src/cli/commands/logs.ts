@@ -10,8 +10,8 @@ import { LOG_FILE, resolveRunFolder, resolveTaskrunHome } from '../../record/hom
 import type { LogLine } from '../../record/logger.js';
 import { readRecordSync } from '../../record/record.js';
 import { formatCommand } from '../format-command.js';
-import type { CommandIo } from './runs.js';
-import { defaultCommandIo, findRecordOrReport, reportUsage } from './runs.js';
+import { defaultCommandIo, type CommandIo } from '../command-io.js';
+import { findRecordOrReport, reportUsage } from './runs.js';
 
 export const FOLLOW_POLL_MS = 200;
 /** After the record says the run ended, how long to wait for the log's last line to be flushed. */

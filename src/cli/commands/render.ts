@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { hasErrors, InputError } from '../../diagnostics.js';
 import { encodeGoBytes } from '../../load/go-bytes.js';
+import { annotateDiagnostics } from '../ci/annotations.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { addTaskOptions, maskDiagnostics, PLACEHOLDER_RUN_ID, readSecrets, toPrepareInput, type TaskOptions } from '../task-options.js';
 
@@ -23,6 +24,8 @@ export function registerRenderCommand(program: Command): void {
       process.stdout.write(encodeGoBytes(text.endsWith('\n') ? text : `${text}\n`));
     }
     if (hasErrors(diagnostics)) throw new InputError(maskDiagnostics(diagnostics, masker));
-    printDiagnostics(maskDiagnostics(diagnostics, masker), (text) => process.stderr.write(text));
+    const masked = maskDiagnostics(diagnostics, masker);
+    printDiagnostics(masked, (text) => process.stderr.write(text));
+    annotateDiagnostics({ diagnostics: masked, ci: options.ci, write: (text) => process.stderr.write(text) });
   });
 }

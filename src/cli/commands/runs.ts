@@ -7,23 +7,15 @@ import type { Command } from 'commander';
 import { didYouMean, error, formatDiagnostic } from '../../diagnostics.js';
 import type { RunStatus } from '../../run/events.js';
 import { formatDuration } from '../../record/duration.js';
+import { runDurationMs } from '../../record/last-event.js';
 import { RECORD_FILE, resolveRunFolder, resolveRunsFolder, resolveTaskrunHome } from '../../record/home.js';
 import { listRecords, readRecord } from '../../record/record.js';
 import type { RunRecord } from '../../record/record.js';
+import { defaultCommandIo, type CommandIo } from '../command-io.js';
 import { EXIT_USAGE } from '../exit-codes.js';
-
-/** Where the commands write and what environment they read; tests pass their own. */
-export interface CommandIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly env: NodeJS.ProcessEnv;
-}
-
-export const defaultCommandIo: CommandIo = {
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
-  env: process.env,
-};
+import { formatRunPage, formatTime } from '../history/run-page.js';
+import { formatRunsTable } from '../history/runs-table.js';
+import { shortDistinctPaths } from '../history/short-paths.js';
 
 export const RUN_STATUSES: readonly RunStatus[] = ['running', 'succeeded', 'failed', 'cancelled', 'interrupted'];
 export const DEFAULT_RUNS_LIMIT = 20;
@@ -80,22 +72,24 @@ async function listRuns({ io, json, status, limit }: { io: CommandIo; json?: boo
     io.stdout(status === undefined ? `No runs in ${resolveRunsFolder(home)}.\n` : `No ${status} runs in ${resolveRunsFolder(home)}.\n`);
     return;
   }
-  const rows = records.map((record) => [
-    record.id,
-    record.status,
-    record.task.file,
-    formatTime(record.startedAt),
-    formatDuration(elapsedMs(record)),
-    outputImages(record).join(', '),
-  ]);
-  io.stdout(formatTable([['ID', 'STATUS', 'TASK', 'STARTED', 'DURATION', 'IMAGES'], ...rows]));
+  const durations = await Promise.all(records.map((record) => runDurationMs(home, record)));
+  const taskNames = shortDistinctPaths(records.map((record) => record.task.file));
+  const rows = records.map((record, index) => ({
+    id: record.id,
+    status: record.status,
+    task: taskNames.get(record.task.file) ?? record.task.file,
+    started: formatTime(record.startedAt),
+    duration: formatDuration(durations[index]!),
+    images: outputImages(record),
+  }));
+  io.stdout(formatRunsTable(rows));
 }
 
 async function showRun({ io, id, isJson }: { io: CommandIo; id: string; isJson: boolean }): Promise<void> {
   const home = resolveTaskrunHome(io.env);
   const record = await findRecordOrReport({ io, home, id });
   if (!record) return;
-  io.stdout(isJson ? `${JSON.stringify(record, null, 2)}\n` : formatRecord(record));
+  io.stdout(isJson ? `${JSON.stringify(record, null, 2)}\n` : formatRunPage({ record, durationMs: await runDurationMs(home, record) }));
 }
 
 async function pruneRuns({ io, keep }: { io: CommandIo; keep?: string }): Promise<void> {
@@ -167,69 +161,8 @@ function parseCount({ io, flag, value, fallback, minimum }: { io: CommandIo; fla
   return count;
 }
 
-function formatRecord(record: RunRecord): string {
-  const fields: [string, string][] = [
-    ['Run', record.id],
-    ['Status', record.status],
-    ['Task', `${record.task.file} (sha256 ${record.task.sha256.slice(0, 12)})`],
-    ['Engine', record.engine],
-    ['Started', formatTime(record.startedAt)],
-    ...(record.endedAt ? ([['Ended', formatTime(record.endedAt)]] as [string, string][]) : []),
-    ['Duration', formatDuration(elapsedMs(record))],
-    ['Process', `${record.process.pid} on ${record.process.hostname}`],
-    ['Arguments', record.arguments.join(' ')],
-    ...(record.error ? ([['Error', record.error]] as [string, string][]) : []),
-  ];
-  const width = Math.max(...fields.map(([name]) => name.length)) + 2;
-  const out = fields.map(([name, value]) => `${`${name}:`.padEnd(width)}${value}\n`);
-  if (record.steps.length > 0) {
-    const rows = record.steps.map((step) => [
-      step.id,
-      step.kind ?? '',
-      step.status + (step.ignoredError ? ' (ignored)' : ''),
-      String(step.attempts),
-      step.exitCode === undefined ? '' : String(step.exitCode),
-      step.durationMs === undefined ? '' : formatDuration(step.durationMs),
-      step.error ?? '',
-    ]);
-    out.push('\n', formatTable([['STEP', 'KIND', 'STATUS', 'ATTEMPTS', 'EXIT', 'DURATION', 'ERROR'], ...rows]));
-  }
-  const sections: [string, string[]][] = [
-    ['Built', record.images.built.map(formatImage)],
-    ['Pushed', record.images.pushed.map(formatImage)],
-    ['Manifest lists pushed', record.manifests.map(formatImage)],
-    ['Warnings', [...record.warnings]],
-  ];
-  for (const [title, lines] of sections) {
-    if (lines.length > 0) out.push(`\n${title}:\n`, ...lines.map((line) => `  ${line}\n`));
-  }
-  return out.join('');
-}
-
-function formatImage(image: { readonly reference: string; readonly digest?: string }): string {
-  return image.digest ? `${image.reference} ${image.digest}` : image.reference;
-}
-
-/** What a run produced: the images it pushed (manifest lists included), else the ones it built. */
+/** What a run produced, the final product first: manifest lists, then pushed images, else the built ones. */
 function outputImages(record: RunRecord): string[] {
-  const pushed = [...record.images.pushed, ...record.manifests].map((image) => image.reference);
+  const pushed = [...record.manifests, ...record.images.pushed].map((image) => image.reference);
   return pushed.length > 0 ? pushed : record.images.built.map((image) => image.reference);
-}
-
-// A running run counts up to now; an interrupted one up to its last sign of life.
-function elapsedMs(record: RunRecord): number {
-  if (record.durationMs !== undefined) return record.durationMs;
-  const endMs = record.status === 'running' ? Date.now() : Date.parse(record.updatedAt);
-  return Math.max(0, endMs - Date.parse(record.startedAt));
-}
-
-/** `2026-03-04T05:06:07.890Z` → `2026-03-04 05:06:07Z`. */
-function formatTime(iso: string): string {
-  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-}
-
-export function formatTable(rows: readonly (readonly string[])[]): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, cell.length)));
-  return rows.map((row) => `${row.map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index] ?? 0))).join('  ').trimEnd()}\n`).join('');
 }

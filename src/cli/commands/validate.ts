@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { hasErrors, InputError, type Diagnostic } from '../../diagnostics.js';
 import type { Task } from '../../task/types.js';
+import { annotateDiagnostics } from '../ci/annotations.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { addTaskOptions, maskDiagnostics, prepareWithoutRun, type TaskOptions } from '../task-options.js';
 
@@ -34,6 +35,7 @@ export function registerValidateCommand(program: Command): void {
       const diagnostics = maskDiagnostics([...prepared.diagnostics, ...engineFindings], masker);
       if (hasErrors(diagnostics)) throw new InputError(diagnostics);
       printDiagnostics(diagnostics, (text) => process.stderr.write(text));
+      annotateDiagnostics({ diagnostics, ci: options.ci, write: (text) => process.stderr.write(text) });
       const steps = prepared.task.steps.length;
       process.stdout.write(`${file}: valid (${steps} step${steps === 1 ? '' : 's'}, version ${prepared.task.version})\n`);
     });

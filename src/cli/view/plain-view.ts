@@ -16,7 +16,8 @@ const ACB_STATUS: Readonly<Record<FinishedStatus, string>> = {
 };
 
 export interface PlainViewOptions {
-  readonly write: (text: string) => void;
+  /** A step's lines name the step, so a CI view can fold them (ci/step-groups.ts). */
+  readonly write: (text: string, stepId?: string) => void;
   /** Prefix output lines with `[id]`: the plan has steps that can run at the same time. */
   readonly prefixIds: boolean;
   /** Only step failures and the summary. */
@@ -64,7 +65,7 @@ export function statusColour(palette: Palette, event: StepEndEvent): (text: stri
 
 export function createPlainView(options: PlainViewOptions): RunView {
   const palette = options.palette ?? NO_COLOURS;
-  const writeLine = (line: string) => options.write(`${line}\n`);
+  const writeLine = (line: string, stepId?: string) => options.write(`${line}\n`, stepId);
   const isVerbose = options.quiet !== true;
   return {
     onEvent(event) {
@@ -72,23 +73,23 @@ export function createPlainView(options: PlainViewOptions): RunView {
         case 'step-start': {
           if (!isVerbose) return;
           const header = formatStepStart(event, options.labels?.get(event.stepId));
-          writeLine(palette.bold(options.width === undefined ? header : truncateToWidth(header, options.width)));
+          writeLine(palette.bold(options.width === undefined ? header : truncateToWidth(header, options.width)), event.stepId);
           return;
         }
         case 'output-line':
-          if (isVerbose) writeLine(formatOutputLine({ stepId: palette.cyan(event.stepId), text: event.text, isPrefixed: options.prefixIds }));
+          if (isVerbose) writeLine(formatOutputLine({ stepId: palette.cyan(event.stepId), text: event.text, isPrefixed: options.prefixIds }), event.stepId);
           return;
         case 'step-retry':
-          if (isVerbose) writeLine(palette.yellow(formatRetry(event)));
+          if (isVerbose) writeLine(palette.yellow(formatRetry(event)), event.stepId);
           return;
         case 'step-end': {
           const isProblem = event.status === 'failed' || event.status === 'cancelled';
           if (event.status === 'skipped' || !(isVerbose || isProblem)) return;
-          for (const line of formatStepEnd(event)) writeLine(statusColour(palette, event)(line));
+          for (const line of formatStepEnd(event)) writeLine(statusColour(palette, event)(line), event.stepId);
           return;
         }
         case 'warning':
-          if (isVerbose) writeLine(palette.yellow(formatWarning(event)));
+          if (isVerbose) writeLine(palette.yellow(formatWarning(event)), event.stepId);
           return;
         case 'notice':
           writeLine(palette.yellow(event.text));
