@@ -49,13 +49,22 @@ export function parseTask(input: ParseTaskInput): ParseTaskResult {
     version,
     ...(input.aliases && { aliases: input.aliases }),
   });
+  const rules = checkRules({ document, steps: ruleStepsOf(document) });
   const diagnostics = sortDiagnostics([
     ...parsed.diagnostics,
     ...validateSchema({ document, version }),
-    ...checkKeys({ document, version }),
-    ...checkRules({ document, steps: ruleStepsOf(document) }),
+    ...withoutKnockOns(checkKeys({ document, version }), rules),
+    ...rules,
     ...normalized.diagnostics,
     ...lintTask({ task: normalized.task, document, source }),
   ]);
   return hasErrors(diagnostics) ? { diagnostics } : { task: normalized.task, diagnostics };
+}
+
+// A step whose `bulid:` is its only kind gets one error that names the key; the key's own
+// unknown-key warning would say it again.
+function withoutKnockOns(keyFindings: readonly Diagnostic[], rules: readonly Diagnostic[]): Diagnostic[] {
+  const at = (d: Diagnostic) => (d.location ? `${d.location.line}:${d.location.col}` : '');
+  const kindErrors = new Set(rules.filter((d) => d.code === 'step-without-kind').map(at));
+  return keyFindings.filter((d) => !(d.code === 'unknown-key' && kindErrors.has(at(d))));
 }

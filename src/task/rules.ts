@@ -4,7 +4,9 @@
 
 import { didYouMean, error, warning } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
+import { suggestKey } from './key-suggestions.js';
 import { generatedStepId, kindOfWrittenStep, normalizeVersion } from './normalize.js';
+import { knownKeysAt } from './schema.js';
 import type { WrittenDocument } from './parse-yaml.js';
 import { ROOT_STEP_ID, TASK_VERSIONS } from './types.js';
 import { isRecord, readRecords, readString, readStringList, readText } from './written.js';
@@ -86,13 +88,21 @@ const stepHasOneKind: Rule = ({ document, steps }) =>
     // A kind written with the wrong type is reported by the schema check already.
     const isMistyped = STEP_KINDS.some((kind) => (kind === 'push' ? !Array.isArray(step.push) : typeof step[kind] !== 'string') && step[kind] !== undefined);
     if (kinds.length === 0 && !isMistyped) {
+      // `bulid:` or GitHub's `run:` is most likely the kind the step lacks.
+      const stepKeys = knownKeysAt('v1.1.0', ['steps', index]);
+      const meant = Object.keys(step)
+        .filter((key) => !stepKeys.has(key))
+        .map((key) => ({ key, kind: suggestKey(key, STEP_KINDS) }))
+        .find(({ kind }) => kind !== undefined);
       return [
-        error(
-          'step-without-kind',
-          `step \`${id}\` has no \`cmd\`, \`build\` or \`push\``,
-          document.at(pointer),
-          'give it one, e.g. `cmd: alpine echo hello`',
-        ),
+        meant
+          ? error(
+              'step-without-kind',
+              `step \`${id}\` has no \`cmd\`, \`build\` or \`push\`; did you mean \`${meant.kind}\` instead of \`${meant.key}\`?`,
+              document.at(`${pointer}/${meant.key}`, 'key'),
+              `rename \`${meant.key}\` to \`${meant.kind}\``,
+            )
+          : error('step-without-kind', `step \`${id}\` has no \`cmd\`, \`build\` or \`push\``, document.at(pointer), 'give it one, e.g. `cmd: alpine echo hello`'),
       ];
     }
     const [first, second] = kinds;

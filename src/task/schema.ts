@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { didYouMean, error, warning } from '../diagnostics.js';
+import { suggestKey } from './key-suggestions.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { TaskVersion } from './types.js';
 import { describeShape, pointerOf } from './parse-yaml.js';
@@ -292,6 +293,8 @@ export interface CheckKeysInput {
 // without a word, so each one gets a warning with the closest known key.
 export function checkKeys({ document, version }: CheckKeysInput): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
+  // Kind of mapping (`/steps/*`) → the line of the first finding that listed its keys.
+  const listedAt = new Map<string, number>();
   const visit = (value: unknown, path: PathSegment[]): void => {
     if (Array.isArray(value)) {
       value.forEach((item, index) => visit(item, [...path, index]));
@@ -307,7 +310,10 @@ export function checkKeys({ document, version }: CheckKeysInput): Diagnostic[] {
       const pointer = pointerOf(childPath);
       const entry = known.get(key);
       if (!entry) {
-        diagnostics.push(describeUnknownKey({ key, path, known, version, location: document.at(pointer, 'key') }));
+        const kindOfMapping = pointerOf(path.map((segment) => (typeof segment === 'number' ? '*' : segment)));
+        const finding = describeUnknownKey({ key, path, known, version, location: document.at(pointer, 'key'), listedAtLine: listedAt.get(kindOfMapping) });
+        if (finding.hint?.startsWith('known keys here') && finding.location) listedAt.set(kindOfMapping, finding.location.line);
+        diagnostics.push(finding);
         continue;
       }
       const genericPointer = pointerOf(childPath.map((segment) => (typeof segment === 'number' ? '*' : segment)));
@@ -335,6 +341,8 @@ function describeUnknownKey(input: {
   known: ReadonlyMap<string, { isIgnored: boolean }>;
   version: TaskVersion;
   location: ReturnType<WrittenDocument['at']>;
+  /** The line whose finding already listed the known keys of this kind of mapping. */
+  listedAtLine?: number;
 }): Diagnostic {
   const { key, path, known, version, location } = input;
   if (key === 'alias' && path.length === 0) {
@@ -346,10 +354,13 @@ function describeUnknownKey(input: {
     );
   }
   const candidates = [...known].filter(([, entry]) => !entry.isIgnored).map(([name]) => name);
-  const suggestion = didYouMean(key, candidates);
+  const suggestion = suggestKey(key, candidates);
   const message = `unknown key \`${key}\` (ACR ignores it)${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`;
+  // The known keys are listed once per kind of mapping; later findings point back to that list.
   const hint = suggestion
     ? `rename it to \`${suggestion}\``
-    : `known keys here: ${candidates.map((name) => `\`${name}\``).join(', ')}`;
+    : input.listedAtLine !== undefined
+      ? `the known keys are listed at line ${input.listedAtLine}`
+      : `known keys here: ${candidates.map((name) => `\`${name}\``).join(', ')}`;
   return warning('unknown-key', message, location, hint);
 }

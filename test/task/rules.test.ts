@@ -31,6 +31,14 @@ const cases: Case[] = [
     expected: [e('2:5', 'step-without-kind', 'step `a` has no `cmd`, `build` or `push`', 'give it one, e.g. `cmd: alpine echo hello`')],
   },
   {
+    name: 'a step whose kind is misspelt or named as in another CI system, in one error at the key',
+    text: yaml('steps:', '  - bulid: -t a .', '  - id: b', '    run: busybox true'),
+    expected: [
+      e('2:5', 'step-without-kind', 'step `acb_step_0` has no `cmd`, `build` or `push`; did you mean `build` instead of `bulid`?', 'rename `bulid` to `build`'),
+      e('4:5', 'step-without-kind', 'step `b` has no `cmd`, `build` or `push`; did you mean `cmd` instead of `run`?', 'rename `run` to `cmd`'),
+    ],
+  },
+  {
     name: 'an empty cmd counts as none',
     text: yaml('steps:', '  - cmd: ""'),
     expected: [e('2:5', 'step-without-kind', 'step `acb_step_0` has no `cmd`, `build` or `push`', 'give it one, e.g. `cmd: alpine echo hello`')],

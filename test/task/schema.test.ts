@@ -170,6 +170,16 @@ describe('unknown and ignored keys', () => {
     ]);
   });
 
+  it('suggests the key other CI systems use for the same thing, and lists the known keys once per kind of mapping', () => {
+    const found = rows(yaml('steps:', '  - cmd: x', '    continueOnError: true', '    dependsOn: [a]', '    colour: red', '  - cmd: y', '    flavour: z'));
+    expect(found.map((row) => [row.at, row.message, row.hint?.slice(0, 40)])).toEqual([
+      ['t.yaml:3:5', 'unknown key `continueOnError` (ACR ignores it); did you mean `ignoreErrors`?', 'rename it to `ignoreErrors`'],
+      ['t.yaml:4:5', 'unknown key `dependsOn` (ACR ignores it); did you mean `when`?', 'rename it to `when`'],
+      ['t.yaml:5:5', 'unknown key `colour` (ACR ignores it)', 'known keys here: `id`, `cmd`, `build`, `'],
+      ['t.yaml:7:5', 'unknown key `flavour` (ACR ignores it)', 'the known keys are listed at line 5'],
+    ]);
+  });
+
   it('checks keys inside secrets, networks, volumes and mounts', () => {
     const found = rows(
       yaml(
