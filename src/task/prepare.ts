@@ -16,6 +16,7 @@ import { isAliasVersion, sniffVersion } from '../load/version-sniff.js';
 import type { RunVars, TemplateData } from '../template/data.js';
 import { buildTemplateData, renderTemplate } from '../template/render.js';
 import { parseTask } from './parse-task.js';
+import { checkValuesKeepStructure } from './value-structure.js';
 import type { Task } from './types.js';
 
 export const DEFAULT_REGISTRY = 'localhost:5000';
@@ -77,6 +78,7 @@ export async function prepareTask(input: PrepareInput): Promise<PreparedTask> {
   if (invalidUtf8) throw new InputError(sortDiagnostics(applyStrict([...diagnostics, invalidUtf8], input.strict ?? false)));
   const parsed = parseTask({ source: rendered, ...(aliases && { aliases }) });
   diagnostics.push(...parsed.diagnostics);
+  diagnostics.push(...checkValuesKeepStructure({ text: stages.template, data, rendered }));
   const inactiveAliases = !aliases && parsed.task?.version === 'v1.1.0' ? describeInactiveAliasBlock(rendered) : undefined;
   if (inactiveAliases) diagnostics.push(inactiveAliases);
   if (parsed.task) diagnostics.push(...checkSecretsSupplied(parsed.task, input.secrets ?? {}, input.requireSecrets ?? false));
@@ -86,6 +88,8 @@ export async function prepareTask(input: PrepareInput): Promise<PreparedTask> {
 }
 
 interface TextStages {
+  /** The text templates were rendered from (after comment lines and aliases). */
+  readonly template: SourceText;
   readonly rendered: SourceText;
   readonly aliases?: ReadonlyMap<string, string>;
   readonly data: TemplateData;
@@ -131,7 +135,7 @@ async function runTextStages(input: PrepareInput, diagnostics: Diagnostic[]): Pr
   const rendered = renderTemplate(text, data);
   diagnostics.push(...rendered.diagnostics);
   if (!rendered.source) return undefined;
-  return { rendered: rendered.source, ...(aliases && { aliases }), data, contextDir };
+  return { template: text, rendered: rendered.source, ...(aliases && { aliases }), data, contextDir };
 }
 
 // A wrong --context would otherwise surface as a build that cannot start, or as an empty
