@@ -21,6 +21,7 @@ export interface TaskOptions extends Omit<RunVarFlags, 'sharedVolume'> {
   readonly values: string[];
   readonly context?: string;
   readonly strict?: boolean;
+  readonly allowOutsideContext?: boolean;
   readonly secret: string[];
   readonly secretEnv: string[];
   /** The CI service whose log markers to write (groups, annotations). */
@@ -46,6 +47,7 @@ export function addTaskOptions(command: Command): Command {
     .option('--secret <id=value>', 'value of {{.Secrets.id}} (repeatable)', collect, [])
     .option('--secret-env <id=ENV_VAR>', 'value of {{.Secrets.id}} read from an environment variable (repeatable)', collect, [])
     .option('--strict', 'treat every warning as an error')
+    .option('--allow-outside-context', "let alias src files be outside the task file's folder and the context folder")
     .addOption(new Option('--ci <service>', 'write the log markers of this CI (groups, annotations); auto detects GitHub Actions, GitLab CI, Azure Pipelines').choices(CI_CHOICES).default('auto'));
 }
 
@@ -72,6 +74,7 @@ export function toPrepareInput(
     valuesFiles: options.values,
     set: options.set,
     strict: options.strict ?? false,
+    allowOutsideContext: options.allowOutsideContext ?? false,
     ...(options.registry !== undefined && { registry: options.registry }),
     runVarFlags: pickRunVarFlags(options),
     ...(options.context !== undefined && { contextDir: options.context }),

@@ -1,8 +1,8 @@
 // Load stage (v1.1.0 files): decodes the rendered `alias:` block and merges its definitions
 // with `src` files and the built-in globals into one alias table (acb-spec §3.3).
 
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { readFile, realpath } from 'node:fs/promises';
+import { isAbsolute, join, resolve, sep } from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode, Pair } from 'yaml';
 import { didYouMean, error, warning } from '../diagnostics.js';
@@ -58,6 +58,12 @@ interface DecodedBlock {
   readonly directive?: { text: string; location: SourceLocation };
 }
 
+/**
+ * Where local `src` files may be: inside these folders (symlinks resolved), or anywhere when the
+ * user said so (`--allow-outside-context`). acb reads any path of the agent.
+ */
+export type AliasSourceScope = { readonly allowedDirs: readonly string[] } | 'anywhere';
+
 // Precedence, highest first: inline `values`, `src` entries from last to first, globals.
 // `src` files are resolved relative to the task file's folder (acb: its working directory).
 export async function resolveAliases(input: {
@@ -65,12 +71,19 @@ export async function resolveAliases(input: {
   taskDir: string;
   os: AliasOs;
   fetchTimeoutMs?: number;
+  /** Default: the task file's folder only. */
+  srcScope?: AliasSourceScope;
 }): Promise<{ aliases: ReadonlyMap<string, string>; directive: string; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
   const block = decodeAliasBlock(input.aliasBlock, diagnostics);
   const merged = new Map<string, Definition>(block.values);
   for (const entry of [...block.src].reverse()) {
-    const loaded = await loadAliasSource({ ...entry, taskDir: input.taskDir, fetchTimeoutMs: input.fetchTimeoutMs ?? defaultFetchTimeoutMs });
+    const loaded = await loadAliasSource({
+      ...entry,
+      taskDir: input.taskDir,
+      fetchTimeoutMs: input.fetchTimeoutMs ?? defaultFetchTimeoutMs,
+      scope: input.srcScope ?? { allowedDirs: [input.taskDir] },
+    });
     diagnostics.push(...loaded.diagnostics);
     for (const [name, definition] of loaded.values) if (!merged.has(name)) merged.set(name, definition);
   }
@@ -228,9 +241,14 @@ async function loadAliasSource(input: {
   location: SourceLocation;
   taskDir: string;
   fetchTimeoutMs: number;
+  scope: AliasSourceScope;
 }): Promise<{ values: ReadonlyMap<string, Definition>; diagnostics: Diagnostic[] }> {
   const isRemote = input.uri.startsWith('https://') || input.uri.startsWith('http://');
   const shownPath = isRemote || isAbsolute(input.uri) ? input.uri : join(input.taskDir, input.uri);
+  if (!isRemote) {
+    const outside = await describeOutsideScope({ path: resolve(input.taskDir, input.uri), uri: input.uri, scope: input.scope, location: input.location });
+    if (outside) return { values: new Map(), diagnostics: [outside] };
+  }
   let content: string;
   try {
     content = decodeGoBytes(isRemote ? await fetchBytes(input.uri, input.fetchTimeoutMs) : await readFile(resolve(input.taskDir, input.uri)));
@@ -248,6 +266,24 @@ async function loadAliasSource(input: {
     return { values: new Map(), diagnostics: [problem] };
   }
   return decodeAliasFile({ source: fromOriginal(shownPath, content.replace(/^\uFEFF/, '')), isRemote, srcLocation: input.location });
+}
+
+// Checked before the file is read, so nothing of a file outside is ever read, let alone quoted.
+async function describeOutsideScope(input: { path: string; uri: string; scope: AliasSourceScope; location: SourceLocation }): Promise<Diagnostic | undefined> {
+  if (input.scope === 'anywhere') return undefined;
+  // A missing file is the read's own error, reported as before.
+  const real = await realpath(input.path).catch(() => undefined);
+  if (real === undefined) return undefined;
+  const roots = await Promise.all(input.scope.allowedDirs.map((dir) => realpath(dir).catch(() => resolve(dir))));
+  if (roots.some((root) => real === root || real.startsWith(root.endsWith(sep) ? root : `${root}${sep}`))) return undefined;
+  const via = real === input.path ? '' : ` (through a symbolic link, ${real})`;
+  const folders = [...new Set(roots)];
+  return error(
+    'alias-src-outside-context',
+    `alias src '${input.uri}' is ${input.path}${via}, outside ${folders.length > 1 ? 'the folders' : 'the folder'} ${folders.join(' and ')} (the task file's and the context)`,
+    input.location,
+    'keep alias files beside the task file or in the context folder, or pass --allow-outside-context to read files elsewhere',
+  );
 }
 
 async function fetchBytes(url: string, timeoutMs: number): Promise<Uint8Array> {

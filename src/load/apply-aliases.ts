@@ -10,7 +10,7 @@ import { splitAliasBlock } from './alias-block.js';
 import { substituteAliases } from './alias-substitution.js';
 import { defaultDirective, listGlobalAliases, resolveAliases } from './aliases.js';
 import { findOverlongLine, GO_SCANNER_MAX_LINE_BYTES } from './go-text.js';
-import type { AliasOs } from './aliases.js';
+import type { AliasOs, AliasSourceScope } from './aliases.js';
 
 // The caller decides whether aliases apply (sniffVersion + isAliasVersion). `source` is the
 // comment-stripped task; the result's `source` (present iff no error) still needs rendering.
@@ -21,6 +21,7 @@ export async function applyAliases(input: {
   taskDir: string;
   os: AliasOs;
   fetchTimeoutMs?: number;
+  srcScope?: AliasSourceScope;
 }): Promise<{ source?: SourceText; aliases: ReadonlyMap<string, string>; directive: string; diagnostics: Diagnostic[] }> {
   const { aliasBlock, task } = splitAliasBlock(input.source);
   const diagnostics: Diagnostic[] = [];
@@ -40,6 +41,7 @@ export async function applyAliases(input: {
     taskDir: input.taskDir,
     os: input.os,
     ...(input.fetchTimeoutMs !== undefined && { fetchTimeoutMs: input.fetchTimeoutMs }),
+    ...(input.srcScope !== undefined && { srcScope: input.srcScope }),
   });
   diagnostics.push(...resolved.diagnostics);
   const result = { aliases: resolved.aliases, directive: resolved.directive, diagnostics };

@@ -32,6 +32,8 @@ export interface PrepareInput {
   /** The build context and `/workspace` of cmd steps; default: the task file's folder. */
   readonly contextDir?: string;
   readonly strict?: boolean;
+  /** Alias `src` files may be outside the task's folder and the context folder. */
+  readonly allowOutsideContext?: boolean;
   /** `.Secrets.<id>` values supplied by `--secret` / `--secret-env`. */
   readonly secrets?: Readonly<Record<string, string>>;
   /** `run` needs every secret the task declares; the other commands only warn. */
@@ -125,6 +127,7 @@ async function runTextStages(input: PrepareInput, diagnostics: Diagnostic[]): Pr
       // As the user named it: messages then name src files the way they would find them.
       taskDir: path.dirname(input.file),
       os: data.Run.OS === 'windows' ? 'windows' : 'linux',
+      srcScope: input.allowOutsideContext ? 'anywhere' : { allowedDirs: [path.dirname(path.resolve(input.file)), contextDir] },
     });
     diagnostics.push(...applied.diagnostics);
     if (!applied.source) return undefined;

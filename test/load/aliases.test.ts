@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -304,5 +304,37 @@ describe('resolveAliases with http(s) src', () => {
     expect(result.diagnostics.map((d) => [d.code, d.message, d.hint])).toEqual([
       ['alias-src-unreadable', `cannot fetch alias src '${base}/slow.yaml': no answer within 100 ms`, 'check the URL; taskrun waits at most 100 ms for it'],
     ]);
+  });
+});
+
+describe('alias src files stay inside the task file\'s folder and the context', () => {
+  it('refuses a path or symbolic link that leads outside, before reading it, and names no content', async () => {
+    const taskDir = await mkdtemp(join(tmpdir(), 'taskrun-alias-scope-'));
+    const outside = await mkdtemp(join(tmpdir(), 'taskrun-alias-outside-'));
+    try {
+      await writeFile(join(outside, 'secret.yaml'), 'password: hunter2\n');
+      await symlink(join(outside, 'secret.yaml'), join(taskDir, 'link.yaml'));
+      await writeFile(join(taskDir, 'own.yaml'), 'x: mine\n');
+      const block = blockOf(`version: v1.1.0\nalias:\n  src:\n    - ${join(outside, 'secret.yaml')}\n    - link.yaml\n    - own.yaml\nsteps: []\n`);
+      const refused = await resolveAliases({ aliasBlock: block, taskDir, os: 'linux' });
+      // src entries are read last to first (the last one wins); sorted by line here.
+      const found = [...refused.diagnostics].sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0));
+      expect(found.map((d) => [d.code, d.location?.line])).toEqual([
+        ['alias-src-outside-context', 4],
+        ['alias-src-outside-context', 5],
+      ]);
+      expect(JSON.stringify(refused.diagnostics)).not.toContain('hunter2');
+      expect(found[1]?.message).toContain('through a symbolic link');
+      expect(refused.aliases.get('x')).toBe('mine');
+
+      const allowed = await resolveAliases({ aliasBlock: block, taskDir, os: 'linux', srcScope: 'anywhere' });
+      expect(allowed.diagnostics).toEqual([]);
+      expect(allowed.aliases.get('password')).toBe('hunter2');
+      const inContext = await resolveAliases({ aliasBlock: block, taskDir, os: 'linux', srcScope: { allowedDirs: [taskDir, outside] } });
+      expect(inContext.diagnostics).toEqual([]);
+    } finally {
+      await rm(taskDir, { recursive: true, force: true });
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 });
