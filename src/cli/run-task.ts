@@ -2,11 +2,12 @@
 // keeping a run record; `--dry-run` prints the plan and the exact commands instead.
 
 import { open, rm, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import path, { resolve } from 'node:path';
 import { error, InputError } from '../diagnostics.js';
 import { createEngine, type Engine } from '../engine/engine.js';
 import { readLabEnv } from '../engine/lab-env.js';
 import { selectEngine } from '../engine/select-engine.js';
+import { materializeContext } from '../load/context-source.js';
 import { planTask } from '../plan/plan.js';
 import { resolveRunFolder, resolveTaskrunHome } from '../record/home.js';
 import { createRunLogger } from '../record/logger.js';
@@ -30,22 +31,44 @@ import { chooseViewMode, createRunView, type ViewSettings, type ViewStream } fro
 import { stepLabel } from './view/step-label.js';
 import { paletteFor } from './view/terminal-text.js';
 import { maskDiagnostics, PLACEHOLDER_RUN_ID, prepareMasked, readSecrets, toPrepareInput } from './task-options.js';
+import type { RunSource } from './az-habits.js';
 import type { RunCommandOptions } from './run-options.js';
 import { handleStopSignals } from './stop-signals.js';
 
-export async function runTaskCommand(input: { file: string; options: RunCommandOptions; argv: readonly string[] }): Promise<number> {
-  const { file, options } = input;
-  const { secrets, masker } = readSecrets(options);
-  if (options.dryRun) {
-    await runDry(file, options, secrets, masker);
-    return EXIT_OK;
+export async function runTaskCommand(input: { source: RunSource; options: RunCommandOptions; argv: readonly string[] }): Promise<number> {
+  const { source } = input;
+  // A tar or git context is unpacked or cloned for this run and removed after it.
+  const local = source.context ? await materializeContext(source.context, runProgram) : undefined;
+  try {
+    const file = local && source.isFileInContext ? path.join(local.dir, source.file) : source.file;
+    const options: RunCommandOptions = local ? { ...input.options, context: local.dir } : input.options;
+    const { secrets, masker } = readSecrets(options);
+    const task: TaskInput = { file, ...(source.text !== undefined && { text: source.text }) };
+    if (options.dryRun) {
+      await runDry(task, options, secrets, masker);
+      return EXIT_OK;
+    }
+    return await runForReal({ task, options, secrets, masker, argv: input.argv });
+  } finally {
+    await local?.cleanup();
   }
-  return runForReal({ file, options, secrets, masker, argv: input.argv });
 }
 
-async function runDry(file: string, options: RunCommandOptions, secrets: Record<string, string>, masker: Masker): Promise<void> {
+/** The task file as messages name it, and its text when it is not read from that path. */
+interface TaskInput {
+  readonly file: string;
+  readonly text?: string;
+}
+
+async function runProgram(file: string, args: readonly string[]): Promise<void> {
+  const { execa } = await import('execa');
+  const result = await execa(file, args, { reject: false, stdin: 'ignore', all: true });
+  if (result.exitCode !== 0) throw new Error(result.all?.trim().split('\n').at(-1) || `${file} exited with ${String(result.exitCode)}`);
+}
+
+async function runDry(task: TaskInput, options: RunCommandOptions, secrets: Record<string, string>, masker: Masker): Promise<void> {
   const runId = options.runId ?? PLACEHOLDER_RUN_ID;
-  const prepared = await prepareMasked(toPrepareInput(file, options, { runId, secrets }), masker);
+  const prepared = await prepareMasked(toPrepareInput(task.file, options, { runId, secrets, text: task.text }), masker);
   printDiagnostics(prepared.diagnostics, (text) => process.stderr.write(text));
   annotateDiagnostics({ diagnostics: prepared.diagnostics, ci: options.ci, write: (text) => process.stderr.write(text) });
   // A dry run needs no engine that answers, only its name; a misspelt --engine is still an error.
@@ -65,13 +88,14 @@ async function runDry(file: string, options: RunCommandOptions, secrets: Record<
 }
 
 async function runForReal(input: {
-  file: string;
+  task: TaskInput;
   options: RunCommandOptions;
   secrets: Record<string, string>;
   masker: Masker;
   argv: readonly string[];
 }): Promise<number> {
-  const { file, options, secrets, masker } = input;
+  const { options, secrets, masker } = input;
+  const { file } = input.task;
   const home = resolveTaskrunHome();
   const runId = options.runId ?? (await allocateRunId(home));
   if (options.runId !== undefined) await claimRunId(home, options.runId);
@@ -85,7 +109,7 @@ async function runForReal(input: {
     const probe = selectEngine(engineRequest(options));
     probe.catch(() => undefined);
     // A real run needs every `secrets:` entry supplied; validate, render and --dry-run only warn.
-    prepared = await prepareMasked({ ...toPrepareInput(file, options, { runId, secrets }), requireSecrets: true }, masker);
+    prepared = await prepareMasked({ ...toPrepareInput(file, options, { runId, secrets, text: input.task.text }), requireSecrets: true }, masker);
     engine = needsEngine(prepared.task) ? await probe : await fallbackEngine(options);
     if (needsEngine(prepared.task)) {
       const { checkBuildkit } = await import('../run/preflight.js');

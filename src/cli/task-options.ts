@@ -65,10 +65,11 @@ function pickRunVarFlags({ commit, branch, repository, gitTag, triggeredBy, task
 export function toPrepareInput(
   file: string,
   options: TaskOptions,
-  extra: { runId: string; secrets: Readonly<Record<string, string>> },
+  extra: { runId: string; secrets: Readonly<Record<string, string>>; text?: string | undefined },
 ): PrepareInput {
   return {
     file,
+    ...(extra.text !== undefined && { text: extra.text }),
     runId: extra.runId,
     secrets: extra.secrets,
     valuesFiles: options.values,

@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { applyStrict, hasErrors, InputError, sortDiagnostics, error, warning, type Diagnostic } from '../diagnostics.js';
-import type { SourceText } from '../source-text.js';
+import { fromOriginal, type SourceText } from '../source-text.js';
 import { applyAliases, describeInactiveAliasBlock } from '../load/apply-aliases.js';
 import { describeInvalidUtf8 } from '../load/go-bytes.js';
 import { stripCommentLines } from '../load/comment-lines.js';
@@ -22,7 +22,10 @@ import type { Task } from './types.js';
 export const DEFAULT_REGISTRY = 'localhost:5000';
 
 export interface PrepareInput {
+  /** The task file; with `text`, only the name messages give it (`-` for stdin, `--cmd`). */
   readonly file: string;
+  /** The task's text, when it is not read from `file`. */
+  readonly text?: string;
   readonly runId: string;
   readonly registry?: string;
   readonly valuesFiles?: readonly string[];
@@ -103,7 +106,7 @@ async function runTextStages(input: PrepareInput, diagnostics: Diagnostic[]): Pr
   const contextDir = path.resolve(input.contextDir ?? path.dirname(input.file));
   // Reading the file, the values and the context are independent: report the problems of all at once.
   const [read, data] = await Promise.all([
-    readTaskFile(input.file).then(
+    (input.text !== undefined ? Promise.resolve(fromOriginal(input.file, input.text)) : readTaskFile(input.file)).then(
       (source) => ({ source }),
       (caught: unknown) => {
         if (!(caught instanceof InputError)) throw caught;

@@ -1,6 +1,8 @@
 // CLI: `taskrun run FILE` — its flags; the work is in ../run-task.ts.
 
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { refuseAzOnlyFlags, resolveRunSource, type AzRunFlags } from '../az-habits.js';
 import type { RunCommandOptions } from '../run-options.js';
 import { addTaskOptions } from '../task-options.js';
 
@@ -9,7 +11,11 @@ export function registerRunCommand(program: Command): void {
     program
       .command('run')
       .description('run a task file: build, push and cmd steps on docker or podman')
-      .argument('<file>', 'task file (acr-task.yaml)')
+      .argument('[file]', 'task file (acr-task.yaml); or use -f FILE / --cmd')
+      .argument('[context]', 'build context: a folder, /dev/null (none), a .tar/.tar.gz file or a git URL (repo.git#branch:folder); default the task file\'s folder')
+      .option('-f, --file <file>', 'task file, relative to CONTEXT when one is given, as with az acr run; - reads it from stdin')
+      .option('--cmd <command>', 'run one command as a task of one cmd step (az acr run --cmd)')
+      .option('--set-secret <id=value>', 'as --secret (az acr run --set-secret)', collectSecret, [])
       .option('--dry-run', 'print the plan and the exact commands; run nothing')
       .option('--engine <engine>', 'docker or podman (default: $TASKRUN_ENGINE, else docker when its daemon answers, else podman)')
       .option('--max-parallel <n>', 'run at most N steps at once (default: unbounded, as on ACR)', parsePositiveInt('--max-parallel'))
@@ -18,12 +24,31 @@ export function registerRunCommand(program: Command): void {
       .option('-q, --quiet', 'print only errors and the final summary')
       .addOption(new Option('--progress <mode>', 'tty: a live view of the running steps; plain: every output line; auto: tty on a terminal').choices(['auto', 'tty', 'plain']).default('auto'))
       .addOption(new Option('--output <format>', 'json prints the final run summary as one JSON document on stdout').choices(['text', 'json']).default('text'))
-      .option('--summary <file>', 'write a Markdown summary of the run (e.g. $GITHUB_STEP_SUMMARY)'),
-  ).action(async (file: string, options: RunCommandOptions, command: Command) => {
+      .option('--summary <file>', 'write a Markdown summary of the run (e.g. $GITHUB_STEP_SUMMARY)')
+      .addOption(new Option('--agent-pool <name>').hideHelp())
+      .addOption(new Option('--auth-mode <mode>').hideHelp())
+      .addOption(new Option('--no-wait').hideHelp())
+      .addOption(new Option('--no-logs').hideHelp())
+      .addOption(new Option('--platform <platform>').hideHelp()),
+  ).action(async (file: string | undefined, context: string | undefined, flags: RunCommandOptions & AzRunFlags & AzOnlyFlags, command: Command) => {
+    refuseAzOnlyFlags({ ...flags, noWait: flags.wait === false ? true : undefined, noLogs: flags.logs === false ? true : undefined });
+    const source = resolveRunSource({ positionals: [file, context].filter((arg): arg is string => arg !== undefined), flags, readStdin: () => readFileSync(0, 'utf8') });
+    const options: RunCommandOptions = { ...flags, secret: [...(flags.secret ?? []), ...(flags.setSecret ?? [])] };
     // Loaded on demand so `taskrun --help` and the other commands start fast.
     const { runTaskCommand } = await import('../run-task.js');
-    process.exitCode = await runTaskCommand({ file, options, argv: command.parent?.args ?? [] });
+    process.exitCode = await runTaskCommand({ source, options, argv: command.parent?.args ?? [] });
   });
+}
+
+interface AzOnlyFlags {
+  readonly setSecret?: string[];
+  /** commander's name for `--no-wait` / `--no-logs`: false when given. */
+  readonly wait?: boolean;
+  readonly logs?: boolean;
+}
+
+function collectSecret(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function parsePositiveInt(flag: string): (value: string) => number {
