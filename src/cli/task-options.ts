@@ -22,6 +22,8 @@ export interface TaskOptions extends Omit<RunVarFlags, 'sharedVolume'> {
   readonly context?: string;
   readonly strict?: boolean;
   readonly allowOutsideContext?: boolean;
+  readonly imageMap?: string[];
+  readonly imageMapFile?: string[];
   readonly secret: string[];
   readonly secretEnv: string[];
   /** The CI service whose log markers to write (groups, annotations). */
@@ -48,6 +50,8 @@ export function addTaskOptions(command: Command): Command {
     .option('--secret-env <id=ENV_VAR>', 'value of {{.Secrets.id}} read from an environment variable (repeatable)', collect, [])
     .option('--strict', 'treat every warning as an error')
     .option('--allow-outside-context', "let alias src files be outside the task file's folder and the context folder")
+    .option('--image-map <from=to>', "run cmd steps' image FROM (an alias such as bash, or an image) as TO (repeatable)", collect, [])
+    .option('--image-map-file <file>', 'FROM=TO lines for --image-map (repeatable)', collect, [])
     .addOption(new Option('--ci <service>', 'write the log markers of this CI (groups, annotations); auto detects GitHub Actions, GitLab CI, Azure Pipelines').choices(CI_CHOICES).default('auto'));
 }
 
@@ -76,6 +80,8 @@ export function toPrepareInput(
     set: options.set,
     strict: options.strict ?? false,
     allowOutsideContext: options.allowOutsideContext ?? false,
+    imageMap: options.imageMap ?? [],
+    imageMapFiles: options.imageMapFile ?? [],
     ...(options.registry !== undefined && { registry: options.registry }),
     runVarFlags: pickRunVarFlags(options),
     ...(options.context !== undefined && { contextDir: options.context }),

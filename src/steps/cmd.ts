@@ -56,13 +56,25 @@ export async function runCmdStep(step: CmdStep, ctx: StepContext): Promise<StepR
   }
   if (step.pull && step.cmdDownloadRetries >= 0 && ctx.attempt === 1) {
     const pulled = await pullWithRetries({ step, ctx, image: run.image });
-    if (!pulled.ok) return { ...pulled, error: `failed to pull ${run.image}: ${pulled.error ?? 'unknown error'}` };
+    if (!pulled.ok) return { ...pulled, error: `failed to pull ${run.image}: ${pulled.error ?? 'unknown error'} (${describeStepImage(step)})` };
   }
   // With keep (no --rm) an earlier attempt's container still holds the name.
   if (step.keep && ctx.attempt > 1) await removeContainers({ engine: ctx.resources.engine, names: [run.containerName] });
   const result = await runStepCommand({ ctx, stepId: step.id, args: buildRunArgv(run), containerName: run.containerName });
   if (isRemovedAfterExit({ step, resources: ctx.resources })) await removeContainers({ engine: ctx.resources.engine, names: [run.containerName] });
-  return result;
+  // 125: the engine failed, most often to find or pull the image: say which one and where it came from.
+  return !result.ok && result.exitCode === ENGINE_FAILED ? { ...result, error: `${result.error ?? 'failed'} (${describeStepImage(step)})` } : result;
+}
+
+const ENGINE_FAILED = 125;
+
+/** The image a cmd step runs, where its name came from, and how to run another one instead. */
+export function describeStepImage(step: CmdStep): string {
+  const image = step.words[0] ?? '';
+  const origin = step.imageOrigin;
+  if (origin?.mappedFrom !== undefined) return `image ${image}, given by --image-map for ${origin.written}`;
+  const from = origin?.isAlias ? `, from the alias \`${origin.written}\`` : '';
+  return `image ${image}${from}; to run another image in its place: --image-map ${origin?.written ?? image}=IMAGE`;
 }
 
 async function runHostDocker(step: CmdStep, ctx: StepContext): Promise<StepResult> {

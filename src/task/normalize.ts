@@ -237,6 +237,7 @@ function normalizeStep(input: NormalizeStepInput): { step?: Step; diagnostics: D
   }
   const written = readText(step.cmd) ?? '';
   const cmd = input.aliases ? expandCommandWord(written, input.aliases) : written;
+  const writtenImage = trimGoSpace(written).split(' ')[0] ?? '';
   const split = splitWords(cmd);
   const unclosedQuote = split.unclosedQuote && {
     ...split.unclosedQuote,
@@ -256,6 +257,7 @@ function normalizeStep(input: NormalizeStepInput): { step?: Step; diagnostics: D
     kind: 'cmd',
     cmd,
     words: split.words,
+    ...(cmd !== written && { imageOrigin: { written: writtenImage, isAlias: true } }),
     ...(entryPoint !== undefined && { entryPoint }),
     pull: readBoolean(step.pull),
     cmdDownloadRetries: readInteger(step.cmdDownloadRetries) ?? 0,

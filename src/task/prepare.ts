@@ -16,6 +16,7 @@ import { isAliasVersion, sniffVersion } from '../load/version-sniff.js';
 import type { RunVars, TemplateData } from '../template/data.js';
 import { buildTemplateData, renderTemplate } from '../template/render.js';
 import { parseTask } from './parse-task.js';
+import { applyImageMap, parseImageMapFlags, readImageMapFile } from './image-map.js';
 import { checkValuesKeepStructure } from './value-structure.js';
 import type { Task } from './types.js';
 
@@ -35,6 +36,9 @@ export interface PrepareInput {
   /** The build context and `/workspace` of cmd steps; default: the task file's folder. */
   readonly contextDir?: string;
   readonly strict?: boolean;
+  /** `--image-map FROM=TO` items, then `--image-map-file` files (later ones win). */
+  readonly imageMap?: readonly string[];
+  readonly imageMapFiles?: readonly string[];
   /** Alias `src` files may be outside the task's folder and the context folder. */
   readonly allowOutsideContext?: boolean;
   /** `.Secrets.<id>` values supplied by `--secret` / `--secret-env`. */
@@ -87,9 +91,10 @@ export async function prepareTask(input: PrepareInput): Promise<PreparedTask> {
   const inactiveAliases = !aliases && parsed.task?.version === 'v1.1.0' ? describeInactiveAliasBlock(rendered) : undefined;
   if (inactiveAliases) diagnostics.push(inactiveAliases);
   if (parsed.task) diagnostics.push(...checkSecretsSupplied(parsed.task, input.secrets ?? {}, input.requireSecrets ?? false));
+  const mapped = parsed.task && (await mapImages(parsed.task, input, diagnostics));
   const final = finish();
-  if (hasErrors(final) || !parsed.task) throw new InputError(final);
-  return { task: parsed.task, rendered, runVars: data.Run, contextDir, diagnostics: final };
+  if (hasErrors(final) || !mapped) throw new InputError(final);
+  return { task: mapped, rendered, runVars: data.Run, contextDir, diagnostics: final };
 }
 
 interface TextStages {
@@ -142,6 +147,19 @@ async function runTextStages(input: PrepareInput, diagnostics: Diagnostic[]): Pr
   diagnostics.push(...rendered.diagnostics);
   if (!rendered.source) return undefined;
   return { template: text, rendered: rendered.source, ...(aliases && { aliases }), data, contextDir };
+}
+
+async function mapImages(task: Task, input: PrepareInput, diagnostics: Diagnostic[]): Promise<Task | undefined> {
+  try {
+    const fromFiles = await Promise.all((input.imageMapFiles ?? []).map(readImageMapFile));
+    const applied = applyImageMap(task, [...parseImageMapFlags(input.imageMap ?? []), ...fromFiles.flat()]);
+    diagnostics.push(...applied.diagnostics);
+    return applied.task;
+  } catch (caught) {
+    if (!(caught instanceof InputError)) throw caught;
+    diagnostics.push(...caught.diagnostics);
+    return undefined;
+  }
 }
 
 // A wrong --context would otherwise surface as a build that cannot start, or as an empty

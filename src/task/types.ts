@@ -96,10 +96,20 @@ export interface CmdStep extends StepCommon, ContainerOptions, RetryOptions {
   readonly cmd: string;
   /** `cmd` split into words with POSIX quoting rules; words[0] is the image. */
   readonly words: readonly string[];
+  /** Where words[0] came from when it is not written as such: an alias (`bash`), an `--image-map`. */
+  readonly imageOrigin?: ImageOrigin;
   readonly entryPoint?: string;
   readonly pull: boolean;
   readonly cmdDownloadRetries: number;
   readonly cmdDownloadRetryDelaySeconds: number;
+}
+
+export interface ImageOrigin {
+  /** The first word as the task file has it (`bash` for ACR's alias). */
+  readonly written: string;
+  readonly isAlias: boolean;
+  /** The image the alias or the file named, when an `--image-map` replaced it. */
+  readonly mappedFrom?: string;
 }
 
 export type Step = BuildStep | PushStep | CmdStep;

@@ -51,6 +51,20 @@ describe('taskrun run as az acr run is typed', () => {
     expect(result.exitCode).toBe(0);
   });
 
+  it('names the image and its alias when it cannot be run, and runs another one with --image-map', async () => {
+    const dir = path.join(scratch, 'image-map');
+    execFileSync('mkdir', ['-p', dir]);
+    const file = path.join(dir, 'acr-task.yaml');
+    // An alias whose image exists nowhere (the lab registry is the only one reachable).
+    writeFileSync(file, 'version: v1.1.0\nalias:\n  values:\n    tool: localhost:5000/taskrun-test/absent:1\nsteps:\n  - cmd: tool echo mapped\n');
+    const failed = await runCli(['run', file, '--engine', 'podman', '--run-id', 'az-map-1'], { env, timeoutMs: 60_000 });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.stderr + failed.stdout).toContain('image localhost:5000/taskrun-test/absent:1, from the alias `tool`; to run another image in its place: --image-map tool=IMAGE');
+    const mapped = await runCli(['run', file, '--engine', 'podman', '--run-id', 'az-map-2', '--image-map', 'tool=busybox'], { env, timeoutMs: 60_000 });
+    expect(mapped.stdout).toContain('mapped');
+    expect(mapped.exitCode).toBe(0);
+  });
+
   it('refuses az flags that have no local meaning, with what to do instead, before anything runs', async () => {
     const result = await runCli(['run', 'samples/parallel/acr-task.yaml', '--agent-pool', 'pool', '--auth-mode', 'None'], { env });
     expect(result.exitCode).toBe(2);
