@@ -16,6 +16,7 @@ import { isAliasVersion, sniffVersion } from '../load/version-sniff.js';
 import type { RunVars, TemplateData } from '../template/data.js';
 import { buildTemplateData, renderTemplate } from '../template/render.js';
 import { parseTask } from './parse-task.js';
+import { checkBuildInputs } from './build-inputs.js';
 import { applyImageMap, parseImageMapFlags, readImageMapFile } from './image-map.js';
 import { checkValuesKeepStructure } from './value-structure.js';
 import type { Task } from './types.js';
@@ -92,6 +93,7 @@ export async function prepareTask(input: PrepareInput): Promise<PreparedTask> {
   if (inactiveAliases) diagnostics.push(inactiveAliases);
   if (parsed.task) diagnostics.push(...checkSecretsSupplied(parsed.task, input.secrets ?? {}, input.requireSecrets ?? false));
   const mapped = parsed.task && (await mapImages(parsed.task, input, diagnostics));
+  if (parsed.task) diagnostics.push(...(await checkBuildInputs(parsed.task, contextDir)));
   const final = finish();
   if (hasErrors(final) || !mapped) throw new InputError(final);
   return { task: mapped, rendered, runVars: data.Run, contextDir, diagnostics: final };

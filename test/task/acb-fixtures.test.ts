@@ -162,7 +162,8 @@ describe('graph/testdata/buildx.yaml (§7.1)', () => {
       ['myCustomStepID', 'enabled'],
     ]);
     // taskrun builds with the engine's own builder: each `cache: enabled` is reported as having no effect.
-    expect(codesOf(prepared.diagnostics)).toEqual(['cache-ignored 5:12', 'cache-ignored 7:12', 'cache-ignored 10:12']);
+    // (The fixture folder has no Dockerfiles: build-file-missing is beside the point here.)
+    expect(codesOf(prepared.diagnostics.filter((d) => d.code !== 'build-file-missing'))).toEqual(['cache-ignored 5:12', 'cache-ignored 7:12', 'cache-ignored 10:12']);
   });
 });
 
