@@ -27,10 +27,9 @@ const graphImageApart = {
   },
 };
 
-await build({
-  entryPoints: [path.join(root, 'dist/cli/main.js')],
-  outfile,
-  plugins: [graphImageApart],
+// Both bundles: one CommonJS file each for Node 20, minified. import() would need a module
+// loader inside vm.Script; as require() it needs none.
+const BUNDLE_OPTIONS = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -38,8 +37,14 @@ await build({
   minify: true,
   legalComments: 'none',
   logLevel: 'warning',
-  // import() would need a module loader inside vm.Script; as require() it needs none.
   supported: { 'dynamic-import': false },
+};
+
+await build({
+  ...BUNDLE_OPTIONS,
+  entryPoints: [path.join(root, 'dist/cli/main.js')],
+  outfile,
+  plugins: [graphImageApart],
   define: { 'import.meta.url': '__taskrunModuleUrl' },
   banner: { js: 'var __taskrunModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
@@ -49,16 +54,9 @@ if (/[^\w$.]import\(/.test(readFileSync(outfile, 'utf8'))) {
 copyFileSync(path.join(root, 'dist/task/schema-validators.cjs'), path.join(outdir, 'schema-validators.cjs'));
 
 await build({
+  ...BUNDLE_OPTIONS,
   entryPoints: [path.join(root, 'dist/cli/commands/graph-image.js')],
   outfile: path.join(outdir, graphImageFile),
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  minify: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-  supported: { 'dynamic-import': false },
   external: ['@resvg/resvg-js'],
 });
 
