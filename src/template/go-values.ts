@@ -11,6 +11,43 @@ export class GoFloat {
 
 export type GoMap = { readonly [key: string]: unknown };
 
+/**
+ * A Go value that is neither a template scalar, list nor map: `time.Time`, `*semver.Version`.
+ * Printing (`%v`) uses toString(), as fmt uses a Stringer.
+ */
+export abstract class GoObject {
+  /** Go's type name, as `%T` prints it. */
+  abstract readonly goType: string;
+  /** reflect.Kind's name (Sprig's `kindOf`): `struct`, `ptr`. */
+  abstract readonly goKind: string;
+  /** encoding/json's text for the value. */
+  abstract jsonText(): string;
+  /** Go's `%#v`. */
+  abstract goSyntax(): string;
+}
+
+const GO_TYPE = Symbol('goType');
+
+/**
+ * Marks a list or map with the Go type a function returns when it is not `[]interface {}` or
+ * `map[string]interface {}` (`splitList` gives `[]string`, `until` `[]int`, `genCA` a struct).
+ */
+export function withGoType<T extends object>(value: T, goType: string): T {
+  Object.defineProperty(value, GO_TYPE, { value: goType, enumerable: false });
+  return value;
+}
+
+/** The Go type a list or map was marked with, if any. */
+export function markedGoType(value: unknown): string | undefined {
+  return typeof value === 'object' && value !== null ? ((value as { [GO_TYPE]?: string })[GO_TYPE] ?? undefined) : undefined;
+}
+
+/** A struct value (a map marked with a non-map type): printed `{a b}`, fields in declaration order. */
+export function isGoStruct(value: unknown): boolean {
+  const type = markedGoType(value);
+  return type !== undefined && !type.startsWith('map[') && !type.startsWith('[]');
+}
+
 export type GoKind = 'nil' | 'bool' | 'int' | 'float' | 'string' | 'list' | 'map' | 'other';
 
 export function kindOf(value: unknown): GoKind {
@@ -33,6 +70,9 @@ export function isGoMap(value: unknown): value is GoMap {
 
 /** Go's type name as text/template and fmt print it in messages. */
 export function typeNameOf(value: unknown): string {
+  if (value instanceof GoObject) return value.goType;
+  const marked = markedGoType(value);
+  if (marked) return marked;
   const names: Record<GoKind, string> = {
     nil: '<nil>',
     bool: 'bool',
@@ -109,6 +149,7 @@ export function formatValue(value: unknown): string {
       return `[${(value as unknown[]).map(formatValue).join(' ')}]`;
     case 'map': {
       const map = value as GoMap;
+      if (isGoStruct(map)) return `{${Object.values(map).map(formatValue).join(' ')}}`;
       return `map[${sortedKeys(map)
         .map((key) => `${key}:${formatValue(map[key])}`)
         .join(' ')}]`;
@@ -157,9 +198,11 @@ function writeJson(value: unknown, out: string[], indent: string, newline: strin
     case 'list':
     case 'map': {
       const isList = Array.isArray(value);
+      // A struct's fields in declaration order, as encoding/json writes them.
+      const keys = isGoStruct(value) ? Object.keys(value as GoMap) : undefined;
       const entries: [string | undefined, unknown][] = isList
         ? (value as unknown[]).map((item) => [undefined, item])
-        : sortedKeys(value as GoMap).map((key) => [key, (value as GoMap)[key]]);
+        : (keys ?? sortedKeys(value as GoMap)).map((key) => [key, (value as GoMap)[key]]);
       const [open, close] = isList ? ['[', ']'] : ['{', '}'];
       if (entries.length === 0) {
         out.push(open, close);
@@ -177,7 +220,7 @@ function writeJson(value: unknown, out: string[], indent: string, newline: strin
       return true;
     }
     default:
-      out.push(quoteJson(String(value)));
+      out.push(value instanceof GoObject ? value.jsonText() : quoteJson(String(value)));
       return true;
   }
 }
@@ -186,7 +229,7 @@ const JSON_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\\
 
 // Go's encodeState.string: `\b` and `\f` as \u0008 and \u000c, `<>&` and U+2028/9 escaped,
 // an unpaired surrogate (invalid UTF-8 in Go) as U+FFFD.
-function quoteJson(text: string): string {
+export function quoteJson(text: string): string {
   const escaped = text.replace(/["\\\u0000-\u001f<>&\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (char) => {
     const simple = JSON_ESCAPES[char];
     if (simple) return simple;
@@ -199,7 +242,8 @@ function quoteJson(text: string): string {
 /** Go's reflect.DeepEqual for template values (ints and floats of equal value differ, as in Go). */
 export function deepEqual(a: unknown, b: unknown): boolean {
   const kind = kindOf(a);
-  if (kind !== kindOf(b)) return false;
+  if (kind !== kindOf(b) || typeNameOf(a) !== typeNameOf(b)) return false;
+  if (a instanceof GoObject) return a.goSyntax() === (b as GoObject).goSyntax();
   if (kind === 'list') {
     const left = a as unknown[];
     const right = b as unknown[];

@@ -67,3 +67,18 @@ function isWordSeparator(char: string): boolean {
   if (/[\p{L}\p{Nd}]/u.test(char)) return false;
   return /\p{White_Space}/u.test(char);
 }
+
+/** unicode.ToUpper, ToLower and ToTitle of one code point. */
+export const upperRune = upperOf;
+export const lowerRune = lowerOf;
+export const titleRune = titleOf;
+
+/** Go's unicode category tests for one code point (unicode.IsUpper, IsLower, …). */
+export const isGoUpper = (char: string): boolean => /\p{Lu}/u.test(char);
+export const isGoLower = (char: string): boolean => /\p{Ll}/u.test(char);
+export const isGoTitle = (char: string): boolean => /\p{Lt}/u.test(char);
+export const isGoLetter = (char: string): boolean => /\p{L}/u.test(char);
+export const isGoNumber = (char: string): boolean => /\p{N}/u.test(char);
+export const isGoPunct = (char: string): boolean => /\p{P}/u.test(char);
+/** unicode.IsSpace: `\t \n \v \f \r`, space, U+0085, U+00A0 and Unicode's White_Space. */
+export const isGoSpace = (char: string): boolean => /\p{White_Space}/u.test(char);

@@ -1,0 +1,404 @@
+// Template stage: Go's time.Time for Sprig's date functions — an instant with nanoseconds and a
+// zone, formatted and parsed with Go layouts (`2006-01-02 15:04:05`), printed as Go prints it.
+
+import { GoObject } from '../go-values.js';
+
+export interface Zone {
+  readonly name: string;
+  /** Seconds east of UTC. */
+  readonly offset: number;
+}
+
+const NS_PER_MS = 1_000_000n;
+
+export class GoTime extends GoObject {
+  readonly goType = 'time.Time';
+  readonly goKind = 'struct';
+  constructor(
+    /** Nanoseconds since the Unix epoch. */
+    readonly epochNs: bigint,
+    readonly zoneName: string,
+    /** The monotonic clock reading Go keeps for time.Now() (`m=+0.001`), in seconds. */
+    readonly monotonic?: number,
+  ) {
+    super();
+  }
+  get zone(): Zone {
+    return zoneAt(this.zoneName, Number(this.epochNs / NS_PER_MS));
+  }
+  override toString(): string {
+    const text = formatGoTime(this, '2006-01-02 15:04:05.999999999 -0700 MST');
+    if (this.monotonic === undefined) return text;
+    const sign = this.monotonic < 0 ? '-' : '+';
+    return `${text} m=${sign}${Math.abs(this.monotonic).toFixed(9)}`;
+  }
+  jsonText(): string {
+    return JSON.stringify(formatGoTime(this, '2006-01-02T15:04:05.999999999Z07:00'));
+  }
+  goSyntax(): string {
+    return `time.Date(${formatGoTime(this, '2006, time.January, 2, 15, 4, 5, ')}${this.epochNs - floorDiv(this.epochNs, 1_000_000_000n) * 1_000_000_000n}, time.Location(${JSON.stringify(this.zoneName)}))`;
+  }
+  in(zoneName: string): GoTime {
+    return new GoTime(this.epochNs, zoneName);
+  }
+}
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
+}
+
+const started = performance.now();
+
+export function now(): GoTime {
+  const ms = Date.now();
+  const extra = BigInt(Math.floor((performance.now() % 1) * 1e6));
+  return new GoTime(BigInt(ms) * NS_PER_MS + extra, 'Local', (performance.now() - started) / 1000);
+}
+
+export function fromUnix(seconds: number): GoTime {
+  return new GoTime(BigInt(Math.trunc(seconds)) * 1_000_000_000n, 'Local');
+}
+
+/** time.LoadLocation: `Local`, `UTC`, "" (UTC) or an IANA name; undefined when unknown. */
+export function loadLocation(name: string): string | undefined {
+  if (name === 'Local' || name === 'UTC') return name;
+  if (name === '') return 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return name;
+  } catch {
+    return undefined;
+  }
+}
+
+function zoneAt(zoneName: string, ms: number): Zone {
+  if (zoneName === 'UTC') return { name: 'UTC', offset: 0 };
+  const timeZone = zoneName === 'Local' ? undefined : zoneName;
+  const parts = (style: 'short' | 'longOffset') =>
+    new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: style }).formatToParts(ms).find((part) => part.type === 'timeZoneName')?.value ?? '';
+  const offsetText = /GMT([+-])(\d\d):(\d\d)/.exec(parts('longOffset'));
+  const offset = offsetText ? (offsetText[1] === '-' ? -1 : 1) * (Number(offsetText[2]) * 3600 + Number(offsetText[3]) * 60) : 0;
+  if (offset === 0 && (timeZone === undefined ? !process.env['TZ'] || /^(UTC|Etc\/UTC|UTC0|)$/.test(process.env['TZ'] ?? '') : /^(Etc\/)?UTC$/.test(zoneName))) {
+    return { name: 'UTC', offset: 0 };
+  }
+  const short = parts('short');
+  // Go prints the tz database's abbreviation; where ICU has none, the numeric form tzdata uses.
+  const name = /^GMT[+-]/.test(short) || short === 'GMT' ? (offset === 0 && short === 'GMT' ? 'GMT' : numericZone(offset)) : short;
+  return { name, offset };
+}
+
+function numericZone(offset: number): string {
+  const sign = offset < 0 ? '-' : '+';
+  const minutes = Math.abs(offset) / 60;
+  const hh = String(Math.floor(minutes / 60)).padStart(2, '0');
+  const mm = minutes % 60;
+  return mm === 0 ? `${sign}${hh}` : `${sign}${hh}${String(mm).padStart(2, '0')}`;
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+// Go's layout elements, longest first where one is a prefix of another.
+const TOKENS = [
+  'January', 'Jan', 'Monday', 'Mon', 'MST', '2006', '-07:00:00', '-070000', '-07:00', '-0700', '-07',
+  'Z07:00:00', 'Z070000', 'Z07:00', 'Z0700', 'Z07', '01', '02', '03', '04', '05', '06', '15', '_2', 'PM', 'pm', '1', '2', '3', '4', '5',
+];
+
+type Chunk = { readonly text: string } | { readonly token: string } | { readonly fraction: '0' | '9'; readonly digits: number; readonly separator: string };
+
+function chunks(layout: string): Chunk[] {
+  const out: Chunk[] = [];
+  let text = '';
+  for (let i = 0; i < layout.length; ) {
+    const ch = layout[i] ?? '';
+    if ((ch === '.' || ch === ',') && (layout[i + 1] === '0' || layout[i + 1] === '9')) {
+      const digit = layout[i + 1] as '0' | '9';
+      let j = i + 1;
+      while (layout[j] === digit) j++;
+      if (!/[0-9]/.test(layout[j] ?? '')) {
+        if (text) out.push({ text });
+        text = '';
+        out.push({ fraction: digit, digits: j - i - 1, separator: ch });
+        i = j;
+        continue;
+      }
+    }
+    if (layout.startsWith('_2006', i)) {
+      text += '_';
+      i++;
+      continue;
+    }
+    const token = TOKENS.find((candidate) => layout.startsWith(candidate, i));
+    if (token) {
+      if (text) out.push({ text });
+      text = '';
+      out.push({ token });
+      i += token.length;
+    } else {
+      text += ch;
+      i++;
+    }
+  }
+  if (text) out.push({ text });
+  return out;
+}
+
+interface Fields {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+  readonly nanos: number;
+  readonly weekday: number;
+}
+
+function fieldsOf(time: GoTime, zone: Zone): Fields {
+  const seconds = floorDiv(time.epochNs, 1_000_000_000n);
+  const nanos = Number(time.epochNs - seconds * 1_000_000_000n);
+  const local = new Date((Number(seconds) + zone.offset) * 1000);
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+    nanos,
+    weekday: local.getUTCDay(),
+  };
+}
+
+const pad = (value: number, width: number) => (value < 0 ? `-${String(-value).padStart(width, '0')}` : String(value).padStart(width, '0'));
+
+function formatZone(token: string, zone: Zone): string {
+  if (token === 'MST') return zone.name || numericZone(zone.offset);
+  if (token.startsWith('Z') && zone.offset === 0) return 'Z';
+  const sign = zone.offset < 0 ? '-' : '+';
+  const total = Math.abs(zone.offset);
+  const [hh, mm, ss] = [pad(Math.floor(total / 3600), 2), pad(Math.floor(total / 60) % 60, 2), pad(total % 60, 2)];
+  const shape = token.slice(1);
+  if (shape === '07') return sign + hh;
+  if (shape === '0700') return sign + hh + mm;
+  if (shape === '07:00') return `${sign}${hh}:${mm}`;
+  if (shape === '070000') return sign + hh + mm + ss;
+  return `${sign}${hh}:${mm}:${ss}`;
+}
+
+/** time.Time.Format with a Go layout. */
+export function formatGoTime(time: GoTime, layout: string): string {
+  const zone = time.zone;
+  const f = fieldsOf(time, zone);
+  let out = '';
+  for (const chunk of chunks(layout)) {
+    if ('text' in chunk) out += chunk.text;
+    else if ('fraction' in chunk) {
+      const digits = String(f.nanos).padStart(9, '0').slice(0, chunk.digits);
+      if (chunk.fraction === '0') out += chunk.separator + digits;
+      else {
+        const trimmed = digits.replace(/0+$/, '');
+        if (trimmed) out += chunk.separator + trimmed;
+      }
+    } else {
+      const hour12 = f.hour % 12 === 0 ? 12 : f.hour % 12;
+      const values: Record<string, string> = {
+        January: MONTHS[f.month - 1] ?? '',
+        Jan: (MONTHS[f.month - 1] ?? '').slice(0, 3),
+        Monday: DAYS[f.weekday] ?? '',
+        Mon: (DAYS[f.weekday] ?? '').slice(0, 3),
+        '2006': pad(f.year, 4),
+        '06': pad(f.year % 100, 2),
+        '01': pad(f.month, 2),
+        '1': String(f.month),
+        '02': pad(f.day, 2),
+        '2': String(f.day),
+        _2: String(f.day).padStart(2, ' '),
+        '15': pad(f.hour, 2),
+        '03': pad(hour12, 2),
+        '3': String(hour12),
+        '04': pad(f.minute, 2),
+        '4': String(f.minute),
+        '05': pad(f.second, 2),
+        '5': String(f.second),
+        PM: f.hour >= 12 ? 'PM' : 'AM',
+        pm: f.hour >= 12 ? 'pm' : 'am',
+      };
+      out += values[chunk.token] ?? formatZone(chunk.token, zone);
+    }
+  }
+  return out;
+}
+
+/** time.ParseInLocation for the numeric and name elements; undefined where Go fails. */
+export function parseGoTime(layout: string, text: string, zoneName: string): GoTime | undefined {
+  let rest = text;
+  let [year, month, day, hour, minute, second, nanos] = [1, 1, 1, 0, 0, 0, 0];
+  let isPm: boolean | undefined;
+  let offset: number | undefined;
+  const take = (pattern: RegExp): string | undefined => {
+    const m = pattern.exec(rest);
+    if (!m) return undefined;
+    rest = rest.slice(m[0].length);
+    return m[0];
+  };
+  for (const chunk of chunks(layout)) {
+    if ('text' in chunk) {
+      if (!rest.startsWith(chunk.text)) return undefined;
+      rest = rest.slice(chunk.text.length);
+      continue;
+    }
+    if ('fraction' in chunk) {
+      const digits = take(chunk.fraction === '0' ? new RegExp(`^[.,]\\d{${chunk.digits}}`) : /^[.,]\d+/);
+      if (digits === undefined) {
+        if (chunk.fraction === '9') continue;
+        return undefined;
+      }
+      nanos = Number(digits.slice(1, 10).padEnd(9, '0'));
+      continue;
+    }
+    const token = chunk.token;
+    const number = (pattern: RegExp) => {
+      const value = take(pattern);
+      return value === undefined ? undefined : Number(value);
+    };
+    let value: number | undefined;
+    switch (token) {
+      case '2006':
+        value = year = number(/^\d{4}/) ?? NaN;
+        break;
+      case '06':
+        value = number(/^\d{2}/);
+        if (value !== undefined) year = value >= 69 ? 1900 + value : 2000 + value;
+        break;
+      case '01':
+      case '1':
+        value = month = number(token === '01' ? /^\d{2}/ : /^\d{1,2}/) ?? NaN;
+        break;
+      case 'Jan':
+      case 'January': {
+        const names = token === 'Jan' ? MONTHS.map((name) => name.slice(0, 3)) : MONTHS;
+        const index = names.findIndex((name) => rest.toLowerCase().startsWith(name.toLowerCase()));
+        if (index < 0) return undefined;
+        rest = rest.slice((names[index] ?? '').length);
+        value = month = index + 1;
+        break;
+      }
+      case 'Mon':
+      case 'Monday': {
+        const names = token === 'Mon' ? DAYS.map((name) => name.slice(0, 3)) : DAYS;
+        const index = names.findIndex((name) => rest.toLowerCase().startsWith(name.toLowerCase()));
+        if (index < 0) return undefined;
+        rest = rest.slice((names[index] ?? '').length);
+        value = 0;
+        break;
+      }
+      case '02':
+      case '2':
+      case '_2':
+        if (token === '_2') take(/^ /);
+        value = day = number(token === '02' ? /^\d{2}/ : /^\d{1,2}/) ?? NaN;
+        break;
+      case '15':
+        value = hour = number(/^\d{1,2}/) ?? NaN;
+        break;
+      case '03':
+      case '3':
+        value = hour = number(token === '03' ? /^\d{2}/ : /^\d{1,2}/) ?? NaN;
+        break;
+      case '04':
+      case '4':
+        value = minute = number(token === '04' ? /^\d{2}/ : /^\d{1,2}/) ?? NaN;
+        break;
+      case '05':
+      case '5':
+        value = second = number(token === '05' ? /^\d{2}/ : /^\d{1,2}/) ?? NaN;
+        {
+          // A fraction after the seconds is accepted even when the layout has none.
+          const fraction = /^[.,](\d+)/.exec(rest);
+          if (fraction && !layout.includes('.0') && !layout.includes('.9')) {
+            nanos = Number((fraction[1] ?? '').slice(0, 9).padEnd(9, '0'));
+            rest = rest.slice(fraction[0].length);
+          }
+        }
+        break;
+      case 'PM':
+      case 'pm': {
+        const marker = take(/^(AM|PM|am|pm)/);
+        if (!marker) return undefined;
+        isPm = marker.toUpperCase() === 'PM';
+        value = 0;
+        break;
+      }
+      case 'MST':
+        value = take(/^[A-Z]{3,5}|^[+-]\d{2,4}/) === undefined ? undefined : 0;
+        break;
+      default: {
+        if (token.startsWith('Z') && take(/^Z/)) {
+          offset = 0;
+          value = 0;
+          break;
+        }
+        const zone = take(/^[+-]\d\d(:?\d\d(:?\d\d)?)?/);
+        if (zone === undefined) return undefined;
+        const digits = zone.replace(/[:+-]/g, '');
+        offset = (zone.startsWith('-') ? -1 : 1) * (Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2, 4) || 0) * 60 + Number(digits.slice(4, 6) || 0));
+        value = 0;
+      }
+    }
+    if (value === undefined || Number.isNaN(value)) return undefined;
+  }
+  if (rest !== '') return undefined;
+  if (isPm !== undefined) {
+    if (hour > 12) return undefined;
+    hour = isPm ? (hour % 12) + 12 : hour % 12;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const utcMs = Date.UTC(year, month - 1, day, hour, minute, second);
+  if (new Date(utcMs).getUTCDate() !== day) return undefined;
+  const shift = offset ?? zoneAt(zoneName, utcMs).offset;
+  const ns = BigInt(utcMs / 1000 - shift) * 1_000_000_000n + BigInt(nanos);
+  return new GoTime(ns, offset === undefined || offset === zoneAt(zoneName, utcMs - shift * 1000).offset ? zoneName : 'UTC');
+}
+
+/** time.Duration.String of whole nanoseconds. */
+export function formatDuration(ns: bigint): string {
+  if (ns === 0n) return '0s';
+  const negative = ns < 0n;
+  let u = negative ? -ns : ns;
+  let out: string;
+  if (u < 1_000_000_000n) {
+    const [unit, scale] = u < 1000n ? ['ns', 1n] : u < 1_000_000n ? ['µs', 1000n] : ['ms', 1_000_000n];
+    out = fractional(u, scale) + unit;
+  } else {
+    const hours = u / 3_600_000_000_000n;
+    u -= hours * 3_600_000_000_000n;
+    const minutes = u / 60_000_000_000n;
+    u -= minutes * 60_000_000_000n;
+    out = `${hours > 0n ? `${hours}h` : ''}${hours > 0n || minutes > 0n ? `${minutes}m` : ''}${fractional(u, 1_000_000_000n)}s`;
+  }
+  return negative ? `-${out}` : out;
+}
+
+function fractional(value: bigint, scale: bigint): string {
+  const whole = value / scale;
+  const rest = value % scale;
+  if (rest === 0n) return String(whole);
+  const digits = String(scale).length - 1;
+  return `${whole}.${String(rest).padStart(digits, '0').replace(/0+$/, '')}`;
+}
+
+const UNITS: Readonly<Record<string, number>> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+
+/** time.ParseDuration (`1h30m`, `-1.5h`, `300ms`); undefined where Go fails. */
+export function parseDuration(text: string): bigint | undefined {
+  const m = /^([+-]?)((?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+|0)$/.exec(text);
+  if (!m) return undefined;
+  if (m[2] === '0') return 0n;
+  let total = 0;
+  for (const [, number = '0', unit = 's'] of (m[2] ?? '').matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) total += Number(number) * (UNITS[unit] ?? 0);
+  if (total > 9.223372036854775807e18) return undefined;
+  const ns = BigInt(Math.round(total));
+  return m[1] === '-' ? -ns : ns;
+}

@@ -1,0 +1,106 @@
+// Template stage: Sprig v2.22's numbers — int64 arithmetic on toInt64'd arguments, float64
+// rounding, integer sequences.
+
+import { GoFloat, formatValue, withGoType } from '../go-values.js';
+import { quoteGo } from '../printf.js';
+import {
+  asFloatArg,
+  asInt,
+  asString,
+  callError,
+  fn,
+  INT64_MAX,
+  INT64_MIN,
+  MANY,
+  MAX_LIST_LENGTH,
+  toFloat64,
+  toInt64,
+  unary,
+  withStringParams,
+} from './support.js';
+import type { CallContext, FunctionFamily } from './types.js';
+
+// Sprig's atoi ignores strconv.Atoi's error: text that is not a decimal int gives 0, and an
+// out-of-range one the nearest int64 (Atoi's value with its range error).
+function atoi(text: string, context: CallContext): number | bigint {
+  if (!/^[+-]?\d+$/.test(text)) {
+    context.warn(
+      'template-atoi-invalid',
+      `\`atoi\` of ${quoteGo(text)} gives 0, as on ACR: the text is not a decimal integer`,
+      'pass digits only, with an optional sign (Go\'s strconv.Atoi takes no spaces, `_` or 0x prefix)',
+    );
+    return 0;
+  }
+  const value = BigInt(text);
+  const clamped = value > INT64_MAX ? INT64_MAX : value < INT64_MIN ? INT64_MIN : value;
+  if (clamped !== value) {
+    context.warn(
+      'template-atoi-invalid',
+      `\`atoi\` of ${quoteGo(text)} gives ${clamped}, as on ACR: the number does not fit in a Go int (int64)`,
+      `use a number from ${INT64_MIN} to ${INT64_MAX}`,
+    );
+  }
+  return Number.isSafeInteger(Number(clamped)) ? Number(clamped) : clamped;
+}
+
+// Sprig's untilStep: counts from start towards stop (exclusive); a step that never gets there gives [].
+function untilStep(context: CallContext, start: number, stop: number, step: number): number[] {
+  const out: number[] = [];
+  const isGoing = stop < start ? step < 0 : step > 0;
+  if (!isGoing) return withGoType(out, '[]int');
+  for (let i = start; stop < start ? i > stop : i < stop; i += step) {
+    if (out.length >= MAX_LIST_LENGTH) callError(context, `the list would have more than ${MAX_LIST_LENGTH} items; taskrun allows at most ${MAX_LIST_LENGTH}`);
+    out.push(i);
+  }
+  return withGoType(out, '[]int');
+}
+
+// Sprig's round: math.Modf's fraction of value·10^places against roundOn (default .5).
+function round(value: number, places: number, roundOn: number): GoFloat {
+  const pow = Math.pow(10, places);
+  const digit = pow * value;
+  const fraction = digit - Math.trunc(digit);
+  const rounded = fraction >= roundOn ? Math.ceil(digit) : Math.floor(digit);
+  return new GoFloat(rounded / pow);
+}
+
+// strconv.ParseInt(fmt.Sprint(v), 8, 64), 0 on any error.
+function toDecimal(value: unknown): number | bigint {
+  const text = formatValue(value);
+  if (!/^[+-]?[0-7]+$/.test(text)) return 0;
+  const negative = text.startsWith('-');
+  const magnitude = BigInt(`0o${text.replace(/^[+-]/, '')}`);
+  const result = negative ? -magnitude : magnitude;
+  if (result < INT64_MIN || result > INT64_MAX) return 0;
+  return Number.isSafeInteger(Number(result)) ? Number(result) : result;
+}
+
+function divide(context: CallContext, a: number, b: number, operation: (a: number, b: number) => number): number {
+  if (b === 0) callError(context, 'runtime error: integer divide by zero');
+  return operation(a, b);
+}
+
+export const MATH_FUNCTIONS: FunctionFamily = {
+  add: fn(0, MANY, (args, context) => args.reduce<number>((sum, arg) => sum + toInt64(arg, context), 0)),
+  add1: unary((value, context) => toInt64(value, context) + 1),
+  sub: fn(2, 2, (args, context) => toInt64(args[0], context) - toInt64(args[1], context)),
+  mul: fn(1, MANY, (args, context) => args.slice(1).reduce<number>((product, arg) => product * toInt64(arg, context), toInt64(args[0], context))),
+  div: fn(2, 2, (args, context) => divide(context, toInt64(args[0], context), toInt64(args[1], context), (a, b) => Math.trunc(a / b))),
+  mod: fn(2, 2, (args, context) => divide(context, toInt64(args[0], context), toInt64(args[1], context), (a, b) => a % b)),
+  max: fn(1, MANY, (args, context) => Math.max(...args.map((arg) => toInt64(arg, context)))),
+  biggest: fn(1, MANY, (args, context) => Math.max(...args.map((arg) => toInt64(arg, context)))),
+  min: fn(1, MANY, (args, context) => Math.min(...args.map((arg) => toInt64(arg, context)))),
+  ceil: unary((value, context) => new GoFloat(Math.ceil(toFloat64(value, context).value))),
+  floor: unary((value, context) => new GoFloat(Math.floor(toFloat64(value, context).value))),
+  round: fn(2, 3, (args, context) => round(toFloat64(args[0], context).value, asInt(args[1]), args.length > 2 ? asFloatArg(args[2]) : 0.5)),
+  atoi: withStringParams([0], fn(1, 1, (args, context) => atoi(asString(args[0]), context))),
+  int: unary(toInt64),
+  int64: unary(toInt64),
+  float64: unary(toFloat64),
+  toDecimal: unary(toDecimal),
+  until: unary((value, context) => {
+    const count = asInt(value);
+    return untilStep(context, 0, count, count < 0 ? -1 : 1);
+  }),
+  untilStep: fn(3, 3, (args, context) => untilStep(context, asInt(args[0]), asInt(args[1]), asInt(args[2]))),
+};

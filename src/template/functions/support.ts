@@ -1,0 +1,155 @@
+// Template stage: argument conversions and table helpers shared by the function families —
+// Sprig v2.22's toInt64/toFloat64/strslice/empty and Go's error texts.
+
+import { GoFloat, isGoMap, isTruthy, kindOf, numberOf, stringOf, typeNameOf, type GoMap } from '../go-values.js';
+import { quoteGo } from '../printf.js';
+import { TemplateExecError, type CallContext, type GoFunction } from './types.js';
+
+export const INT64_MIN = -(2n ** 63n);
+export const INT64_MAX = 2n ** 63n - 1n;
+export const MANY = Number.POSITIVE_INFINITY;
+/** A JS string holds at most ~2^29 characters; a task file anywhere near this is a mistake. */
+export const MAX_RESULT_LENGTH = 64 * 1024 * 1024;
+/** The most items a function builds into one list (`until`, `untilStep`). */
+export const MAX_LIST_LENGTH = 1_000_000;
+
+export function fail(message: string): never {
+  throw new TemplateExecError(message);
+}
+
+/** What Go's text/template reports when a function panics or returns an error. */
+export function callError(context: CallContext, message: string): never {
+  throw new TemplateExecError(`error calling ${context.name}: ${message}`);
+}
+
+// The evaluator rejects a missing value for a declared string parameter first, with a better message.
+export function asString(value: unknown): string {
+  if (value === null || value === undefined) fail('wrong type for value; expected string; got interface {}');
+  if (typeof value !== 'string') fail(`wrong type for value; expected string; got ${typeNameOf(value)}`);
+  return value;
+}
+
+export function asInt(value: unknown): number {
+  if (kindOf(value) !== 'int') fail(`wrong type for value; expected int; got ${typeNameOf(value)}`);
+  return Number(value);
+}
+
+export function asFloatArg(value: unknown): number {
+  const kind = kindOf(value);
+  if (kind !== 'float' && kind !== 'int') fail(`wrong type for value; expected float64; got ${typeNameOf(value)}`);
+  return numberOf(value);
+}
+
+export function asMap(value: unknown): GoMap {
+  if (!isGoMap(value)) fail(`wrong type for value; expected map[string]interface {}; got ${typeNameOf(value)}`);
+  return value;
+}
+
+export function isPresent(value: unknown): boolean {
+  return value !== null && value !== undefined;
+}
+
+// Sprig v2.22's toInt64 and toFloat64 (its own, not spf13/cast): a string is parsed as a decimal
+// int (strconv.ParseInt(s, 10, 64)) or a float (strconv.ParseFloat), numbers truncate, bools are
+// 1/0, nil is 0; anything else, an unparsable or out-of-range string included, is 0.
+export function toInt64(value: unknown, context: CallContext): number {
+  switch (kindOf(value)) {
+    case 'nil':
+      return 0;
+    case 'bool':
+      return value ? 1 : 0;
+    case 'int':
+    case 'float':
+      return Math.trunc(numberOf(value));
+    case 'string': {
+      const text = value as string;
+      if (/^[+-]?\d+$/.test(text) && BigInt(text) >= INT64_MIN && BigInt(text) <= INT64_MAX) return Number(text);
+      return readAsZero(value, context, 'a decimal integer such as "12" (Sprig v2 reads no 0x prefix, `_`, space or fraction)');
+    }
+    default:
+      return readAsZero(value, context, 'a number or a decimal integer string');
+  }
+}
+
+export function toFloat64(value: unknown, context: CallContext): GoFloat {
+  const kind = kindOf(value);
+  if (kind === 'int' || kind === 'float') return new GoFloat(numberOf(value));
+  if (kind !== 'string') return new GoFloat(toInt64(value, context));
+  const text = value as string;
+  const infinity = /^([+-]?)inf(inity)?$/i.exec(text);
+  if (infinity) return new GoFloat(infinity[1] === '-' ? -Infinity : Infinity);
+  if (/^[+-]?nan$/i.test(text)) return new GoFloat(NaN);
+  const number = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : NaN;
+  // ParseFloat fails beyond float64's range too.
+  if (!Number.isFinite(number)) return new GoFloat(readAsZero(value, context, 'a decimal number such as "1.5"'));
+  return new GoFloat(number);
+}
+
+function readAsZero(value: unknown, context: CallContext, wanted: string): 0 {
+  const what = typeof value === 'string' ? quoteGo(value) : `a ${typeNameOf(value)} value`;
+  context.warn('template-number-invalid', `\`${context.name}\` reads ${what} as 0, as on ACR`, `pass ${wanted}`);
+  return 0;
+}
+
+/** Sprig's `empty`: nil, false, 0, "" and empty lists/maps. */
+export function isEmpty(value: unknown): boolean {
+  return !isTruthy(value);
+}
+
+/** Sprig's strslice: a list's items as strings (nil items dropped), a scalar as one item. */
+export function toStrings(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter(isPresent).map(stringOf);
+  if (value === null || value === undefined) return [];
+  return [stringOf(value)];
+}
+
+/** reflect.TypeOf(v).Kind() as Sprig's list functions name it in their panics. */
+export function reflectKindOf(value: unknown): string {
+  switch (kindOf(value)) {
+    case 'bool':
+      return 'bool';
+    case 'int':
+      return 'int';
+    case 'float':
+      return 'float64';
+    case 'string':
+      return 'string';
+    case 'list':
+      return 'slice';
+    case 'map':
+      return 'map';
+    case 'nil':
+      return 'invalid';
+    default:
+      return (value as { goKind?: string }).goKind ?? 'struct';
+  }
+}
+
+type Call = GoFunction['call'];
+
+export function fn(minArgs: number, maxArgs: number, call: Call, isPresenceTest = false): GoFunction {
+  return { minArgs, maxArgs, call, isPresenceTest };
+}
+
+export function withStringParams(stringParams: readonly number[], goFunction: GoFunction): GoFunction {
+  return { ...goFunction, stringParams };
+}
+
+export function withMapParams(mapParams: readonly number[] | 'all', goFunction: GoFunction): GoFunction {
+  return { ...goFunction, mapParams };
+}
+
+export const unary = (call: (value: unknown, context: CallContext) => unknown): GoFunction =>
+  fn(1, 1, (args, context) => call(args[0], context));
+export const stringUnary = (call: (text: string, context: CallContext) => unknown): GoFunction =>
+  withStringParams([0], unary((value, context) => call(asString(value), context)));
+// Sprig's (a, b string) functions whose second argument is the subject: `trimPrefix "v" .tag`.
+export const stringBinary = (call: (a: string, b: string, context: CallContext) => unknown): GoFunction =>
+  withStringParams([0, 1], fn(2, 2, (args, context) => call(asString(args[0]), asString(args[1]), context)));
+
+/** Fails before building a string longer than taskrun allows. */
+export function checkLength(context: CallContext, length: number): void {
+  if (length > MAX_RESULT_LENGTH) {
+    fail(`${context.name}: the result would be ${length} characters long; taskrun allows at most ${MAX_RESULT_LENGTH}`);
+  }
+}
