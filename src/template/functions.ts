@@ -5,6 +5,7 @@
 
 import { BUILTIN_FUNCTIONS } from './functions/builtins.js';
 import { CRYPTO_FUNCTIONS } from './functions/crypto.js';
+import { DEFAULT_FUNCTIONS } from './functions/defaults.js';
 import { DATE_FUNCTIONS } from './functions/dates.js';
 import { ENCODING_FUNCTIONS } from './functions/encoding.js';
 import { LIST_FUNCTIONS } from './functions/lists.js';
@@ -23,15 +24,6 @@ const SPRIG_AND_BUILTIN_NAMES =
   'hello date date_in_zone date_modify now htmlDate htmlDateInZone dateInZone dateModify ago toDate unixEpoch abbrev abbrevboth trunc trim upper lower title untitle substr repeat trimall trimAll trimSuffix trimPrefix nospace initials randAlphaNum randAlpha randAscii randNumeric swapcase shuffle snakecase camelcase kebabcase wrap wrapWith contains hasPrefix hasSuffix quote squote cat indent nindent replace plural sha1sum sha256sum adler32sum toString atoi int64 int float64 toDecimal split splitList splitn toStrings until untilStep add1 add sub div mod mul biggest max min ceil floor round join sortAlpha default empty coalesce compact deepCopy toJson toPrettyJson ternary typeOf typeIs typeIsLike kindOf kindIs deepEqual env expandenv getHostByName base dir clean ext isAbs b64enc b64dec b32enc b32dec tuple list dict set unset hasKey pluck keys pick omit merge mergeOverwrite values append push prepend first rest last initial reverse uniq without has slice concat genPrivateKey derivePassword buildCustomCert genCA genSelfSignedCert genSignedCert encryptAES decryptAES uuidv4 semver semverCompare fail regexMatch regexFindAll regexFind regexReplaceAll regexReplaceAllLiteral regexSplit urlParse urlJoin and or not len index print printf println eq ne lt le gt ge html js urlquery call'.split(
     ' ',
   );
-
-import { fn, isEmpty, MANY } from './functions/support.js';
-
-const DEFAULT_FUNCTIONS = {
-  default: fn(1, 2, (args) => (args.length < 2 || isEmpty(args[1]) ? args[0] : args[1]), true),
-  empty: fn(1, 1, (args) => isEmpty(args[0]), true),
-  coalesce: fn(0, MANY, (args) => args.find((arg) => !isEmpty(arg)) ?? null, true),
-  ternary: fn(3, 3, (args) => (args[2] === true ? args[0] : args[1]), true),
-};
 
 export const FUNCTIONS: ReadonlyMap<string, GoFunction> = new Map(
   Object.entries({

@@ -17,10 +17,10 @@ import {
   createHash,
   type KeyObject,
 } from 'node:crypto';
-import { isIP } from 'node:net';
 import { fromGoBytes, toGoBytes } from '../go-strings.js';
 import { markedGoType, typeNameOf, withGoType } from '../go-values.js';
 import * as der from './der.js';
+import { parseIp } from './ip.js';
 import { asInt, asString, callError, checkLength, fail, fn, stringBinary, stringUnary, unary, withStringParams } from './support.js';
 import type { CallContext, FunctionFamily } from './types.js';
 
@@ -166,23 +166,6 @@ function keyUsage(isCa: boolean): der.Der {
   return der.bitString(Buffer.from([byte]), isCa ? 2 : 5);
 }
 
-function ipBytes(ip: string): Buffer {
-  if (isIP(ip) === 4) return Buffer.from(ip.split('.').map(Number));
-  const [head = '', tail = ''] = ip.includes('::') ? ip.split('::') : [ip, ''];
-  const groups = (part: string) => (part ? part.split(':') : []);
-  const expand = (part: string[]) => part.flatMap((group) => (group.includes('.') ? ipBytesV4Groups(group) : [group]));
-  const [left, right] = [expand(groups(head)), expand(groups(tail))];
-  const all = [...left, ...Array.from({ length: 8 - left.length - right.length }, () => '0'), ...right];
-  const mapped = Buffer.from(all.map((group) => group.padStart(4, '0')).join(''), 'hex');
-  // net.IP.To4: an IPv4-mapped IPv6 address is written as its 4 bytes.
-  return mapped.subarray(0, 12).equals(Buffer.from('00000000000000000000ffff', 'hex')) ? mapped.subarray(12) : mapped;
-}
-
-function ipBytesV4Groups(v4: string): string[] {
-  const bytes = v4.split('.').map(Number);
-  return [((bytes[0] ?? 0) * 256 + (bytes[1] ?? 0)).toString(16), ((bytes[2] ?? 0) * 256 + (bytes[3] ?? 0)).toString(16)];
-}
-
 function listArgument(value: unknown, what: 'ip' | 'dns'): string[] {
   if (value === null || value === undefined) return [];
   if (!Array.isArray(value) || markedGoType(value)) fail(`wrong type for value; expected []interface {}; got ${typeNameOf(value)}`);
@@ -190,7 +173,7 @@ function listArgument(value: unknown, what: 'ip' | 'dns'): string[] {
     if (typeof item !== 'string') {
       fail(what === 'ip' ? `error parsing ip: ${String(item)} is not a string` : `error processing alternate dns name: ${String(item)} is not a string`);
     }
-    if (what === 'ip' && isIP(item) === 0) fail(`error parsing ip: ${item}`);
+    if (what === 'ip' && parseIp(item) === undefined) fail(`error parsing ip: ${item}`);
     return item;
   });
 }
@@ -228,7 +211,7 @@ function createCertificate(input: {
   if (input.isCa) extensions.push(extension('2.5.29.14', false, der.octetString(subjectKeyId)));
   if (input.signer?.subjectKeyId) extensions.push(extension('2.5.29.35', false, der.sequence(der.tlv(0x80, input.signer.subjectKeyId))));
   if (input.ips.length > 0 || input.dnsNames.length > 0) {
-    const names = [...input.dnsNames.map((dns) => der.tlv(0x82, Buffer.from(dns, 'utf8'))), ...input.ips.map((ip) => der.tlv(0x87, ipBytes(ip)))];
+    const names = [...input.dnsNames.map((dns) => der.tlv(0x82, Buffer.from(dns, 'utf8'))), ...input.ips.map((ip) => der.tlv(0x87, parseIp(ip) ?? Buffer.alloc(0)))];
     extensions.push(extension('2.5.29.17', false, der.sequence(...names)));
   }
   const serial = BigInt(`0x${randomBytes(16).toString('hex')}`);

@@ -1,7 +1,8 @@
 // Template stage: Sprig v2.22's paths (Go's `path`, slash-separated), URLs (Go's net/url),
 // environment, DNS and `fail`.
 
-import { execFileSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
+import { createRequire } from 'node:module';
 import { isGoMap } from '../go-values.js';
 import { asMap, asString, callError, fn, stringUnary, withMapParams } from './support.js';
 import type { CallContext, FunctionFamily } from './types.js';
@@ -40,12 +41,37 @@ function extPath(path: string): string {
   return '';
 }
 
-// os.ExpandEnv: `$NAME` (letters, digits, `_`) and `${NAME}`; a lone `$` stays, `${}` is dropped.
+const isShellSpecial = (char: string | undefined) => char !== undefined && /^[*#$@!?\-0-9]$/.test(char);
+
+// os.Expand's getShellName: the variable name after a `$` and how many characters it takes;
+// an empty name with a width is bad syntax (eaten), with none a plain `$`.
+function shellName(text: string): { name: string; width: number } {
+  if (text.startsWith('{')) {
+    if (text.length > 2 && isShellSpecial(text[1]) && text[2] === '}') return { name: text.slice(1, 2), width: 3 };
+    const close = text.indexOf('}');
+    if (close === 1) return { name: '', width: 2 };
+    if (close < 0) return { name: '', width: 1 };
+    return { name: text.slice(1, close), width: close + 1 };
+  }
+  if (isShellSpecial(text[0])) return { name: text.slice(0, 1), width: 1 };
+  const name = /^[A-Za-z0-9_]*/.exec(text)?.[0] ?? '';
+  return { name, width: name.length };
+}
+
+// os.ExpandEnv: `$NAME`, `${NAME}`, `$1`, `$$` (the variable named `$`); a lone `$` stays.
 function expandEnv(text: string): string {
-  return text.replace(/\$(?:\{([^}]*)\}|([A-Za-z0-9_]+)|([*#$@!?\-0-9]))/g, (_match, braced?: string, bare?: string, special?: string) => {
-    const name = braced ?? bare ?? special ?? '';
-    return process.env[name] ?? '';
-  });
+  let out = '';
+  let i = 0;
+  for (let j = 0; j < text.length; j++) {
+    if (text[j] !== '$' || j + 1 >= text.length) continue;
+    out += text.slice(i, j);
+    const { name, width } = shellName(text.slice(j + 1));
+    if (name !== '') out += process.env[name] ?? '';
+    else if (width === 0) out += '$';
+    j += width;
+    i = j + 1;
+  }
+  return out + text.slice(i);
 }
 
 // --- net/url ---
@@ -151,7 +177,9 @@ function urlJoin(context: CallContext, map: Readonly<Record<string, unknown>>): 
 }
 
 // net.LookupHost, synchronously: a child process runs Node's resolver (as Go uses the system's).
+// child_process loads on the first lookup; a render without one does not pay for it.
 function lookupHost(context: CallContext, name: string): string {
+  const { execFileSync } = createRequire(import.meta.url)('node:child_process') as typeof ChildProcess;
   let addresses: string[] = [];
   try {
     const script = 'require("node:dns").lookup(process.argv[1],{all:true},(e,a)=>process.stdout.write(JSON.stringify(e?[]:a.map(x=>x.address))))';

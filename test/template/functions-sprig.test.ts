@@ -1,0 +1,257 @@
+// Sprig v2.22 functions as acb runs them (acr-builder's vendored sprig, goutils, xstrings, semver).
+import { X509Certificate } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { FUNCTIONS, UNSUPPORTED_FUNCTIONS } from '../../src/template/functions.js';
+import { render, renderText } from './render-helpers.js';
+
+function errorOf(text: string, values: Record<string, unknown> = {}): string | undefined {
+  const result = render(text, values);
+  expect(result.source).toBeUndefined();
+  return result.diagnostics.find((d) => d.severity === 'error')?.message;
+}
+
+const SPRIG_V2_22 =
+  'hello date date_in_zone date_modify now htmlDate htmlDateInZone dateInZone dateModify ago toDate unixEpoch abbrev abbrevboth trunc trim upper lower title untitle substr repeat trimall trimAll trimSuffix trimPrefix nospace initials randAlphaNum randAlpha randAscii randNumeric swapcase shuffle snakecase camelcase kebabcase wrap wrapWith contains hasPrefix hasSuffix quote squote cat indent nindent replace plural sha1sum sha256sum adler32sum toString atoi int64 int float64 toDecimal split splitList splitn toStrings until untilStep add1 add sub div mod mul biggest max min ceil floor round join sortAlpha default empty coalesce compact deepCopy toJson toPrettyJson ternary typeOf typeIs typeIsLike kindOf kindIs deepEqual env expandenv getHostByName base dir clean ext isAbs b64enc b64dec b32enc b32dec tuple list dict set unset hasKey pluck keys pick omit merge mergeOverwrite values append push prepend first rest last initial reverse uniq without has slice concat genPrivateKey derivePassword buildCustomCert genCA genSelfSignedCert genSignedCert encryptAES decryptAES uuidv4 semver semverCompare fail regexMatch regexFindAll regexFind regexReplaceAll regexReplaceAllLiteral regexSplit urlParse urlJoin';
+const GO_BUILTINS = 'and or not len index print printf println eq ne lt le gt ge html js urlquery';
+
+describe('the function set', () => {
+  it('has every name of Sprig v2.22 and of Go text/template but `call`', () => {
+    const missing = [...SPRIG_V2_22.split(' '), ...GO_BUILTINS.split(' ')].filter((name) => !FUNCTIONS.has(name));
+    expect(missing).toEqual([]);
+    expect([...UNSUPPORTED_FUNCTIONS].filter((name) => name !== 'call')).toEqual([]);
+  });
+});
+
+describe('Sprig strings, byte for byte', () => {
+  it.each<[string, string]>([
+    // Sprig counts bytes: `trunc 7` keeps "Grüße" (7 bytes), `substr 0 2` the first two bytes of 日.
+    ['{{ trunc 7 "Grüße 🐳" }}', 'Grüße'],
+    ['{{ substr 0 2 "日本語" | len }}|{{ substr 0 3 "日本語" }}|{{ substr 0 2 "日本語" | printf "%x" }}', '2|日|e697'],
+    ['{{ substr 1 3 "hello" }}|{{ substr 2 -1 "hello" }}|{{ substr -1 2 "hello" }}|{{ substr 2 99 "hello" }}', 'el|llo|he|llo'],
+    ['{{ trunc 5 "hello" }}|{{ trunc 0 "hello" }}|{{ trunc 99 "hi" }}', 'hello||hi'],
+    ['{{ quote "a\\u200bb" }}|{{ quote "é\\u00a0" 1 }}|{{ squote "a" 2 }}', '"a\\u200bb"|"é\\u00a0" "1"|\'a\' \'2\''],
+    ['{{ camelcase "_a__b_" }}|{{ camelcase "hello_big_world" }}|{{ camelcase "http_server" }}|{{ camelcase "_" }}', '_A_B_|HelloBigWorld|HttpServer|__'],
+    ['{{ snakecase "HelloWorldHTTPServer" }}|{{ snakecase "abc123def" }}|{{ snakecase "ABC123Def" }}|{{ snakecase "a-b_c d" }}', 'hello_world_http_server|abc_123def|abc123_def|a_b_c_d'],
+    ['{{ kebabcase "FirstName" }}|{{ kebabcase "XMLHttpRequest2" }}', 'first-name|xml-http-request2'],
+    ['{{ abbrev 5 "hello world" }}|{{ abbrev 3 "hello" }}|{{ abbrev 20 "hello" }}', 'he...|hello|hello'],
+    ['{{ abbrevboth 5 10 "1234 5678 9123" }}|{{ abbrevboth 0 4 "abcdefg" }}', '...5678...|a...'],
+    ['{{ untitle "Hello World" }}|{{ initials "First Try" }}|{{ initials "über alles" }}', 'hello world|FT|Ãa'],
+    ['{{ swapcase "Hello World" }}|{{ swapcase "This Is A.Test" }}', 'hELLO wORLD|tHIS iS a.tEST'],
+    ['{{ wrap 5 "Hello World here" }}|{{ wrapWith 5 "\\t" "Hello World" }}|{{ wrapWith 3 "-" "abcdefg" }}', 'Hello\nWorld\nhere|Hello\tWorld|abc-def-g'],
+    ['{{ plural "one" "many" 1 }}|{{ plural "one" "many" 2 }}|{{ hello }}', 'one|many|Hello!'],
+    ['{{ splitn "$" 2 "foo$bar$baz" }}|{{ splitn "$" 0 "a$b" }}|{{ splitn "$" -1 "a$b" }}', 'map[_0:foo _1:bar$baz]|map[]|map[_0:a _1:b]'],
+    ['{{ toStrings (list 1 "a" nil) }}|{{ typeOf (toStrings 1) }}', '[1 a]|[]string'],
+    ['{{ shuffle "aab" | len }}|{{ shuffle "" }}', '3|'],
+  ])('%s', (template, expected) => {
+    expect(renderText(template)).toBe(expected);
+  });
+
+  it('fails as Sprig v2.22 does on bad byte offsets', () => {
+    expect(errorOf('{{ trunc -2 "abcdef" }}')).toBe('error calling trunc: runtime error: slice bounds out of range [:-2]');
+    expect(errorOf('{{ substr 4 2 "abcdef" }}')).toBe('error calling substr: runtime error: slice bounds out of range [4:2]');
+    expect(errorOf('{{ substr 9 -1 "abc" }}')).toBe('error calling substr: runtime error: slice bounds out of range [9:3]');
+    expect(errorOf('{{ substr -1 9 "abc" }}')).toBe('error calling substr: runtime error: slice bounds out of range [:9] with length 3');
+    expect(errorOf('{{ repeat -1 "a" }}')).toBe('error calling repeat: strings: negative Repeat count');
+  });
+});
+
+describe('Sprig lists and dicts', () => {
+  it.each<[string, string]>([
+    ['{{ append (list 1) 2 }}|{{ push (list) "a" }}|{{ prepend (list 1) 0 }}|{{ tuple 1 "b" }}', '[1 2]|[a]|[0 1]|[1 b]'],
+    ['{{ rest (list 1 2 3) }}|{{ initial (list 1 2 3) }}|{{ rest (list) }}|{{ reverse (list 1 2 3) }}', '[2 3]|[1 2]|[]|[3 2 1]'],
+    ['{{ compact (list 1 0 "" "a" nil false) }}|{{ without (list 1 2 3 1) 1 3 }}|{{ concat (list 1) (list 2 3) }}', '[1 a]|[2]|[1 2 3]'],
+    ['{{ sortAlpha (list "b" "a" 3 "B") }}|{{ sortAlpha "x" }}|{{ typeOf (sortAlpha (list)) }}', '[3 B a b]|[x]|[]string'],
+    ['{{ slice (list 1 2 3) 1 }}|{{ slice (list 1 2 3) 0 2 }}|{{ slice (list) }}|[{{ slice (list) | typeOf }}]', '[2 3]|[1 2]|<no value>|[<nil>]'],
+    ['{{ $d := dict "a" 1 }}{{ set $d "b" 2 }}|{{ unset $d "a" }}|{{ $d }}', 'map[a:1 b:2]|map[b:2]|map[b:2]'],
+    ['{{ pluck "a" (dict "a" 1) (dict "b" 2) (dict "a" 3) }}|{{ pick (dict "a" 1 "b" 2) "a" "z" }}|{{ omit (dict "a" 1 "b" 2) "a" }}', '[1 3]|map[a:1]|map[b:2]'],
+    ['{{ values (dict "b" 2 "a" 1) }}|{{ keys (dict "b" 2 "a" 1) (dict "c" 3) }}', '[1 2]|[a b c]'],
+    ['{{ merge (dict "a" 1 "c" (dict "x" 1)) (dict "a" 2 "b" 3 "c" (dict "y" 2)) }}', 'map[a:1 b:3 c:map[x:1 y:2]]'],
+    ['{{ mergeOverwrite (dict "a" 1 "k" 5) (dict "a" 2 "b" 3 "k" 0) }}|{{ merge (dict "a" "") (dict "a" "x") }}', 'map[a:2 b:3 k:5]|map[a:x]'],
+    ['{{ $a := dict "l" (list 1) }}{{ $b := deepCopy $a }}{{ set $b "z" 1 | len }}|{{ $a }}', '2|map[l:[1]]'],
+  ])('%s', (template, expected) => {
+    expect(renderText(template)).toBe(expected.replace('<no value>', ''));
+  });
+
+  it('changes the dict it is given, as Go does: .Values too', () => {
+    expect(renderText('{{ $_ := set .Values "x" "y" }}{{ .Values.x }}')).toBe('y');
+  });
+
+  it('fails with Sprig\'s panics on a value that is not a list', () => {
+    expect(errorOf('{{ first "abc" }}')).toBe('error calling first: Cannot find first on type string');
+    expect(errorOf('{{ append 1 2 }}')).toBe('error calling append: Cannot push on type int');
+    expect(errorOf('{{ concat (list 1) (dict) }}')).toBe('error calling concat: Cannot concat type map as list');
+    expect(errorOf('{{ slice "abc" 1 }}')).toBe('error calling slice: list should be type of slice or array but string');
+    expect(errorOf('{{ slice (list 1 2) 1 5 }}')).toBe('error calling slice: reflect.Value.Slice: slice index out of bounds');
+    expect(errorOf('{{ last nil }}')).toBe('error calling last: runtime error: invalid memory address or nil pointer dereference');
+  });
+});
+
+describe('Sprig numbers and types', () => {
+  it.each<[string, string]>([
+    ['{{ until 3 }}|{{ until -2 }}|{{ untilStep 0 10 3 }}|{{ untilStep 5 0 -2 }}|{{ untilStep 0 5 -1 }}', '[0 1 2]|[0 -1]|[0 3 6 9]|[5 3 1]|[]'],
+    ['{{ biggest 1 5 2 }}|{{ ceil 1.2 }}|{{ floor 1.8 }}|{{ floor "2.5" }}|{{ ceil 3 | typeOf }}', '5|2|1|2|float64'],
+    ['{{ round 3.14159 2 }}|{{ round 2.5 0 }}|{{ round 2.4 0 }}|{{ round 1.234 1 0.3 }}', '3.14|3|2|1.3'],
+    ['{{ toDecimal "0777" }}|{{ toDecimal 777 }}|{{ toDecimal "8" }}', '511|511|0'],
+    ['{{ typeOf 1 }}|{{ typeOf "a" }}|{{ typeOf 1.5 }}|{{ typeOf (list) }}|{{ typeOf (dict) }}|{{ typeOf nil }}', 'int|string|float64|[]interface {}|map[string]interface {}|<nil>'],
+    ['{{ typeOf (splitList "," "a") }}|{{ typeOf (split "," "a") }}|{{ typeOf (until 2) }}|{{ typeOf (semver "1.2.3") }}|{{ typeOf now }}', '[]string|map[string]string|[]int|*semver.Version|time.Time'],
+    ['{{ kindOf (dict) }}|{{ kindOf (list) }}|{{ kindOf nil }}|{{ kindOf "a" }}|{{ kindOf now }}|{{ kindOf (semver "1.0.0") }}', 'map|slice|invalid|string|struct|ptr'],
+    ['{{ typeIs "int" 3 }}|{{ typeIsLike "semver.Version" (semver "1.0.0") }}|{{ kindIs "slice" (list) }}', 'true|true|true'],
+    ['{{ deepEqual (list 1 (dict "a" 2)) (list 1 (dict "a" 2)) }}|{{ deepEqual (list "a") (splitList "," "a") }}|{{ deepEqual 1 1.0 }}', 'true|false|false'],
+    ['{{ ternary "y" "n" true }}|{{ ternary "y" "n" false }}', 'y|n'],
+  ])('%s', (template, expected) => {
+    expect(renderText(template)).toBe(expected);
+  });
+});
+
+describe('Sprig encodings, paths and URLs', () => {
+  it.each<[string, string]>([
+    ['{{ adler32sum "Hello" }}|{{ adler32sum "" }}', '93061621|1'],
+    ['{{ b32enc "Hello" }}|{{ b32enc "a" }}|{{ b32dec "JBSWY3DP" }}|{{ b32dec "ME======" }}', 'JBSWY3DP|ME======|Hello|a'],
+    ['{{ b32dec "JBSWY3D" }}|{{ b32dec "JBSWY3D1" }}', 'illegal base32 data at input byte 0|illegal base32 data at input byte 7'],
+    ['{{ b64dec "5pel" | len }}|{{ b64dec "5pc=" | b64enc }}', '3|5pc='],
+    ['{{ base "/a/b.txt" }}|{{ base "a/b/" }}|{{ base "" }}|{{ base "///" }}', 'b.txt|b|.|/'],
+    ['{{ dir "/a/b.txt" }}|{{ dir "a" }}|{{ dir "/" }}|{{ clean "a//b/../c/" }}|{{ clean "/../x" }}|{{ clean "" }}', '/a|.|/|a/c|/x|.'],
+    ['{{ ext "x.tar.gz" }}|{{ ext "a.b/c" }}|{{ isAbs "/x" }}|{{ isAbs "x" }}', '.gz||true|false'],
+    ['{{ $u := urlParse "https://user:pw@example.com:8080/p/a%20b?q=1#frag" }}{{ $u.scheme }} {{ $u.host }} {{ $u.hostname }} {{ $u.path }} {{ $u.query }} {{ $u.fragment }} {{ $u.userinfo }}', 'https example.com:8080 example.com /p/a b q=1 frag user:pw'],
+    ['{{ (urlParse "mailto:a@b.c").opaque }}', 'a@b.c'],
+    ['{{ urlJoin (dict "scheme" "https" "host" "h.com" "path" "/a b" "query" "x=1" "fragment" "f") }}|{{ urlJoin (dict "path" "a:b") }}', 'https://h.com/a%20b?x=1#f|./a:b'],
+    ['{{ html "<a href=\'x\'>&" }}|{{ js "a\'b<c=\\"" }}|{{ urlquery "a b&c/é" }}|{{ html 1 2 }}', '&lt;a href=&#39;x&#39;&gt;&amp;|a\\\'b\\u003Cc\\u003D\\"|a+b%26c%2F%C3%A9|1 2'],
+  ])('%s', (template, expected) => {
+    expect(renderText(template)).toBe(expected);
+  });
+
+  it('expands the environment as os.ExpandEnv does', () => {
+    process.env['TASKRUN_T1'] = 'v';
+    expect(renderText('{{ expandenv "$TASKRUN_T1|${TASKRUN_T1}|$|${}|$ x|${TASKRUN_T1" }}')).toBe('v|v|$||$ x|TASKRUN_T1');
+    delete process.env['TASKRUN_T1'];
+  });
+
+  it('fails where Sprig fails', () => {
+    expect(errorOf('{{ fail "no way" }}')).toBe('error calling fail: no way');
+    expect(errorOf('{{ urlJoin (dict "host" 1) }}')).toBe('error calling urlJoin: unable to parse host key, must be of type string, but int found');
+  });
+});
+
+describe('Sprig regular expressions on RE2', () => {
+  it.each<[string, string]>([
+    ['{{ regexMatch "(" "x" }}|{{ regexMatch "^v[0-9]+$" "v12" }}', 'false|true'],
+    // Catastrophic for a backtracking engine; RE2 answers at once.
+    ['{{ regexMatch "(a+)+$" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab" }}|{{ regexMatch "(a+)+$" "baaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" }}', 'false|true'],
+    ['{{ regexFindAll "a." "abacad" -1 }}|{{ regexFindAll "a." "abacad" 2 }}|{{ regexFindAll "z" "abc" -1 }}|{{ regexFindAll "a*" "baaab" -1 }}', '[ab ac ad]|[ab ac]|[]|[ aaa ]'],
+    ['{{ regexSplit "a" "banana" -1 }}|{{ regexSplit "a" "banana" 2 }}|{{ regexSplit "x*" "abc" -1 }}|{{ regexSplit "a" "" -1 | len }}', '[b n n ]|[b nana]|[a b c]|1'],
+    ['{{ regexReplaceAll "a(x*)b" "-ab-axxb-" "${1}W" }}|{{ regexReplaceAll "a(x*)b" "-ab-axxb-" "$1W" }}|{{ regexReplaceAll "a*" "baaac" "X" }}', '-W-xxW-|---|XbXcX'],
+    ['{{ regexReplaceAll "(?P<k>\\\\w+)=(\\\\w+)" "a=1 b=2" "$2:${k}$$" }}|{{ regexReplaceAllLiteral "a(x*)b" "-axb-" "${1}" }}', '1:a$ 2:b$|-${1}-'],
+    ['{{ regexFind "[0-9]+" "ab12cd34" }}|{{ regexFind "(?i)AB" "xaby" }}|{{ regexFind "\\\\pL+" "12日本" }}', '12|ab|日本'],
+  ])('%s', (template, expected) => {
+    expect(renderText(template)).toBe(expected);
+  });
+
+  it('fails on a bad pattern with Go\'s message, as regexp.MustCompile panics', () => {
+    expect(errorOf('{{ regexFind "(" "x" }}')).toBe('error calling regexFind: regexp: Compile(`(`): error parsing regexp: missing closing ): `(`');
+    expect(errorOf('{{ regexReplaceAll "a**" "x" "y" }}')).toBe('error calling regexReplaceAll: regexp: Compile(`a**`): error parsing regexp: invalid nested repetition operator: `**`');
+    // Go 1.19 (acb's) has no (?<name>…) groups.
+    expect(errorOf('{{ regexFind "(?<n>a)" "a" }}')).toBe('error calling regexFind: regexp: Compile(`(?<n>a)`): error parsing regexp: invalid or unsupported Perl syntax: `(?<`');
+  });
+});
+
+describe('Sprig semver', () => {
+  it.each<[string, string]>([
+    ['{{ semver "v1.2" }}|{{ semver "1.2.3-beta.1+b5" }}|{{ semver "1.2.3" | toJson }}', '1.2.0|1.2.3-beta.1+b5|"1.2.3"'],
+    ['{{ semverCompare "^1.2.0" "1.3.4" }}|{{ semverCompare "^1.2.0" "2.0.0" }}|{{ semverCompare "~1.2" "1.2.9" }}|{{ semverCompare "~1.2" "1.3.0" }}', 'true|false|true|false'],
+    ['{{ semverCompare ">1.0, <2" "2.0.0" }}|{{ semverCompare "1.2 - 1.4" "1.3.0" }}|{{ semverCompare "<1.0 || >=3" "3.1.0" }}', 'true|true|true'],
+    ['{{ semverCompare ">=1.0.0" "1.1.0-alpha" }}|{{ semverCompare ">=1.0.0-0" "1.1.0-alpha" }}|{{ semverCompare "1.x" "1.9.9" }}|{{ semverCompare "!=1.2.3" "1.2.3" }}', 'false|true|true|false'],
+  ])('%s', (template, expected) => {
+    expect(renderText(template)).toBe(expected);
+  });
+
+  it('fails on a bad constraint or version', () => {
+    expect(errorOf('{{ semverCompare "x y" "1.0.0" }}')).toBe('error calling semverCompare: improper constraint: x y');
+    expect(errorOf('{{ semverCompare "1.0" "nope" }}')).toBe('error calling semverCompare: Invalid Semantic Version');
+    expect(errorOf('{{ semver "1.2.3.4" }}')).toBe('error calling semver: Invalid Semantic Version');
+  });
+});
+
+describe('Sprig dates', () => {
+  it.each<[string, string]>([
+    ['{{ htmlDate 0 }}|{{ date "2006-01-02T15:04:05Z07:00 Mon Jan _2 3PM .000 .999" 86400 }}', '1970-01-01|1970-01-02T00:00:00Z Fri Jan  2 12AM .000 '],
+    ['{{ dateInZone "2006-01-02 15:04 MST -0700" 0 "America/New_York" }}|{{ dateInZone "15:04 MST" 0 "Nope/Zone" }}|{{ htmlDateInZone 0 "Asia/Tokyo" }}', '1969-12-31 19:00 EST -0500|00:00 UTC|1970-01-01'],
+    ['{{ date_in_zone "Monday, 02-Jan-06 15:04:05" 1700000000 "UTC" }}', 'Tuesday, 14-Nov-23 22:13:20'],
+    ['{{ toDate "2006-01-02" "2020-03-04" }}|{{ toDate "2006-01-02" "bad" }}', '2020-03-04 00:00:00 +0000 UTC|0001-01-01 00:00:00 +0000 UTC'],
+    ['{{ toDate "2006-01-02 15:04:05.000 -07:00" "2020-03-04 05:06:07.250 +02:00" | unixEpoch }}|{{ toDate "Jan 2 2006 3:04PM" "Mar 4 2020 1:30PM" | date "15:04" }}', '1583291167|13:30'],
+    ['{{ dateModify "1h30m" (toDate "2006-01-02" "2020-03-04") }}|{{ date_modify "-1.5h" (toDate "2006-01-02" "2020-03-04") | unixEpoch }}|{{ dateModify "bad" (toDate "2006" "2020") | htmlDate }}', '2020-03-04 01:30:00 +0000 UTC|1583274600|2020-01-01'],
+    ['{{ toDate "2006-01-02" "2020-03-04" | toJson }}', '"2020-03-04T00:00:00Z"'],
+  ])('%s', (template, expected) => {
+    const previous = process.env['TZ'];
+    process.env['TZ'] = 'UTC';
+    try {
+      expect(renderText(template)).toBe(expected);
+    } finally {
+      if (previous === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = previous;
+    }
+  });
+
+  it('prints now as Go prints time.Now(), monotonic reading included', () => {
+    expect(renderText('{{ now }}')).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,9})? [+-]\d{4} \S+ m=\+\d+\.\d{9}$/);
+    expect(renderText('{{ now | date "2006" }}')).toBe(String(new Date().getFullYear()));
+  });
+
+  it('tells how long ago as time.Duration prints it, rounded to seconds', () => {
+    const seconds = Math.floor(Date.now() / 1000);
+    expect(renderText(`{{ ago ${seconds - 3725} }}`)).toMatch(/^1h2m(5|6)s$/);
+    expect(renderText(`{{ ago ${seconds} }}`)).toMatch(/^-?[01]s$/);
+  });
+
+  it('needs a time for dateModify and unixEpoch, as Go does', () => {
+    expect(errorOf('{{ dateModify "1h" "2020" }}')).toBe('wrong type for value; expected time.Time; got string');
+  });
+});
+
+describe('Sprig random and crypto functions', () => {
+  it('makes random text of the right form', () => {
+    expect(renderText('{{ uuidv4 }}')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(renderText('{{ randAlphaNum 12 }}')).toMatch(/^[A-Za-z0-9]{12}$/);
+    expect(renderText('{{ randAlpha 8 }}')).toMatch(/^[A-Za-z]{8}$/);
+    expect(renderText('{{ randNumeric 6 }}')).toMatch(/^[0-9]{6}$/);
+    expect(renderText('{{ randAscii 10 | len }}')).toBe('10');
+    expect(renderText('{{ randAscii 200 }}')).toMatch(/^[\x20-\x7e]{200}$/);
+    expect(renderText('{{ randAlpha 0 }}{{ randAlpha -1 }}')).toBe('');
+  });
+
+  it('derives Master Password passwords', () => {
+    // The Master Password algorithm's published test vector (user, password, site, counter 1, long).
+    expect(renderText('{{ derivePassword 1 "long" "password" "user" "example.com" }}')).toBe('ZedaFaxcZaso9*');
+    expect(renderText('{{ derivePassword 1 "nope" "p" "u" "s" }}')).toBe('cannot find password template nope');
+  });
+
+  it('encrypts and decrypts AES as Sprig does', () => {
+    expect(renderText('{{ encryptAES "secret" "hello" | decryptAES "secret" }}|{{ encryptAES "k" "" }}|{{ encryptAES "k" "abc" | b64dec | len }}')).toBe('hello||32');
+    expect(errorOf('{{ decryptAES "k" "YWJj" }}')).toBe('error calling decryptAES: runtime error: slice bounds out of range [:16] with capacity 3');
+  });
+
+  it('makes private keys and certificates in PEM', () => {
+    expect(renderText('{{ genPrivateKey "ecdsa" }}')).toMatch(/^-----BEGIN EC PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+-----END EC PRIVATE KEY-----\n$/);
+    expect(renderText('{{ genPrivateKey "bogus" }}')).toBe('Unknown type bogus');
+    const out = renderText(
+      '{{ $ca := genCA "my-ca" 365 }}{{ $c := genSignedCert "x.com" (list "10.0.0.1") (list "x.com") 30 $ca }}' +
+        '{{ $ca.Cert }}|{{ $c.Cert }}|{{ $c.Key }}|{{ (genSelfSignedCert "s" nil nil 1).Cert | len | lt 100 }}|{{ typeOf $ca }}',
+    );
+    const [caCert, cert, key, selfSigned, type] = out.split('|');
+    expect(caCert).toMatch(/^-----BEGIN CERTIFICATE-----\n[^-]+-----END CERTIFICATE-----\n$/);
+    expect(key).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\n/);
+    expect([selfSigned, type]).toEqual(['true', 'sprig.certificate']);
+    const ca = new X509Certificate(caCert ?? '');
+    const leaf = new X509Certificate(cert ?? '');
+    expect(ca.subject).toBe('CN=my-ca');
+    expect(ca.ca).toBe(true);
+    expect(leaf.checkIssued(ca)).toBe(true);
+    expect(leaf.verify(ca.publicKey)).toBe(true);
+    expect(leaf.subjectAltName).toBe('DNS:x.com, IP Address:10.0.0.1');
+  }, 30_000);
+
+  it('rebuilds a certificate from base64 PEM', () => {
+    const out = renderText('{{ $ca := genCA "c" 1 }}{{ $b := buildCustomCert ($ca.Cert | b64enc) ($ca.Key | b64enc) }}{{ eq $b.Cert $ca.Cert }}');
+    expect(out).toBe('true');
+    expect(errorOf('{{ buildCustomCert "!!" "x" }}')).toBe('error calling buildCustomCert: unable to decode base64 certificate');
+  }, 30_000);
+});
