@@ -24,6 +24,11 @@ export abstract class GoObject {
   abstract jsonText(): string;
   /** Go's `%#v`. */
   abstract goSyntax(): string;
+  /**
+   * The value of a field or argument-less method (`.Major` of a version, `.Unix` of a time), as
+   * text/template's `.Name` on a Go value gives it; undefined when the type has none.
+   */
+  abstract field(name: string): unknown;
 }
 
 const GO_TYPE = Symbol('goType');

@@ -2,6 +2,7 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FUNCTIONS, UNSUPPORTED_FUNCTIONS } from '../../src/template/functions.js';
+import type { GoObject } from '../../src/template/go-values.js';
 import { render, renderText } from './render-helpers.js';
 
 function errorOf(text: string, values: Record<string, unknown> = {}): string | undefined {
@@ -254,4 +255,38 @@ describe('Sprig random and crypto functions', () => {
     expect(out).toBe('true');
     expect(errorOf('{{ buildCustomCert "!!" "x" }}')).toBe('error calling buildCustomCert: unable to decode base64 certificate');
   }, 30_000);
+});
+
+describe('fields and methods of Go values', () => {
+  const context = { name: 'test', warn: () => undefined };
+  const call = (name: string, ...args: unknown[]) => FUNCTIONS.get(name)?.call(args, context);
+  it('answers a version\'s methods', () => {
+    const version = call('semver', 'v1.2.3-rc.1+b7') as GoObject;
+    expect(['Major', 'Minor', 'Patch', 'Prerelease', 'Metadata', 'Original'].map((name) => version.field(name))).toEqual([1, 2, 3, 'rc.1', 'b7', 'v1.2.3-rc.1+b7']);
+    expect(String(version.field('IncMinor'))).toBe('1.3.0');
+    expect(version.field('Nope')).toBeUndefined();
+  });
+  it('answers a time\'s methods', () => {
+    // A layout with a zone: the result does not depend on the machine's.
+    const time = call('toDate', '2006-01-02 15:04:05 -0700', '2020-03-04 05:06:07 +0000') as GoObject;
+    expect(['Unix', 'Year', 'Month', 'Day', 'Hour', 'Weekday', 'YearDay'].map((name) => time.field(name))).toEqual([1583298367, 2020, 'March', 4, 5, 'Wednesday', 64]);
+  });
+});
+
+describe('toDate zones, as time.ParseInLocation sets them', () => {
+  it.each<[string, string]>([
+    ['{{ toDate "2006-01-02 -0700" "2020-03-04 +0530" }}', '2020-03-04 00:00:00 +0530 +0530'],
+    ['{{ toDate "2006-01-02 -0700" "2020-03-04 +0000" }}', '2020-03-04 00:00:00 +0000 UTC'],
+    ['{{ toDate "2006-01-02 Z07:00" "2020-03-04 Z" }}', '2020-03-04 00:00:00 +0000 UTC'],
+    ['{{ toDate "2006-01-02 -0700 MST" "2020-03-04 -0500 EST" }}', '2020-03-04 00:00:00 -0500 EST'],
+  ])('%s', (template, expected) => {
+    const previous = process.env['TZ'];
+    process.env['TZ'] = 'UTC';
+    try {
+      expect(renderText(template)).toBe(expected);
+    } finally {
+      if (previous === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = previous;
+    }
+  });
 });

@@ -9,7 +9,6 @@ import {
   createPrivateKey,
   generateKeyPairSync,
   randomBytes,
-  randomInt,
   randomUUID,
   scryptSync,
   sign,
@@ -30,12 +29,22 @@ const ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const DIGITS = '0123456789';
 const ASCII = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
 
+// Uniform picks from crypto random bytes; bytes at or above the largest multiple of the
+// alphabet's length are dropped so no character is more likely than another.
 function randomString(context: CallContext, count: number, alphabet: string): string {
   if (count <= 0) return '';
   checkLength(context, count);
-  let out = '';
-  for (let i = 0; i < count; i++) out += alphabet[randomInt(alphabet.length)];
-  return out;
+  const limit = 256 - (256 % alphabet.length);
+  const parts: string[] = [];
+  let length = 0;
+  while (length < count) {
+    for (const byte of randomBytes(Math.min(65536, (count - length) * 2))) {
+      if (byte >= limit || length >= count) continue;
+      parts.push(alphabet[byte % alphabet.length] ?? '');
+      length++;
+    }
+  }
+  return parts.join('');
 }
 
 const randomFunction = (alphabet: string) => unary((value, context) => randomString(context, asInt(value), alphabet));

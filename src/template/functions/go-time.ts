@@ -38,6 +38,47 @@ export class GoTime extends GoObject {
   goSyntax(): string {
     return `time.Date(${formatGoTime(this, '2006, time.January, 2, 15, 4, 5, ')}${this.epochNs - floorDiv(this.epochNs, 1_000_000_000n) * 1_000_000_000n}, time.Location(${JSON.stringify(this.zoneName)}))`;
   }
+  field(name: string): unknown {
+    const seconds = floorDiv(this.epochNs, 1_000_000_000n);
+    const fields = fieldsOf(this, this.zone);
+    const safe = (value: bigint) => (value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value);
+    switch (name) {
+      case 'Unix':
+        return safe(seconds);
+      case 'UnixMilli':
+        return safe(floorDiv(this.epochNs, 1_000_000n));
+      case 'UnixNano':
+        return safe(this.epochNs);
+      case 'Year':
+        return fields.year;
+      case 'Month':
+        return MONTHS[fields.month - 1];
+      case 'Day':
+        return fields.day;
+      case 'Hour':
+        return fields.hour;
+      case 'Minute':
+        return fields.minute;
+      case 'Second':
+        return fields.second;
+      case 'Nanosecond':
+        return fields.nanos;
+      case 'Weekday':
+        return DAYS[fields.weekday];
+      case 'YearDay':
+        return Math.round((Date.UTC(fields.year, fields.month - 1, fields.day) - Date.UTC(fields.year, 0, 1)) / 86_400_000) + 1;
+      case 'UTC':
+        return new GoTime(this.epochNs, 'UTC');
+      case 'Local':
+        return new GoTime(this.epochNs, 'Local');
+      case 'IsZero':
+        return this.epochNs === -62135596800n * 1_000_000_000n;
+      case 'String':
+        return this.toString();
+      default:
+        return undefined;
+    }
+  }
   in(zoneName: string): GoTime {
     return new GoTime(this.epochNs, zoneName);
   }
@@ -72,8 +113,15 @@ export function loadLocation(name: string): string | undefined {
   }
 }
 
+/** time.FixedZone(name, offset) as a zone name GoTime can carry. */
+export function fixedZone(name: string, offset: number): string {
+  return `\0fixed ${offset} ${name}`;
+}
+
 function zoneAt(zoneName: string, ms: number): Zone {
   if (zoneName === 'UTC') return { name: 'UTC', offset: 0 };
+  const fixed = /^\0fixed (-?\d+) (.*)$/s.exec(zoneName);
+  if (fixed) return { name: fixed[2] ?? '', offset: Number(fixed[1]) };
   const timeZone = zoneName === 'Local' ? undefined : zoneName;
   const parts = (style: 'short' | 'longOffset') =>
     new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: style }).formatToParts(ms).find((part) => part.type === 'timeZoneName')?.value ?? '';
@@ -237,6 +285,8 @@ export function parseGoTime(layout: string, text: string, zoneName: string): GoT
   let [year, month, day, hour, minute, second, nanos] = [1, 1, 1, 0, 0, 0, 0];
   let isPm: boolean | undefined;
   let offset: number | undefined;
+  let zoneAbbreviation = '';
+  let isUtc = false;
   const take = (pattern: RegExp): string | undefined => {
     const m = pattern.exec(rest);
     if (!m) return undefined;
@@ -331,12 +381,15 @@ export function parseGoTime(layout: string, text: string, zoneName: string): GoT
         value = 0;
         break;
       }
-      case 'MST':
-        value = take(/^[A-Z]{3,5}|^[+-]\d{2,4}/) === undefined ? undefined : 0;
+      case 'MST': {
+        const name = take(/^[A-Z]{3,5}|^[+-]\d{2,4}/);
+        if (name !== undefined && /^[A-Z]/.test(name)) zoneAbbreviation = name;
+        value = name === undefined ? undefined : 0;
         break;
+      }
       default: {
         if (token.startsWith('Z') && take(/^Z/)) {
-          offset = 0;
+          isUtc = true;
           value = 0;
           break;
         }
@@ -357,9 +410,15 @@ export function parseGoTime(layout: string, text: string, zoneName: string): GoT
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
   const utcMs = Date.UTC(year, month - 1, day, hour, minute, second);
   if (new Date(utcMs).getUTCDate() !== day) return undefined;
+  // Go: `Z` is UTC; an offset the location uses at that time keeps the location; any other offset
+  // is a fixed zone named by the layout's MST (or nameless); no zone at all is the location's.
+  if (isUtc) return new GoTime(BigInt(utcMs / 1000) * 1_000_000_000n + BigInt(nanos), 'UTC');
   const shift = offset ?? zoneAt(zoneName, utcMs).offset;
   const ns = BigInt(utcMs / 1000 - shift) * 1_000_000_000n + BigInt(nanos);
-  return new GoTime(ns, offset === undefined || offset === zoneAt(zoneName, utcMs - shift * 1000).offset ? zoneName : 'UTC');
+  if (offset === undefined) return new GoTime(ns, zoneName);
+  const local = zoneAt(zoneName, utcMs - shift * 1000);
+  const isLocal = local.offset === offset && (zoneAbbreviation === '' || local.name === zoneAbbreviation);
+  return new GoTime(ns, isLocal ? zoneName : fixedZone(zoneAbbreviation, offset));
 }
 
 /** time.Duration.String of whole nanoseconds. */

@@ -31,6 +31,38 @@ export class SemverVersion extends GoObject {
   jsonText(): string {
     return JSON.stringify(this.toString());
   }
+  field(name: string): unknown {
+    const int64 = (value: bigint) => (value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value);
+    const vPrefix = this.original.startsWith('v') ? 'v' : '';
+    const next = (major: bigint, minor: bigint, patch: bigint) => {
+      const version = new SemverVersion(major, minor, patch, '', '', '');
+      return new SemverVersion(major, minor, patch, '', '', vPrefix + version.toString());
+    };
+    switch (name) {
+      case 'Major':
+        return int64(this.major);
+      case 'Minor':
+        return int64(this.minor);
+      case 'Patch':
+        return int64(this.patch);
+      case 'Prerelease':
+        return this.pre;
+      case 'Metadata':
+        return this.metadata;
+      case 'Original':
+        return this.original;
+      case 'String':
+        return this.toString();
+      case 'IncMajor':
+        return next(this.major + 1n, 0n, 0n);
+      case 'IncMinor':
+        return next(this.major, this.minor + 1n, 0n);
+      case 'IncPatch':
+        return this.pre ? next(this.major, this.minor, this.patch) : next(this.major, this.minor, this.patch + 1n);
+      default:
+        return undefined;
+    }
+  }
   goSyntax(): string {
     const s = (text: string) => quoteGo(text);
     return `&semver.Version{major:${this.major}, minor:${this.minor}, patch:${this.patch}, pre:${s(this.pre)}, metadata:${s(this.metadata)}, original:${s(this.original)}}`;

@@ -373,7 +373,9 @@ function trimCutset(text: string, cutset: string): string {
   return list.slice(start, end).join('');
 }
 
-function indent(spaces: number, text: string): string {
+function indent(context: CallContext, spaces: number, text: string): string {
+  const lines = text.split('\n').length;
+  checkLength(context, text.length + Math.max(0, spaces) * lines);
   const pad = ' '.repeat(Math.max(0, spaces));
   return pad + text.split('\n').join(`\n${pad}`);
 }
@@ -437,14 +439,8 @@ export const STRING_FUNCTIONS: FunctionFamily = {
   camelcase: stringUnary(toCamelCase),
   wrap: withStringParams([1], fn(2, 2, (args) => wrapCustom(asString(args[1]), asInt(args[0]), '', false))),
   wrapWith: withStringParams([1, 2], fn(3, 3, (args) => wrapCustom(asString(args[2]), asInt(args[0]), asString(args[1]), true))),
-  indent: withStringParams([1], fn(2, 2, (args, context) => {
-    checkLength(context, asString(args[1]).length * Math.max(1, asInt(args[0])));
-    return indent(asInt(args[0]), asString(args[1]));
-  })),
-  nindent: withStringParams([1], fn(2, 2, (args, context) => {
-    checkLength(context, asString(args[1]).length * Math.max(1, asInt(args[0])));
-    return `\n${indent(asInt(args[0]), asString(args[1]))}`;
-  })),
+  indent: withStringParams([1], fn(2, 2, (args, context) => indent(context, asInt(args[0]), asString(args[1])))),
+  nindent: withStringParams([1], fn(2, 2, (args, context) => `\n${indent(context, asInt(args[0]), asString(args[1]))}`)),
   plural: withStringParams([0, 1], fn(3, 3, (args) => (asInt(args[2]) === 1 ? asString(args[0]) : asString(args[1])))),
   toString: unary((value) => stringOf(value)),
   join: withStringParams([0], fn(2, 2, (args) => toStrings(args[1]).join(asString(args[0])))),

@@ -1,7 +1,7 @@
 // Template stage: argument conversions and table helpers shared by the function families —
 // Sprig v2.22's toInt64/toFloat64/strslice/empty and Go's error texts.
 
-import { GoFloat, isGoMap, isTruthy, kindOf, numberOf, stringOf, typeNameOf, type GoMap } from '../go-values.js';
+import { GoFloat, isGoMap, isTruthy, kindOf, markedGoType, numberOf, stringOf, typeNameOf, type GoMap } from '../go-values.js';
 import { quoteGo } from '../printf.js';
 import { TemplateExecError, type CallContext, type GoFunction } from './types.js';
 
@@ -40,8 +40,9 @@ export function asFloatArg(value: unknown): number {
   return numberOf(value);
 }
 
+/** A `map[string]interface {}` argument; a `map[string]string` (`split`) or a struct is another type in Go. */
 export function asMap(value: unknown): GoMap {
-  if (!isGoMap(value)) fail(`wrong type for value; expected map[string]interface {}; got ${typeNameOf(value)}`);
+  if (!isGoMap(value) || markedGoType(value) !== undefined) fail(`wrong type for value; expected map[string]interface {}; got ${typeNameOf(value)}`);
   return value;
 }
 
