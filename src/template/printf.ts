@@ -169,9 +169,17 @@ function formatScalar(value: unknown, spec: Spec): string | undefined {
     }
     if (verb === 'c') return pad(String.fromCodePoint(n), spec, false);
     if (verb === 'q') return pad(`'${quoteGo(String.fromCodePoint(n)).slice(1, -1).replace(/'/g, "\\'")}'`, spec, false);
-    if (verb === 'U') return pad(`U+${n.toString(16).toUpperCase().padStart(4, '0')}`, spec, false);
+    if (verb === 'U') {
+      const code = `U+${n.toString(16).toUpperCase().padStart(4, '0')}`;
+      const isRune = n >= 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff);
+      return pad(spec.isSharp && isRune && isGoPrintable(n) ? `${code} '${String.fromCodePoint(n)}'` : code, spec, false);
+    }
   }
   // A float64 (a YAML `3.0` is one too); an int gives Go's %!f(int=3).
+  if (kind === 'float' && (verb === 'x' || verb === 'X')) {
+    const n = numberOf(value);
+    return pad(signed(n < 0 || Object.is(n, -0), hexFloat(Math.abs(n), verb, spec.precision), spec), spec, true);
+  }
   if (kind === 'float' && /^[eEfFgG]$/.test(verb)) {
     const n = numberOf(value);
     return pad(signed(n < 0 || Object.is(n, -0), formatFloatVerb(Math.abs(n), verb, spec.precision), spec), spec, true);
@@ -218,6 +226,43 @@ function scaledRound(n: number, shift: number): bigint {
   const twice = (numerator % denominator) * 2n;
   if (twice > denominator || (twice === denominator && quotient % 2n === 1n)) return quotient + 1n;
   return quotient;
+}
+
+/** strconv.FormatFloat(n, 'x', precision, 64) of a non-negative n: `0x1.8p+00`. */
+function hexFloat(n: number, verb: string, precision: number | undefined): string {
+  if (!Number.isFinite(n)) return Number.isNaN(n) ? 'NaN' : 'Inf';
+  let mantissa = 0n;
+  let exponent = 0;
+  if (n !== 0) {
+    const parts = binaryParts(n);
+    // Normalize to 1.xxx (52 fraction bits) even for subnormals.
+    mantissa = parts.mantissa;
+    exponent = parts.exponent + 52;
+    while (mantissa < 1n << 52n) {
+      mantissa <<= 1n;
+      exponent--;
+    }
+  }
+  let fraction = mantissa & ((1n << 52n) - 1n);
+  let digits = 13;
+  if (precision !== undefined && precision < 13) {
+    // Round the 52 fraction bits to `precision` hex digits, halves to even.
+    const shift = BigInt(4 * (13 - precision));
+    const whole = (mantissa >> shift) + ((mantissa >> (shift - 1n)) & 1n && ((mantissa & ((1n << (shift - 1n)) - 1n)) !== 0n || (mantissa >> shift) & 1n) ? 1n : 0n);
+    mantissa = whole << shift;
+    if (mantissa >= 1n << 53n) {
+      mantissa >>= 1n;
+      exponent++;
+    }
+    fraction = mantissa & ((1n << 52n) - 1n);
+    digits = precision;
+  }
+  let hex = fraction.toString(16).padStart(13, '0').slice(0, digits);
+  if (precision === undefined) hex = hex.replace(/0+$/, '');
+  else hex = hex.padEnd(precision, '0');
+  const lead = n === 0 ? '0' : '1';
+  const text = `0x${lead}${hex ? `.${hex}` : ''}p${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  return verb === 'X' ? text.toUpperCase() : text;
 }
 
 /** strconv.FormatFloat(n, 'f', precision, 64) of a non-negative n. */

@@ -1,5 +1,6 @@
 // Sprig v2.22 functions as acb runs them (acr-builder's vendored sprig, goutils, xstrings, semver).
 import { X509Certificate } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FUNCTIONS, UNSUPPORTED_FUNCTIONS } from '../../src/template/functions.js';
 import type { GoObject } from '../../src/template/go-values.js';
@@ -67,7 +68,9 @@ describe('Sprig lists and dicts', () => {
     ['{{ pluck "a" (dict "a" 1) (dict "b" 2) (dict "a" 3) }}|{{ pick (dict "a" 1 "b" 2) "a" "z" }}|{{ omit (dict "a" 1 "b" 2) "a" }}', '[1 3]|map[a:1]|map[b:2]'],
     ['{{ values (dict "b" 2 "a" 1) }}|{{ keys (dict "b" 2 "a" 1) (dict "c" 3) }}', '[1 2]|[a b c]'],
     ['{{ merge (dict "a" 1 "c" (dict "x" 1)) (dict "a" 2 "b" 3 "c" (dict "y" 2)) }}', 'map[a:1 b:3 c:map[x:1 y:2]]'],
-    ['{{ mergeOverwrite (dict "a" 1 "k" 5) (dict "a" 2 "b" 3 "k" 0) }}|{{ merge (dict "a" "") (dict "a" "x") }}', 'map[a:2 b:3 k:5]|map[a:x]'],
+    ['{{ mergeOverwrite (dict "a" 1 "k" 5) (dict "a" 2 "b" 3 "k" 0) }}|{{ merge (dict "a" "") (dict "a" "x") }}', 'map[a:2 b:3 k:0]|map[a:x]'],
+    // mergo: mergeOverwrite takes empty and nil src values too; merge skips nil ones.
+    ['{{ mergeOverwrite (dict "a" 1) (dict "a" "") }}|{{ mergeOverwrite (dict "a" (dict "x" 1 "y" 2)) (dict "a" (dict "x" 0 "z" 3)) }}|{{ merge (dict) (dict "a" nil) }}|{{ mergeOverwrite (dict "a" 1) (dict "a" nil) }}', 'map[a:]|map[a:map[x:0 y:2 z:3]]|map[]|map[a:<nil>]'],
     ['{{ $a := dict "l" (list 1) }}{{ $b := deepCopy $a }}{{ set $b "z" 1 | len }}|{{ $a }}', '2|map[l:[1]]'],
   ])('%s', (template, expected) => {
     expect(renderText(template)).toBe(expected.replace('<no value>', ''));
@@ -109,6 +112,7 @@ describe('Sprig encodings, paths and URLs', () => {
     ['{{ adler32sum "Hello" }}|{{ adler32sum "" }}', '93061621|1'],
     ['{{ b32enc "Hello" }}|{{ b32enc "a" }}|{{ b32dec "JBSWY3DP" }}|{{ b32dec "ME======" }}', 'JBSWY3DP|ME======|Hello|a'],
     ['{{ b32dec "JBSWY3D" }}|{{ b32dec "JBSWY3D1" }}', 'illegal base32 data at input byte 0|illegal base32 data at input byte 7'],
+    ['{{ b32dec "ME=====" }}|{{ b32dec "M=======" }}|{{ b32dec "ME======ME======" }}|{{ b32dec "MEAAAAAAAA======" | len }}', 'illegal base32 data at input byte 7|illegal base32 data at input byte 1|illegal base32 data at input byte 2|6'],
     ['{{ b64dec "5pel" | len }}|{{ b64dec "5pc=" | b64enc }}', '3|5pc='],
     ['{{ base "/a/b.txt" }}|{{ base "a/b/" }}|{{ base "" }}|{{ base "///" }}', 'b.txt|b|.|/'],
     ['{{ dir "/a/b.txt" }}|{{ dir "a" }}|{{ dir "/" }}|{{ clean "a//b/../c/" }}|{{ clean "/../x" }}|{{ clean "" }}', '/a|.|/|a/c|/x|.'],
@@ -116,6 +120,8 @@ describe('Sprig encodings, paths and URLs', () => {
     ['{{ $u := urlParse "https://user:pw@example.com:8080/p/a%20b?q=1#frag" }}{{ $u.scheme }} {{ $u.host }} {{ $u.hostname }} {{ $u.path }} {{ $u.query }} {{ $u.fragment }} {{ $u.userinfo }}', 'https example.com:8080 example.com /p/a b q=1 frag user:pw'],
     ['{{ (urlParse "mailto:a@b.c").opaque }}', 'a@b.c'],
     ['{{ urlJoin (dict "scheme" "https" "host" "h.com" "path" "/a b" "query" "x=1" "fragment" "f") }}|{{ urlJoin (dict "path" "a:b") }}', 'https://h.com/a%20b?x=1#f|./a:b'],
+    // A nil or missing value is `<no value>` to html, js and urlquery (escaped, ACR keeps it).
+    ['{{ html .Values.nope }}|{{ js .Values.nope 1 }}|{{ urlquery .Values.nope }}|{{ print .Values.nope }}', '&lt;no value&gt;|\\u003Cno value\\u003E1|%3Cno+value%3E|<nil>'],
     ['{{ html "<a href=\'x\'>&" }}|{{ js "a\'b<c=\\"" }}|{{ urlquery "a b&c/é" }}|{{ html 1 2 }}', '&lt;a href=&#39;x&#39;&gt;&amp;|a\\\'b\\u003Cc\\u003D\\"|a+b%26c%2F%C3%A9|1 2'],
   ])('%s', (template, expected) => {
     expect(renderText(template)).toBe(expected);
@@ -129,6 +135,10 @@ describe('Sprig encodings, paths and URLs', () => {
 
   it('fails where Sprig fails', () => {
     expect(errorOf('{{ fail "no way" }}')).toBe('error calling fail: no way');
+    expect(errorOf('{{ urlParse "http://a b/" }}')).toBe('error calling urlParse: unable to parse url: parse "http://a b/": invalid character " " in host name');
+    expect(errorOf('{{ urlParse "%zz" }}')).toBe('error calling urlParse: unable to parse url: parse "%zz": invalid URL escape "%zz"');
+    expect(errorOf('{{ indent -1 "x" }}')).toBe('error calling indent: strings: negative Repeat count');
+    expect(errorOf('{{ ternary 1 2 .Values.nope }}')).toBe('wrong type for value; expected bool; got interface {}');
     expect(errorOf('{{ urlJoin (dict "host" 1) }}')).toBe('error calling urlJoin: unable to parse host key, must be of type string, but int found');
   });
 });
@@ -142,6 +152,7 @@ describe('Sprig regular expressions on RE2', () => {
     ['{{ regexSplit "a" "banana" -1 }}|{{ regexSplit "a" "banana" 2 }}|{{ regexSplit "x*" "abc" -1 }}|{{ regexSplit "a" "" -1 | len }}', '[b n n ]|[b nana]|[a b c]|1'],
     ['{{ regexReplaceAll "a(x*)b" "-ab-axxb-" "${1}W" }}|{{ regexReplaceAll "a(x*)b" "-ab-axxb-" "$1W" }}|{{ regexReplaceAll "a*" "baaac" "X" }}', '-W-xxW-|---|XbXcX'],
     ['{{ regexReplaceAll "(?P<k>\\\\w+)=(\\\\w+)" "a=1 b=2" "$2:${k}$$" }}|{{ regexReplaceAllLiteral "a(x*)b" "-axb-" "${1}" }}', '1:a$ 2:b$|-${1}-'],
+    ['{{ regexReplaceAll "(a)" "a" "${1" }}|{{ regexReplaceAll "(a)" "a" "$01|$+|$" }}', '${1||$+|$'],
     ['{{ regexFind "[0-9]+" "ab12cd34" }}|{{ regexFind "(?i)AB" "xaby" }}|{{ regexFind "\\\\pL+" "12日本" }}', '12|ab|日本'],
   ])('%s', (template, expected) => {
     expect(renderText(template)).toBe(expected);
@@ -181,6 +192,9 @@ describe('Sprig dates', () => {
     ['{{ toDate "2006-01-02 15:04:05.000 -07:00" "2020-03-04 05:06:07.250 +02:00" | unixEpoch }}|{{ toDate "Jan 2 2006 3:04PM" "Mar 4 2020 1:30PM" | date "15:04" }}', '1583291167|13:30'],
     ['{{ dateModify "1h30m" (toDate "2006-01-02" "2020-03-04") }}|{{ date_modify "-1.5h" (toDate "2006-01-02" "2020-03-04") | unixEpoch }}|{{ dateModify "bad" (toDate "2006" "2020") | htmlDate }}', '2020-03-04 01:30:00 +0000 UTC|1583274600|2020-01-01'],
     ['{{ toDate "2006-01-02" "2020-03-04" | toJson }}', '"2020-03-04T00:00:00Z"'],
+    // Go 1.19's year-day elements; a layout without a year parses to year 0.
+    ['{{ date "002|__2|_2006" 1700000000 }}|{{ toDate "Jan _2" "Mar  4" }}|{{ toDate "2006 002" "2020 060" | htmlDate }}', '318|318|_2023|0000-03-04 00:00:00 +0000 UTC|2020-02-29'],
+    ['{{ toDate "2006-01-02 15:04:05 MST" "2020-03-04 05:06:07 PST" }}|{{ toDate "2006-01-02 MST" "2020-03-04 UTC" }}', '2020-03-04 05:06:07 +0000 PST|2020-03-04 00:00:00 +0000 UTC'],
   ])('%s', (template, expected) => {
     const previous = process.env['TZ'];
     process.env['TZ'] = 'UTC';
@@ -288,5 +302,19 @@ describe('toDate zones, as time.ParseInLocation sets them', () => {
       if (previous === undefined) delete process.env['TZ'];
       else process.env['TZ'] = previous;
     }
+  });
+});
+
+describe('zone names from the tz database, as Go reads them', () => {
+  it.skipIf(!existsSync('/usr/share/zoneinfo/Asia/Tokyo'))('prints the tz abbreviation', () => {
+    expect(renderText('{{ dateInZone "15:04 MST" 0 "Asia/Kolkata" }}|{{ dateInZone "15:04 MST" 0 "Europe/Berlin" }}|{{ dateInZone "15:04 MST" 1700000000 "Asia/Tokyo" }}|{{ dateInZone "MST" 1690000000 "Europe/Berlin" }}')).toBe(
+      '05:30 IST|01:00 CET|07:13 JST|CEST',
+    );
+  });
+});
+
+describe('integers beyond 2^53', () => {
+  it('keeps int64 conversions of decimal strings exact', () => {
+    expect(renderText('{{ int64 "9223372036854775807" }}|{{ int "-9007199254740993" }}|{{ int64 "9223372036854775808" }}')).toBe('9223372036854775807|-9007199254740993|0');
   });
 });

@@ -61,9 +61,11 @@ function lengthOf(value: unknown): number {
   return fail(`error calling len: len of type ${typeNameOf(value)}`);
 }
 
-// text/template's evalArgs: one string argument as it is, anything else through fmt.Sprint.
+// text/template's evalArgs: one string argument as it is, anything else through fmt.Sprint, a nil
+// (a missing value too) as `<no value>` — which ACR's clean-up then no longer finds once escaped.
 function argumentText(args: readonly unknown[]): string {
-  return args.length === 1 && typeof args[0] === 'string' ? args[0] : sprint(args);
+  if (args.length === 1 && typeof args[0] === 'string') return args[0];
+  return sprint(args.map((arg) => (arg === null || arg === undefined ? '<no value>' : arg)));
 }
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = { '"': '&#34;', "'": '&#39;', '&': '&amp;', '<': '&lt;', '>': '&gt;', '\0': '\ufffd' };

@@ -84,31 +84,37 @@ function b32enc(text: string): string {
   return out;
 }
 
-// Go's base32.StdEncoding.DecodeString: 8-character quanta, `=` padding only where a quantum ends
-// (after 2, 4, 5 or 7 characters); `\r` and `\n` skipped. Errors name the offset Go reports.
+// Go's base32.StdEncoding.DecodeString, step for step (newlines are dropped first): 8-character
+// quanta, `=` padding only at the end; on an error, Go's offset of the bad byte.
 function b32dec(text: string): string {
-  const src = toGoBytes(text).toString('latin1');
-  const clean: { char: string; at: number }[] = [];
-  for (let i = 0; i < src.length; i++) if (src[i] !== '\r' && src[i] !== '\n') clean.push({ char: src[i] ?? '', at: i });
+  const src = Buffer.from(toGoBytes(text).filter((byte) => byte !== 0x0a && byte !== 0x0d));
   const error = (at: number) => `illegal base32 data at input byte ${at}`;
+  const PAD = 0x3d;
   const out: number[] = [];
-  for (let q = 0; q < clean.length; q += 8) {
-    const quantum = clean.slice(q, q + 8);
-    if (quantum.length < 8) return error(clean.length - quantum.length === 0 ? 0 : q);
-    const firstPad = quantum.findIndex((item) => item.char === '=');
-    const dataLength = firstPad < 0 ? 8 : firstPad;
-    if (firstPad >= 0) {
-      if (![2, 4, 5, 7].includes(dataLength) || q + 8 < clean.length) return error(q + firstPad);
-      const notPad = quantum.slice(firstPad).findIndex((item) => item.char !== '=');
-      if (notPad >= 0) return error(q + firstPad + notPad);
+  let si = 0;
+  let isEnd = false;
+  while (si < src.length && !isEnd) {
+    const quantum: number[] = [];
+    let dataLength = 8;
+    for (let j = 0; j < 8; ) {
+      if (si === src.length) return error(si - j);
+      const byte = src[si++] ?? 0;
+      const left = src.length - si;
+      if (byte === PAD && j >= 2 && left < 8) {
+        if (left + j < 7) return error(src.length);
+        for (let k = 0; k < 7 - j; k++) if (left > k && src[si + k] !== PAD) return error(si + k - 1);
+        dataLength = j;
+        isEnd = true;
+        if (j === 1 || j === 3 || j === 6) return error(si - 1);
+        break;
+      }
+      const value = BASE32_ALPHABET.indexOf(String.fromCharCode(byte));
+      if (value < 0) return error(si - 1);
+      quantum.push(value);
+      j++;
     }
     let bits = 0n;
-    for (let k = 0; k < 8; k++) {
-      const item = quantum[k];
-      const value = k < dataLength ? BASE32_ALPHABET.indexOf(item?.char ?? '') : 0;
-      if (value < 0) return error(q + k);
-      bits = (bits << 5n) | BigInt(value);
-    }
+    for (let k = 0; k < 8; k++) bits = (bits << 5n) | BigInt(quantum[k] ?? 0);
     const byteCount = { 2: 1, 4: 2, 5: 3, 7: 4, 8: 5 }[dataLength] ?? 0;
     for (let k = 0; k < byteCount; k++) out.push(Number((bits >> BigInt(32 - 8 * k)) & 0xffn));
   }

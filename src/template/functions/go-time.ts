@@ -2,6 +2,7 @@
 // zone, formatted and parsed with Go layouts (`2006-01-02 15:04:05`), printed as Go prints it.
 
 import { GoObject } from '../go-values.js';
+import { zoneAbbreviation } from './tzif.js';
 
 export interface Zone {
   readonly name: string;
@@ -66,7 +67,7 @@ export class GoTime extends GoObject {
       case 'Weekday':
         return DAYS[fields.weekday];
       case 'YearDay':
-        return Math.round((Date.UTC(fields.year, fields.month - 1, fields.day) - Date.UTC(fields.year, 0, 1)) / 86_400_000) + 1;
+        return fields.yearDay;
       case 'UTC':
         return new GoTime(this.epochNs, 'UTC');
       case 'Local':
@@ -130,6 +131,8 @@ function zoneAt(zoneName: string, ms: number): Zone {
   if (offset === 0 && (timeZone === undefined ? !process.env['TZ'] || /^(UTC|Etc\/UTC|UTC0|)$/.test(process.env['TZ'] ?? '') : /^(Etc\/)?UTC$/.test(zoneName))) {
     return { name: 'UTC', offset: 0 };
   }
+  const fromFiles = zoneAbbreviation(zoneName, Math.floor(ms / 1000), offset);
+  if (fromFiles !== undefined) return { name: fromFiles, offset };
   const short = parts('short');
   // Go prints the tz database's abbreviation; where ICU has none, the numeric form tzdata uses.
   const name = /^GMT[+-]/.test(short) || short === 'GMT' ? (offset === 0 && short === 'GMT' ? 'GMT' : numericZone(offset)) : short;
@@ -150,7 +153,7 @@ const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 
 // Go's layout elements, longest first where one is a prefix of another.
 const TOKENS = [
   'January', 'Jan', 'Monday', 'Mon', 'MST', '2006', '-07:00:00', '-070000', '-07:00', '-0700', '-07',
-  'Z07:00:00', 'Z070000', 'Z07:00', 'Z0700', 'Z07', '01', '02', '03', '04', '05', '06', '15', '_2', 'PM', 'pm', '1', '2', '3', '4', '5',
+  'Z07:00:00', 'Z070000', 'Z07:00', 'Z0700', 'Z07', '002', '01', '02', '03', '04', '05', '06', '15', '__2', '_2', 'PM', 'pm', '1', '2', '3', '4', '5',
 ];
 
 type Chunk = { readonly text: string } | { readonly token: string } | { readonly fraction: '0' | '9'; readonly digits: number; readonly separator: string };
@@ -201,6 +204,7 @@ interface Fields {
   readonly second: number;
   readonly nanos: number;
   readonly weekday: number;
+  readonly yearDay: number;
 }
 
 function fieldsOf(time: GoTime, zone: Zone): Fields {
@@ -216,7 +220,15 @@ function fieldsOf(time: GoTime, zone: Zone): Fields {
     second: local.getUTCSeconds(),
     nanos,
     weekday: local.getUTCDay(),
+    yearDay: Math.floor((local.getTime() - utcDate(local.getUTCFullYear(), 0, 1).getTime()) / 86_400_000) + 1,
   };
+}
+
+/** A UTC date for any year (Date.UTC reads years 0–99 as 1900–1999). */
+function utcDate(year: number, monthIndex: number, day: number, hour = 0, minute = 0, second = 0): Date {
+  const date = new Date(Date.UTC(2000, monthIndex, day, hour, minute, second));
+  date.setUTCFullYear(year, monthIndex, day);
+  return date;
 }
 
 const pad = (value: number, width: number) => (value < 0 ? `-${String(-value).padStart(width, '0')}` : String(value).padStart(width, '0'));
@@ -257,6 +269,8 @@ export function formatGoTime(time: GoTime, layout: string): string {
         Monday: DAYS[f.weekday] ?? '',
         Mon: (DAYS[f.weekday] ?? '').slice(0, 3),
         '2006': pad(f.year, 4),
+        '002': pad(f.yearDay, 3),
+        __2: String(f.yearDay).padStart(3, ' '),
         '06': pad(f.year % 100, 2),
         '01': pad(f.month, 2),
         '1': String(f.month),
@@ -282,7 +296,9 @@ export function formatGoTime(time: GoTime, layout: string): string {
 /** time.ParseInLocation for the numeric and name elements; undefined where Go fails. */
 export function parseGoTime(layout: string, text: string, zoneName: string): GoTime | undefined {
   let rest = text;
-  let [year, month, day, hour, minute, second, nanos] = [1, 1, 1, 0, 0, 0, 0];
+  // Go: elements the layout leaves out are zero, or one where zero is impossible (year 0, January 1).
+  let [year, month, day, hour, minute, second, nanos] = [0, 1, 1, 0, 0, 0, 0];
+  let yearDay: number | undefined;
   let isPm: boolean | undefined;
   let offset: number | undefined;
   let zoneAbbreviation = '';
@@ -381,9 +397,15 @@ export function parseGoTime(layout: string, text: string, zoneName: string): GoT
         value = 0;
         break;
       }
+      case '002':
+      case '__2':
+        if (token === '__2') take(/^ {0,2}/);
+        value = yearDay = number(token === '002' ? /^\d{3}/ : /^\d{1,3}/) ?? NaN;
+        break;
       case 'MST': {
-        const name = take(/^[A-Z]{3,5}|^[+-]\d{2,4}/);
-        if (name !== undefined && /^[A-Z]/.test(name)) zoneAbbreviation = name;
+        const name = take(/^UTC|^GMT[+-]\d{1,2}|^GMT|^[A-Z][A-Za-z]{2,4}T?|^[+-]\d{2,4}/);
+        if (name === 'UTC') isUtc = true;
+        else if (name !== undefined && /^[A-Z]/.test(name)) zoneAbbreviation = name;
         value = name === undefined ? undefined : 0;
         break;
       }
@@ -408,11 +430,25 @@ export function parseGoTime(layout: string, text: string, zoneName: string): GoT
     hour = isPm ? (hour % 12) + 12 : hour % 12;
   }
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
-  const utcMs = Date.UTC(year, month - 1, day, hour, minute, second);
+  if (yearDay !== undefined) {
+    const date = utcDate(year, 0, yearDay);
+    if (date.getUTCFullYear() !== year || yearDay < 1) return undefined;
+    [month, day] = [date.getUTCMonth() + 1, date.getUTCDate()];
+  }
+  const utcMs = utcDate(year, month - 1, day, hour, minute, second).getTime();
   if (new Date(utcMs).getUTCDate() !== day) return undefined;
   // Go: `Z` is UTC; an offset the location uses at that time keeps the location; any other offset
   // is a fixed zone named by the layout's MST (or nameless); no zone at all is the location's.
   if (isUtc) return new GoTime(BigInt(utcMs / 1000) * 1_000_000_000n + BigInt(nanos), 'UTC');
+  if (offset === undefined && zoneAbbreviation !== '') {
+    // An abbreviation the location uses at that time keeps the location; any other is a zone of
+    // offset 0 (GMT+N: N hours) under that name.
+    const local = zoneAt(zoneName, utcMs - zoneAt(zoneName, utcMs).offset * 1000);
+    if (local.name === zoneAbbreviation) return new GoTime(BigInt(utcMs / 1000 - local.offset) * 1_000_000_000n + BigInt(nanos), zoneName);
+    const gmt = /^GMT([+-]\d+)$/.exec(zoneAbbreviation);
+    const fixedOffset = gmt ? Number(gmt[1]) * 3600 : 0;
+    return new GoTime(BigInt(utcMs / 1000 - fixedOffset) * 1_000_000_000n + BigInt(nanos), fixedZone(zoneAbbreviation, fixedOffset));
+  }
   const shift = offset ?? zoneAt(zoneName, utcMs).offset;
   const ns = BigInt(utcMs / 1000 - shift) * 1_000_000_000n + BigInt(nanos);
   if (offset === undefined) return new GoTime(ns, zoneName);

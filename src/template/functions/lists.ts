@@ -38,21 +38,15 @@ function mutable(context: CallContext, value: unknown): Record<string, unknown> 
   return asMap(value) as Record<string, unknown>;
 }
 
-// imdario/mergo's Merge of map[string]interface{} values: keys missing (or empty) in `dst` are
-// taken from `src`; maps on both sides merge recursively; with `overwrite`, a non-empty src value wins.
+// imdario/mergo v0.3.13's Merge of map[string]interface{} values: maps on both sides merge
+// recursively; otherwise `mergeOverwrite` takes every src value (empty and nil ones too), and
+// `merge` fills keys that `dst` lacks or holds empty with src values that are not nil.
 function mergeInto(dst: Record<string, unknown>, src: GoMap, overwrite: boolean): void {
   for (const key of Object.keys(src)) {
     const from = src[key];
     const to = dst[key];
-    if (isGoMap(from) && isGoMap(to)) {
-      mergeInto(to as Record<string, unknown>, from, overwrite);
-      continue;
-    }
-    const isSet = Object.hasOwn(dst, key);
-    if (!isSet || isEmpty(to) || (overwrite && !isEmpty(from))) {
-      if (isSet && !isEmpty(to) && isGoMap(to) !== isGoMap(from) && !overwrite) continue;
-      dst[key] = from;
-    }
+    if (isGoMap(from) && isGoMap(to)) mergeInto(to as Record<string, unknown>, from, overwrite);
+    else if (overwrite || (isPresent(from) && (!Object.hasOwn(dst, key) || isEmpty(to)))) dst[key] = from;
   }
 }
 

@@ -75,6 +75,16 @@ function toDecimal(value: unknown): number | bigint {
   return Number.isSafeInteger(Number(result)) ? Number(result) : result;
 }
 
+// toInt64, exact beyond 2^53 for a decimal string or a big int (arithmetic elsewhere is float64-exact only).
+function exactInt64(value: unknown, context: CallContext): number | bigint {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'string' && /^[+-]?\d+$/.test(value)) {
+    const exact = BigInt(value);
+    if (exact >= INT64_MIN && exact <= INT64_MAX && !Number.isSafeInteger(Number(exact))) return exact;
+  }
+  return toInt64(value, context);
+}
+
 function divide(context: CallContext, a: number, b: number, operation: (a: number, b: number) => number): number {
   if (b === 0) callError(context, 'runtime error: integer divide by zero');
   return operation(a, b);
@@ -94,8 +104,8 @@ export const MATH_FUNCTIONS: FunctionFamily = {
   floor: unary((value, context) => new GoFloat(Math.floor(toFloat64(value, context).value))),
   round: fn(2, 3, (args, context) => round(toFloat64(args[0], context).value, asInt(args[1]), args.length > 2 ? asFloatArg(args[2]) : 0.5)),
   atoi: withStringParams([0], fn(1, 1, (args, context) => atoi(asString(args[0]), context))),
-  int: unary(toInt64),
-  int64: unary(toInt64),
+  int: unary(exactInt64),
+  int64: unary(exactInt64),
   float64: unary(toFloat64),
   toDecimal: unary(toDecimal),
   until: unary((value, context) => {

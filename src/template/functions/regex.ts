@@ -96,7 +96,8 @@ function expand(re: Re2, template: string, src: Buffer, match: readonly number[]
     }
     rest = rest.slice(reference[0].length);
     const name = reference[1] ?? reference[2] ?? '';
-    if (/^\d+$/.test(name) && name.length < 9) groupText(Number(name));
+    // A number names a group; with a leading zero (`$01`) it is a name, as in Go.
+    if (/^(0|[1-9]\d{0,7})$/.test(name)) groupText(Number(name));
     else {
       const index = re.namedGroups[name];
       if (index !== undefined) groupText(index);

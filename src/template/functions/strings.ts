@@ -374,9 +374,10 @@ function trimCutset(text: string, cutset: string): string {
 }
 
 function indent(context: CallContext, spaces: number, text: string): string {
+  if (spaces < 0) callError(context, 'strings: negative Repeat count');
   const lines = text.split('\n').length;
   checkLength(context, text.length + Math.max(0, spaces) * lines);
-  const pad = ' '.repeat(Math.max(0, spaces));
+  const pad = ' '.repeat(spaces);
   return pad + text.split('\n').join(`\n${pad}`);
 }
 

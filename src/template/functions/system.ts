@@ -4,6 +4,7 @@
 import type * as ChildProcess from 'node:child_process';
 import { createRequire } from 'node:module';
 import { isGoMap } from '../go-values.js';
+import { quoteGo } from '../printf.js';
 import { asMap, asString, callError, fn, stringUnary, withMapParams } from './support.js';
 import type { CallContext, FunctionFamily } from './types.js';
 
@@ -76,58 +77,107 @@ function expandEnv(text: string): string {
 
 // --- net/url ---
 
-const unescapeUrl = (context: CallContext, url: string, text: string, isQuery: boolean): string => {
-  const bad = /%(?![0-9A-Fa-f]{2})(.{0,2})/.exec(text);
-  if (bad) callError(context, `unable to parse url: parse ${JSON.stringify(url)}: invalid URL escape ${JSON.stringify(bad[0])}`);
+class UrlError extends Error {}
+
+// url.unescape: %XX decoded (a bad escape fails); in a host, ASCII other than Go's allowed set fails.
+function unescapeUrl(text: string, mode: 'host' | 'path' | 'fragment' | 'user'): string {
   const bytes: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i] ?? '';
-    if (char === '%') {
-      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+  const src = Buffer.from(text, 'utf8');
+  for (let i = 0; i < src.length; i++) {
+    const byte = src[i] ?? 0;
+    if (byte === 0x25) {
+      const hex = src.subarray(i + 1, i + 3).toString('latin1');
+      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) {
+        throw new UrlError(`invalid URL escape ${quoteGo(src.subarray(i, Math.min(i + 3, src.length)).toString('latin1'))}`);
+      }
+      bytes.push(parseInt(hex, 16));
       i += 2;
-    } else if (char === '+' && isQuery) bytes.push(0x20);
-    else for (const byte of Buffer.from(char, 'utf8')) bytes.push(byte);
+      continue;
+    }
+    if (mode === 'host' && byte < 0x80 && !/[A-Za-z0-9\-_.~!$&'()*+,;=:[\]<>"]/.test(String.fromCharCode(byte))) {
+      throw new UrlError(`invalid character ${quoteGo(String.fromCharCode(byte))} in host name`);
+    }
+    bytes.push(byte);
   }
   return Buffer.from(bytes).toString('utf8');
-};
+}
 
-// url.Parse reduced to what urlParse returns: scheme, userinfo, host, path, query, fragment, opaque.
-function urlParse(context: CallContext, url: string): Record<string, unknown> {
-  const [beforeFragment = '', ...fragmentParts] = url.split('#');
-  const fragment = fragmentParts.length > 0 ? unescapeUrl(context, url, fragmentParts.join('#'), false) : '';
+const isValidPort = (colonPort: string) => colonPort === '' || /^:\d*$/.test(colonPort);
+
+// url.parseHost: an IPv6 literal in brackets, or a name with an optional numeric port.
+function parseHost(host: string): string {
+  if (host.startsWith('[')) {
+    const close = host.lastIndexOf(']');
+    if (close < 0) throw new UrlError('missing \']\' in host');
+    const colonPort = host.slice(close + 1);
+    if (!isValidPort(colonPort)) throw new UrlError(`invalid port ${quoteGo(colonPort)} after host`);
+    return host;
+  }
+  const colon = host.lastIndexOf(':');
+  if (colon >= 0 && !isValidPort(host.slice(colon))) throw new UrlError(`invalid port ${quoteGo(host.slice(colon))} after host`);
+  return unescapeUrl(host, 'host');
+}
+
+// url.URL.Hostname: the host without its port and IPv6 brackets.
+function hostnameOf(host: string): string {
+  const colon = host.lastIndexOf(':');
+  let name = colon >= 0 && isValidPort(host.slice(colon)) ? host.slice(0, colon) : host;
+  if (name.startsWith('[') && name.endsWith(']')) name = name.slice(1, -1);
+  return name;
+}
+
+// Userinfo.String: user and password escaped again (encodeUserPassword).
+function userinfoText(userinfo: string): string {
+  const escape = (text: string) => escapeUrlPart(unescapeUrl(text, 'user'), /[A-Za-z0-9\-_.~$&+,;=!'()*]/);
+  const colon = userinfo.indexOf(':');
+  return colon < 0 ? escape(userinfo) : `${escape(userinfo.slice(0, colon))}:${escape(userinfo.slice(colon + 1))}`;
+}
+
+// Go's url.Parse, reduced to what Sprig's urlParse returns.
+function parseUrl(url: string): Record<string, unknown> {
+  if (/[\x00-\x1f\x7f]/.test(url)) throw new UrlError('net/url: invalid control character in URL');
+  const hash = url.indexOf('#');
+  const beforeFragment = hash < 0 ? url : url.slice(0, hash);
+  const fragment = hash < 0 ? '' : unescapeUrl(url.slice(hash + 1), 'fragment');
+  if (beforeFragment.startsWith(':')) throw new UrlError('missing protocol scheme');
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(beforeFragment)?.[1] ?? '';
   let rest = scheme ? beforeFragment.slice(scheme.length + 1) : beforeFragment;
-  if (!scheme && /^[^/?]*:/.test(rest) && !rest.startsWith(':')) {
-    callError(context, `unable to parse url: parse ${JSON.stringify(url)}: first path segment in URL cannot contain colon`);
-  }
-  if (beforeFragment.startsWith(':')) callError(context, `unable to parse url: parse ${JSON.stringify(url)}: missing protocol scheme`);
   let query = '';
-  const question = rest.indexOf('?');
-  if (question >= 0) {
-    query = rest.slice(question + 1);
-    rest = rest.slice(0, question);
+  if (rest.endsWith('?') && rest.split('?').length === 2) rest = rest.slice(0, -1);
+  else if (rest.includes('?')) [rest, query] = [rest.slice(0, rest.indexOf('?')), rest.slice(rest.indexOf('?') + 1)];
+  const result = { scheme: scheme.toLowerCase(), host: '', hostname: '', path: '', query, opaque: '', fragment, userinfo: '' };
+  if (!rest.startsWith('/')) {
+    if (scheme) return { ...result, opaque: rest };
+    const colon = rest.indexOf(':');
+    const slash = rest.indexOf('/');
+    if (colon >= 0 && (slash < 0 || colon < slash)) throw new UrlError('first path segment in URL cannot contain colon');
   }
-  let opaque = '';
-  let host = '';
-  let userinfo = '';
-  let path = '';
-  if (scheme && !rest.startsWith('/')) opaque = rest;
-  else {
-    if (rest.startsWith('//') && (scheme || !rest.startsWith('///'))) {
-      const authorityEnd = rest.indexOf('/', 2);
-      const authority = authorityEnd < 0 ? rest.slice(2) : rest.slice(2, authorityEnd);
-      rest = authorityEnd < 0 ? '' : rest.slice(authorityEnd);
-      const at = authority.lastIndexOf('@');
-      if (at >= 0) {
-        userinfo = authority.slice(0, at);
-        host = authority.slice(at + 1);
-      } else host = authority;
-      host = unescapeUrl(context, url, host, false);
+  if ((scheme || !rest.startsWith('///')) && rest.startsWith('//')) {
+    let authority = rest.slice(2);
+    rest = '';
+    const slash = authority.indexOf('/');
+    if (slash >= 0) [authority, rest] = [authority.slice(0, slash), authority.slice(slash)];
+    const at = authority.lastIndexOf('@');
+    const host = parseHost(at < 0 ? authority : authority.slice(at + 1));
+    if (at >= 0) {
+      const userinfo = authority.slice(0, at);
+      if (!/^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/.test(userinfo)) throw new UrlError('net/url: invalid userinfo');
+      result.userinfo = userinfoText(userinfo);
     }
-    path = unescapeUrl(context, url, rest, false);
+    result.host = host;
+    result.hostname = hostnameOf(host);
   }
-  const hostname = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d*$/, '');
-  return { scheme: scheme.toLowerCase(), host, hostname, path, query, opaque, fragment, userinfo };
+  result.path = unescapeUrl(rest, 'path');
+  return result;
+}
+
+function urlParse(context: CallContext, url: string): Record<string, unknown> {
+  try {
+    return parseUrl(url);
+  } catch (cause) {
+    if (cause instanceof UrlError) callError(context, `unable to parse url: parse ${quoteGo(url)}: ${cause.message}`);
+    throw cause;
+  }
 }
 
 // url.PathEscape-like escaping for URL.String's path (encodePath) and fragment (encodeFragment).
