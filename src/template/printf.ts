@@ -11,6 +11,8 @@ interface Spec {
   readonly isZero: boolean;
   readonly isSpace: boolean;
   readonly isSharp: boolean;
+  /** `%+v`: struct fields by name. */
+  readonly isPlusV?: boolean;
   readonly width: number | undefined;
   readonly precision: number | undefined;
 }
@@ -64,12 +66,14 @@ export function sprintf(format: string, args: readonly unknown[]): string {
         i++;
         if (argNum >= args.length) return { value: undefined, isBad: true };
         const value = args[argNum++];
-        return kindOf(value) === 'int' ? { value: Number(value), isBad: false } : { value: undefined, isBad: true };
+        // fmt refuses a width or precision beyond ±1e6.
+        const isNumber = kindOf(value) === 'int' && Math.abs(Number(value)) <= 1e6;
+        return isNumber ? { value: Number(value), isBad: false } : { value: undefined, isBad: true };
       }
       const digits = /^\d+/.exec(format.slice(i))?.[0];
       if (digits === undefined) return { value: undefined, isBad: false };
       i += digits.length;
-      return { value: Number(digits), isBad: false };
+      return { value: Number(digits) <= 1e6 ? Number(digits) : undefined, isBad: false };
     };
     const widthRead = readNumber();
     let width = widthRead.value;
@@ -86,7 +90,7 @@ export function sprintf(format: string, args: readonly unknown[]): string {
       precision = precisionRead.value ?? 0;
       if (precisionRead.isBad || precision < 0) {
         precision = undefined;
-        if (precisionRead.isBad) out += '%!(BADPREC)';
+        out += '%!(BADPREC)';
       }
     }
     readIndex();
@@ -124,18 +128,37 @@ function formatArgument(value: unknown, spec: Spec): string {
   const kind = kindOf(value);
   if (spec.verb === 'T') return pad(typeNameOf(value), spec, false);
   if (spec.verb === 'v' && spec.isSharp) return pad(goSyntax(value, 0), { ...spec, isZero: false }, false);
-  if (spec.verb === 'v') return pad(kind === 'float' ? formatFloat(numberOf(value)) : formatValue(value), spec, false);
-  // A Stringer (time.Time, *semver.Version) prints its String() for the string verbs.
-  if (value instanceof GoObject && 'sqxX'.includes(spec.verb)) return formatArgument(value.toString(), spec);
+  // `%+v` names struct fields; it puts no sign on numbers.
+  if (spec.verb === 'v' && spec.isPlus) return formatArgument(value, { ...spec, isPlus: false, isPlusV: true });
+  // A Stringer (time.Time, *semver.Version) prints its String() for %v and the string verbs.
+  if (value instanceof GoObject && 'vsqxX'.includes(spec.verb)) return formatArgument(value.toString(), spec.verb === 'v' ? { ...spec, verb: 's' } : spec);
+  // Lists and maps apply the verb, flags and width to each element.
   if (kind === 'list') return `[${(value as unknown[]).map((item) => formatArgument(item, spec)).join(' ')}]`;
   if (kind === 'map') {
     const map = value as GoMap;
+    if (isGoStruct(map)) {
+      return `{${Object.entries(map)
+        .map(([key, item]) => `${spec.isPlusV ? `${key}:` : ''}${formatArgument(item, spec)}`)
+        .join(' ')}}`;
+    }
     return `map[${sortedKeys(map)
       .map((key) => `${formatArgument(key, spec)}:${formatArgument(map[key], spec)}`)
       .join(' ')}]`;
   }
+  if (spec.verb === 'v') {
+    const verbFor: Record<string, string> = { nil: 'v', bool: 't', int: 'd', float: 'g', string: 's' };
+    if (kind === 'nil') return pad('<nil>', spec, false);
+    const verb = verbFor[kind];
+    if (verb) return formatArgument(value, { ...spec, verb });
+    return pad(formatValue(value), spec, false);
+  }
   const formatted = formatScalar(value, spec);
   return formatted ?? badVerb(value, spec.verb);
+}
+
+// A code point fmt can print: invalid ones become U+FFFD.
+function runeText(n: number): string {
+  return n >= 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff) ? String.fromCodePoint(n) : '\ufffd';
 }
 
 function formatScalar(value: unknown, spec: Spec): string | undefined {
@@ -158,33 +181,56 @@ function formatScalar(value: unknown, spec: Spec): string | undefined {
     // Ints beyond JS's exact range are bigint (values files, literals); digits come from the exact value.
     const exact = BigInt(value as number | bigint);
     const n = Number(exact);
-    const radix = { d: 10, x: 16, X: 16, o: 8, b: 2 }[verb as 'd'];
+    const radix = { d: 10, x: 16, X: 16, o: 8, O: 8, b: 2 }[verb as 'd'];
     if (radix !== undefined) {
       let digits = (exact < 0n ? -exact : exact).toString(radix);
       if (verb === 'X') digits = digits.toUpperCase();
-      if (spec.precision !== undefined) digits = digits.padStart(spec.precision, '0');
+      if (spec.precision !== undefined) digits = spec.precision === 0 && exact === 0n ? '' : digits.padStart(spec.precision, '0');
       if (spec.isSharp && verb === 'x') digits = `0x${digits}`;
       if (spec.isSharp && verb === 'X') digits = `0X${digits}`;
+      if (spec.isSharp && verb === 'b') digits = `0b${digits}`;
+      if (spec.isSharp && verb === 'o' && !digits.startsWith('0')) digits = `0${digits}`;
+      if (verb === 'O') digits = `0o${digits}`;
       return pad(signed(n < 0, digits, spec), spec, true);
     }
-    if (verb === 'c') return pad(String.fromCodePoint(n), spec, false);
-    if (verb === 'q') return pad(`'${quoteGo(String.fromCodePoint(n)).slice(1, -1).replace(/'/g, "\\'")}'`, spec, false);
+    if (verb === 'c') return pad(runeText(n), spec, false);
+    if (verb === 'q') return pad(`'${quoteGo(runeText(n)).slice(1, -1).replace(/'/g, "\\'").replace(/\\"/g, '"')}'`, spec, false);
     if (verb === 'U') {
-      const code = `U+${n.toString(16).toUpperCase().padStart(4, '0')}`;
+      const code = `U+${(exact < 0n ? exact + 2n ** 64n : exact).toString(16).toUpperCase().padStart(4, '0')}`;
       const isRune = n >= 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff);
       return pad(spec.isSharp && isRune && isGoPrintable(n) ? `${code} '${String.fromCodePoint(n)}'` : code, spec, false);
     }
   }
   // A float64 (a YAML `3.0` is one too); an int gives Go's %!f(int=3).
-  if (kind === 'float' && (verb === 'x' || verb === 'X')) {
+  if (kind === 'float' && /^[eEfFgGxX]$/.test(verb)) {
     const n = numberOf(value);
-    return pad(signed(n < 0 || Object.is(n, -0), hexFloat(Math.abs(n), verb, spec.precision), spec), spec, true);
-  }
-  if (kind === 'float' && /^[eEfFgG]$/.test(verb)) {
-    const n = numberOf(value);
-    return pad(signed(n < 0 || Object.is(n, -0), formatFloatVerb(Math.abs(n), verb, spec.precision), spec), spec, true);
+    if (Number.isNaN(n)) return pad(spec.isPlus ? '+NaN' : spec.isSpace ? ' NaN' : 'NaN', { ...spec, isZero: false }, false);
+    // Infinities keep their sign, as fmt prints them, and are never zero-padded.
+    if (!Number.isFinite(n)) return pad(n > 0 ? (spec.isSpace && !spec.isPlus ? ' Inf' : '+Inf') : '-Inf', { ...spec, isZero: false }, false);
+    const text = verb === 'x' || verb === 'X' ? hexFloat(Math.abs(n), verb, spec.precision) : formatFloatVerb(Math.abs(n), verb, spec.precision);
+    return pad(signed(n < 0 || Object.is(n, -0), spec.isSharp ? sharpFloat(text, verb, spec.precision) : text, spec), spec, true);
   }
   return undefined;
+}
+
+// fmt's `#` flag on floats: always a decimal point; %g keeps its trailing zeros (6 digits by default).
+function sharpFloat(text: string, verb: string, precision: number | undefined): string {
+  let digits = 'gGxX'.includes(verb) ? (precision ?? 6) : 0;
+  const tailAt = text.search('xX'.includes(verb) ? /[pP]/ : /[eE]/);
+  const body = tailAt < 0 ? text : text.slice(0, tailAt);
+  const tail = tailAt < 0 ? '' : text.slice(tailAt);
+  let sawNonZero = false;
+  for (const char of body.replace(/^0[xX]/, '')) {
+    if (char === '.') continue;
+    if (char !== '0') sawNonZero = true;
+    if (sawNonZero) digits--;
+  }
+  let out = body;
+  if (!body.includes('.')) {
+    if (body === '0') digits--;
+    out += '.';
+  }
+  return out + '0'.repeat(Math.max(0, digits)) + tail;
 }
 
 function formatFloatVerb(n: number, verb: string, precision: number | undefined): string {

@@ -95,6 +95,8 @@ describe('Sprig numbers and types', () => {
     ['{{ until 3 }}|{{ until -2 }}|{{ untilStep 0 10 3 }}|{{ untilStep 5 0 -2 }}|{{ untilStep 0 5 -1 }}', '[0 1 2]|[0 -1]|[0 3 6 9]|[5 3 1]|[]'],
     ['{{ biggest 1 5 2 }}|{{ ceil 1.2 }}|{{ floor 1.8 }}|{{ floor "2.5" }}|{{ ceil 3 | typeOf }}', '5|2|1|2|float64'],
     ['{{ round 3.14159 2 }}|{{ round 2.5 0 }}|{{ round 2.4 0 }}|{{ round 1.234 1 0.3 }}', '3.14|3|2|1.3'],
+    // strconv.ParseFloat's syntax: underscores between digits, hex floats.
+    ['{{ float64 "1_0" }}|{{ float64 "0x1p-2" }}|{{ float64 ".5" }}|{{ float64 "1__0" }}|{{ float64 "0x10" }}|{{ floor "-Inf" }}', '10|0.25|0.5|0|0|-Inf'],
     ['{{ toDecimal "0777" }}|{{ toDecimal 777 }}|{{ toDecimal "8" }}', '511|511|0'],
     ['{{ typeOf 1 }}|{{ typeOf "a" }}|{{ typeOf 1.5 }}|{{ typeOf (list) }}|{{ typeOf (dict) }}|{{ typeOf nil }}', 'int|string|float64|[]interface {}|map[string]interface {}|<nil>'],
     ['{{ typeOf (splitList "," "a") }}|{{ typeOf (split "," "a") }}|{{ typeOf (until 2) }}|{{ typeOf (semver "1.2.3") }}|{{ typeOf now }}', '[]string|map[string]string|[]int|*semver.Version|time.Time'],

@@ -18,6 +18,12 @@ describe('sprintf', () => {
     ['%.1f|%f|%d', [42, 1, 1.5], '%!f(int=42)|%!f(int=1)|%!d(float64=1.5)'],
     ['% x|%#x|% #X|%.1x|%x', ['ab', 'ab', 'ab', 'ab', 'é'], '61 62|0x6162|0X61 0X62|61|c3a9'],
     ['[%8.3q]|[%-6q]|%#q|%+q', ['abcdef', 'a', 'b', 'é'], '[   "abc"]|["a"   ]|`b`|"\\u00e9"'],
+    // %v applies flags per element, %+v puts no sign, the # flag keeps a float's point and zeros.
+    ['%6.2v|%.3v|%4v|%+v|%05v', [3.14159, 'abcdef', [1, 2], { a: 1 }, 42], '   3.1|abc|[   1    2]|map[a:1]|00042'],
+    ['%#.0e|%#g|%#.3g|%#.0f', [1.5, new GoFloat(1), new GoFloat(1), new GoFloat(2)], '2.e+00|1.00000|1.00|2.'],
+    ['%O|%#o|%#b|%c|%q|%U', [8, 8, 5, -1, 0xd800, -1], "0o10|010|0b101|\ufffd|'\ufffd'|U+FFFFFFFFFFFFFFFF"],
+    ['%.2f|%5.1f|%e|%+.1f|%05.1f', [Infinity, NaN, -Infinity, NaN, Infinity].map((n) => new GoFloat(n)), '+Inf|  NaN|-Inf|+NaN| +Inf'],
+    ['%.*s|%*s|%-3d|', [-1, 'abc', 1000001, '', 1], '%!(BADPREC)abc|%!(BADWIDTH)|1  |'],
     ['%#U|%U|%x|%X|%.2x|%x', [65, 0x1f600, 1.5, -0.1, new GoFloat(3), new GoFloat(0)], "U+0041 'A'|U+1F600|0x1.8p+00|-0X1.999999999999AP-04|0x1.80p+01|0x0p+00"],
     ['[%5s][%-5s][%05d][%+d][%5.1f]', ['ab', 'ab', -42, 7, 3.14159], '[   ab][ab   ][-0042][+7][  3.1]'],
     ['%d', ['x'], '%!d(string=x)'],

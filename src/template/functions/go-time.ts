@@ -234,7 +234,8 @@ function utcDate(year: number, monthIndex: number, day: number, hour = 0, minute
 const pad = (value: number, width: number) => (value < 0 ? `-${String(-value).padStart(width, '0')}` : String(value).padStart(width, '0'));
 
 function formatZone(token: string, zone: Zone): string {
-  if (token === 'MST') return zone.name || numericZone(zone.offset);
+  // A zone without a name (time.FixedZone("", …)) prints as -0700 does.
+  if (token === 'MST') return zone.name || formatZone('-0700', zone);
   if (token.startsWith('Z') && zone.offset === 0) return 'Z';
   const sign = zone.offset < 0 ? '-' : '+';
   const total = Math.abs(zone.offset);

@@ -76,14 +76,48 @@ export function toFloat64(value: unknown, context: CallContext): GoFloat {
   const kind = kindOf(value);
   if (kind === 'int' || kind === 'float') return new GoFloat(numberOf(value));
   if (kind !== 'string') return new GoFloat(toInt64(value, context));
-  const text = value as string;
-  const infinity = /^([+-]?)inf(inity)?$/i.exec(text);
-  if (infinity) return new GoFloat(infinity[1] === '-' ? -Infinity : Infinity);
-  if (/^[+-]?nan$/i.test(text)) return new GoFloat(NaN);
-  const number = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : NaN;
-  // ParseFloat fails beyond float64's range too.
-  if (!Number.isFinite(number)) return new GoFloat(readAsZero(value, context, 'a decimal number such as "1.5"'));
+  const number = parseGoFloat(value as string);
+  if (number === undefined) return new GoFloat(readAsZero(value, context, 'a decimal number such as "1.5"'));
   return new GoFloat(number);
+}
+
+// strconv's underscoreOK: `_` only between digits (or after a base prefix).
+function underscoresOk(text: string): boolean {
+  const body = text.replace(/^[+-]/, '');
+  const prefix = /^0[bBoOxX]/.test(body);
+  const isHex = /^0[xX]/.test(body);
+  let saw = prefix ? '0' : '^';
+  for (const char of prefix ? body.slice(2) : body) {
+    if (/[0-9]/.test(char) || (isHex && /[a-fA-F]/.test(char))) saw = '0';
+    else if (char === '_') {
+      if (saw !== '0') return false;
+      saw = '_';
+    } else {
+      if (saw === '_') return false;
+      saw = '!';
+    }
+  }
+  return saw !== '_';
+}
+
+/** strconv.ParseFloat(s, 64): Go's float syntax (`1_0`, `0x1p-2`, `.5`, `inf`, `NaN`); undefined on an error. */
+export function parseGoFloat(text: string): number | undefined {
+  const special = /^([+-]?)(inf|infinity|nan)$/i.exec(text);
+  if (special) return special[2]?.toLowerCase() === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity;
+  if (text.includes('_') && !underscoresOk(text)) return undefined;
+  const plain = text.replace(/_/g, '');
+  let value: number;
+  const hex = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/.exec(plain);
+  if (hex) {
+    const [, sign, whole = '', fraction = '', exponent = '0'] = hex;
+    if (whole === '' && fraction === '') return undefined;
+    const mantissa = BigInt(`0x${whole}${fraction}` === '0x' ? '0' : `0x${whole}${fraction}`);
+    value = Number(mantissa) * Math.pow(2, Number(exponent) - 4 * fraction.length);
+    if (sign === '-') value = -value;
+  } else if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(plain)) value = Number(plain);
+  else return undefined;
+  // ParseFloat fails beyond float64's range.
+  return Number.isFinite(value) ? value : undefined;
 }
 
 function readAsZero(value: unknown, context: CallContext, wanted: string): 0 {
