@@ -233,12 +233,13 @@ function writeJson(value: unknown, out: string[], indent: string, newline: strin
 const JSON_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 // Go's encodeState.string: `\b` and `\f` as \u0008 and \u000c, `<>&` and U+2028/9 escaped,
-// an unpaired surrogate (invalid UTF-8 in Go) as U+FFFD.
+// an unpaired surrogate (an invalid UTF-8 byte in Go) as `\ufffd`.
 export function quoteJson(text: string): string {
   const escaped = text.replace(/["\\\u0000-\u001f<>&\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (char) => {
     const simple = JSON_ESCAPES[char];
     if (simple) return simple;
-    if (char >= '\ud800' && char <= '\udfff') return '\ufffd';
+    // Go writes an invalid UTF-8 byte as the escape \ufffd.
+    if (char >= '\ud800' && char <= '\udfff') return '\\ufffd';
     return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
   return `"${escaped}"`;

@@ -30,6 +30,8 @@ function rangeShift(first: number, last: number, shift: number): [number, number
 
 function mapCodePoint(char: string, simple: ReadonlyMap<number, number>, full: (char: string) => string): string {
   const code = char.codePointAt(0) ?? 0;
+  // A byte that is not valid UTF-8 (held as U+DC80–U+DCFF) is utf8.RuneError to Go's strings.Map.
+  if (code >= 0xdc80 && code <= 0xdcff) return '\ufffd';
   const special = simple.get(code);
   if (special !== undefined) return String.fromCodePoint(special);
   const mapped = full(char);
@@ -56,7 +58,8 @@ export function toGoTitle(text: string): string {
   let isAfterSeparator = true;
   let out = '';
   for (const char of text) {
-    out += isAfterSeparator ? titleOf(char) : char;
+    const code = char.charCodeAt(0);
+    out += isAfterSeparator ? titleOf(char) : code >= 0xdc80 && code <= 0xdcff ? '\ufffd' : char;
     isAfterSeparator = isWordSeparator(char);
   }
   return out;

@@ -44,6 +44,8 @@ describe('Sprig strings, byte for byte', () => {
     ['{{ splitn "$" 2 "foo$bar$baz" }}|{{ splitn "$" 0 "a$b" }}|{{ splitn "$" -1 "a$b" }}', 'map[_0:foo _1:bar$baz]|map[]|map[_0:a _1:b]'],
     ['{{ toStrings (list 1 "a" nil) }}|{{ typeOf (toStrings 1) }}', '[1 a]|[]string'],
     ['{{ shuffle "aab" | len }}|{{ shuffle "" }}', '3|'],
+    // A byte cut out of a character: kept by replace and printf, U+FFFD after Go's case mapping, \ufffd in JSON.
+    ['{{ trunc 1 "日" | upper | len }}|{{ trunc 2 "日" | title | printf "%x" }}|{{ trunc 1 "日" | replace "" "-" | printf "%x" }}|{{ substr 0 1 "é" | toJson }}', '3|efbfbdefbfbd|2de62d|"\\ufffd"'],
   ])('%s', (template, expected) => {
     expect(renderText(template)).toBe(expected);
   });
@@ -97,6 +99,8 @@ describe('Sprig numbers and types', () => {
     ['{{ round 3.14159 2 }}|{{ round 2.5 0 }}|{{ round 2.4 0 }}|{{ round 1.234 1 0.3 }}', '3.14|3|2|1.3'],
     // strconv.ParseFloat's syntax: underscores between digits, hex floats.
     ['{{ float64 "1_0" }}|{{ float64 "0x1p-2" }}|{{ float64 ".5" }}|{{ float64 "1__0" }}|{{ float64 "0x10" }}|{{ floor "-Inf" }}', '10|0.25|0.5|0|0|-Inf'],
+    // int64 arithmetic: exact beyond 2^53, wrapping on overflow.
+    ['{{ add 9007199254740993 0 }}|{{ add 9223372036854775807 1 }}|{{ mul 4294967296 4294967296 }}|{{ div -7 2 }}|{{ mod -7 2 }}|{{ max 9007199254740993 1 }}', '9007199254740993|-9223372036854775808|0|-3|-1|9007199254740993'],
     ['{{ toDecimal "0777" }}|{{ toDecimal 777 }}|{{ toDecimal "8" }}', '511|511|0'],
     ['{{ typeOf 1 }}|{{ typeOf "a" }}|{{ typeOf 1.5 }}|{{ typeOf (list) }}|{{ typeOf (dict) }}|{{ typeOf nil }}', 'int|string|float64|[]interface {}|map[string]interface {}|<nil>'],
     ['{{ typeOf (splitList "," "a") }}|{{ typeOf (split "," "a") }}|{{ typeOf (until 2) }}|{{ typeOf (semver "1.2.3") }}|{{ typeOf now }}', '[]string|map[string]string|[]int|*semver.Version|time.Time'],
@@ -121,6 +125,7 @@ describe('Sprig encodings, paths and URLs', () => {
     ['{{ ext "x.tar.gz" }}|{{ ext "a.b/c" }}|{{ isAbs "/x" }}|{{ isAbs "x" }}', '.gz||true|false'],
     ['{{ $u := urlParse "https://user:pw@example.com:8080/p/a%20b?q=1#frag" }}{{ $u.scheme }} {{ $u.host }} {{ $u.hostname }} {{ $u.path }} {{ $u.query }} {{ $u.fragment }} {{ $u.userinfo }}', 'https example.com:8080 example.com /p/a b q=1 frag user:pw'],
     ['{{ (urlParse "mailto:a@b.c").opaque }}', 'a@b.c'],
+    ['{{ (urlParse "http://[fe80::1%25en0]:8080/").hostname }}|{{ urlParse "http://u%40:p%3A@h/" | urlJoin }}', 'fe80::1%en0|http://u%40:p%3A@h/'],
     ['{{ urlJoin (dict "scheme" "https" "host" "h.com" "path" "/a b" "query" "x=1" "fragment" "f") }}|{{ urlJoin (dict "path" "a:b") }}', 'https://h.com/a%20b?x=1#f|./a:b'],
     // A nil or missing value is `<no value>` to html, js and urlquery (escaped, ACR keeps it).
     ['{{ html .Values.nope }}|{{ js .Values.nope 1 }}|{{ urlquery .Values.nope }}|{{ print .Values.nope }}', '&lt;no value&gt;|\\u003Cno value\\u003E1|%3Cno+value%3E|<nil>'],
@@ -140,6 +145,10 @@ describe('Sprig encodings, paths and URLs', () => {
     expect(errorOf('{{ urlParse "http://a b/" }}')).toBe('error calling urlParse: unable to parse url: parse "http://a b/": invalid character " " in host name');
     expect(errorOf('{{ urlParse "%zz" }}')).toBe('error calling urlParse: unable to parse url: parse "%zz": invalid URL escape "%zz"');
     expect(errorOf('{{ indent -1 "x" }}')).toBe('error calling indent: strings: negative Repeat count');
+    expect(errorOf('{{ len nil }}')).toBe('error calling len: reflect: call of reflect.Value.Type on zero Value');
+    expect(errorOf('{{ urlJoin (dict "userinfo" "a@b:c d" "host" "h") }}')).toBe(
+      'error calling urlJoin: unable to parse userinfo in dict: parse "proto://a@b:c d@host": net/url: invalid userinfo',
+    );
     expect(errorOf('{{ ternary 1 2 .Values.nope }}')).toBe('wrong type for value; expected bool; got interface {}');
     expect(errorOf('{{ urlJoin (dict "host" 1) }}')).toBe('error calling urlJoin: unable to parse host key, must be of type string, but int found');
   });

@@ -58,6 +58,7 @@ function lengthOf(value: unknown): number {
   if (typeof value === 'string') return goByteLength(value);
   if (Array.isArray(value)) return value.length;
   if (isGoMap(value)) return Object.keys(value).length;
+  if (value === null || value === undefined) return fail('error calling len: reflect: call of reflect.Value.Type on zero Value');
   return fail(`error calling len: len of type ${typeNameOf(value)}`);
 }
 

@@ -14,7 +14,8 @@ import {
   MANY,
   MAX_LIST_LENGTH,
   toFloat64,
-  toInt64,
+  int64Result,
+  toExactInt64,
   unary,
   withStringParams,
 } from './support.js';
@@ -75,37 +76,32 @@ function toDecimal(value: unknown): number | bigint {
   return Number.isSafeInteger(Number(result)) ? Number(result) : result;
 }
 
-// toInt64, exact beyond 2^53 for a decimal string or a big int (arithmetic elsewhere is float64-exact only).
-function exactInt64(value: unknown, context: CallContext): number | bigint {
-  if (typeof value === 'bigint') return value;
-  if (typeof value === 'string' && /^[+-]?\d+$/.test(value)) {
-    const exact = BigInt(value);
-    if (exact >= INT64_MIN && exact <= INT64_MAX && !Number.isSafeInteger(Number(exact))) return exact;
-  }
-  return toInt64(value, context);
+// Go's int64 division and remainder truncate toward zero, as BigInt's do.
+function divide(context: CallContext, args: readonly unknown[], operation: (a: bigint, b: bigint) => bigint): number | bigint {
+  const divisor = toExactInt64(args[1], context);
+  if (divisor === 0n) callError(context, 'runtime error: integer divide by zero');
+  return int64Result(operation(toExactInt64(args[0], context), divisor));
 }
 
-function divide(context: CallContext, a: number, b: number, operation: (a: number, b: number) => number): number {
-  if (b === 0) callError(context, 'runtime error: integer divide by zero');
-  return operation(a, b);
-}
+const ints = (args: readonly unknown[], context: CallContext) => args.map((arg) => toExactInt64(arg, context));
 
 export const MATH_FUNCTIONS: FunctionFamily = {
-  add: fn(0, MANY, (args, context) => args.reduce<number>((sum, arg) => sum + toInt64(arg, context), 0)),
-  add1: unary((value, context) => toInt64(value, context) + 1),
-  sub: fn(2, 2, (args, context) => toInt64(args[0], context) - toInt64(args[1], context)),
-  mul: fn(1, MANY, (args, context) => args.slice(1).reduce<number>((product, arg) => product * toInt64(arg, context), toInt64(args[0], context))),
-  div: fn(2, 2, (args, context) => divide(context, toInt64(args[0], context), toInt64(args[1], context), (a, b) => Math.trunc(a / b))),
-  mod: fn(2, 2, (args, context) => divide(context, toInt64(args[0], context), toInt64(args[1], context), (a, b) => a % b)),
-  max: fn(1, MANY, (args, context) => Math.max(...args.map((arg) => toInt64(arg, context)))),
-  biggest: fn(1, MANY, (args, context) => Math.max(...args.map((arg) => toInt64(arg, context)))),
-  min: fn(1, MANY, (args, context) => Math.min(...args.map((arg) => toInt64(arg, context)))),
+  // int64 arithmetic, wrapping on overflow as Go does.
+  add: fn(0, MANY, (args, context) => int64Result(ints(args, context).reduce((sum, n) => BigInt.asIntN(64, sum + n), 0n))),
+  add1: unary((value, context) => int64Result(toExactInt64(value, context) + 1n)),
+  sub: fn(2, 2, (args, context) => int64Result(toExactInt64(args[0], context) - toExactInt64(args[1], context))),
+  mul: fn(1, MANY, (args, context) => int64Result(ints(args, context).reduce((product, n) => BigInt.asIntN(64, product * n)))),
+  div: fn(2, 2, (args, context) => divide(context, args, (a, b) => a / b)),
+  mod: fn(2, 2, (args, context) => divide(context, args, (a, b) => a % b)),
+  max: fn(1, MANY, (args, context) => int64Result(ints(args, context).reduce((a, b) => (b > a ? b : a)))),
+  biggest: fn(1, MANY, (args, context) => int64Result(ints(args, context).reduce((a, b) => (b > a ? b : a)))),
+  min: fn(1, MANY, (args, context) => int64Result(ints(args, context).reduce((a, b) => (b < a ? b : a)))),
   ceil: unary((value, context) => new GoFloat(Math.ceil(toFloat64(value, context).value))),
   floor: unary((value, context) => new GoFloat(Math.floor(toFloat64(value, context).value))),
   round: fn(2, 3, (args, context) => round(toFloat64(args[0], context).value, asInt(args[1]), args.length > 2 ? asFloatArg(args[2]) : 0.5)),
   atoi: withStringParams([0], fn(1, 1, (args, context) => atoi(asString(args[0]), context))),
-  int: unary(exactInt64),
-  int64: unary(exactInt64),
+  int: unary((value, context) => int64Result(toExactInt64(value, context))),
+  int64: unary((value, context) => int64Result(toExactInt64(value, context))),
   float64: unary(toFloat64),
   toDecimal: unary(toDecimal),
   until: unary((value, context) => {

@@ -54,22 +54,36 @@ export function isPresent(value: unknown): boolean {
 // int (strconv.ParseInt(s, 10, 64)) or a float (strconv.ParseFloat), numbers truncate, bools are
 // 1/0, nil is 0; anything else, an unparsable or out-of-range string included, is 0.
 export function toInt64(value: unknown, context: CallContext): number {
+  return Number(toExactInt64(value, context));
+}
+
+/** toInt64 exactly, as a bigint: Go's int64 of a float truncates (out of range: the minimum, as on amd64). */
+export function toExactInt64(value: unknown, context: CallContext): bigint {
   switch (kindOf(value)) {
     case 'nil':
-      return 0;
+      return 0n;
     case 'bool':
-      return value ? 1 : 0;
+      return value ? 1n : 0n;
     case 'int':
-    case 'float':
-      return Math.trunc(numberOf(value));
+      return BigInt(value as number | bigint);
+    case 'float': {
+      const n = Math.trunc(numberOf(value));
+      return Number.isFinite(n) && Math.abs(n) < 2 ** 63 ? BigInt(n) : INT64_MIN;
+    }
     case 'string': {
       const text = value as string;
-      if (/^[+-]?\d+$/.test(text) && BigInt(text) >= INT64_MIN && BigInt(text) <= INT64_MAX) return Number(text);
-      return readAsZero(value, context, 'a decimal integer such as "12" (Sprig v2 reads no 0x prefix, `_`, space or fraction)');
+      if (/^[+-]?\d+$/.test(text) && BigInt(text) >= INT64_MIN && BigInt(text) <= INT64_MAX) return BigInt(text);
+      return BigInt(readAsZero(value, context, 'a decimal integer such as "12" (Sprig v2 reads no 0x prefix, `_`, space or fraction)'));
     }
     default:
-      return readAsZero(value, context, 'a number or a decimal integer string');
+      return BigInt(readAsZero(value, context, 'a number or a decimal integer string'));
   }
+}
+
+/** An int64 result as a template int: wrapped as Go wraps on overflow, a number where exact, else a bigint. */
+export function int64Result(value: bigint): number | bigint {
+  const wrapped = BigInt.asIntN(64, value);
+  return Number.isSafeInteger(Number(wrapped)) ? Number(wrapped) : wrapped;
 }
 
 export function toFloat64(value: unknown, context: CallContext): GoFloat {

@@ -111,7 +111,7 @@ function parseHost(host: string): string {
     if (close < 0) throw new UrlError('missing \']\' in host');
     const colonPort = host.slice(close + 1);
     if (!isValidPort(colonPort)) throw new UrlError(`invalid port ${quoteGo(colonPort)} after host`);
-    return host;
+    return unescapeUrl(host, 'host');
   }
   const colon = host.lastIndexOf(':');
   if (colon >= 0 && !isValidPort(host.slice(colon))) throw new UrlError(`invalid port ${quoteGo(host.slice(colon))} after host`);
@@ -205,9 +205,20 @@ function urlField(context: CallContext, map: Readonly<Record<string, unknown>>, 
 
 // url.URL.String of the dict's parts, as Sprig's urlJoin builds it.
 function urlJoin(context: CallContext, map: Readonly<Record<string, unknown>>): string {
-  const [scheme, host, path, query, opaque, fragment, userinfo] = ['scheme', 'host', 'path', 'query', 'opaque', 'fragment', 'userinfo'].map(
+  const [scheme, host, path, query, opaque, fragment, userinfoField] = ['scheme', 'host', 'path', 'query', 'opaque', 'fragment', 'userinfo'].map(
     (key) => urlField(context, map, key),
   ) as [string, string, string, string, string, string, string];
+  // Sprig parses `proto://<userinfo>@host` to get a url.Userinfo, which prints escaped.
+  let userinfo = '';
+  if (userinfoField !== '') {
+    const probe = `proto://${userinfoField}@host`;
+    try {
+      userinfo = String(parseUrl(probe)['userinfo']);
+    } catch (cause) {
+      if (cause instanceof UrlError) callError(context, `unable to parse userinfo in dict: parse ${quoteGo(probe)}: ${cause.message}`);
+      throw cause;
+    }
+  }
   let out = scheme ? `${scheme}:` : '';
   if (opaque) out += opaque;
   else {
