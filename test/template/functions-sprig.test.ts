@@ -324,6 +324,24 @@ describe('zone names from the tz database, as Go reads them', () => {
   });
 });
 
+describe('dates in a zone with daylight saving time, as Go resolves them', () => {
+  it.skipIf(!existsSync('/usr/share/zoneinfo/Europe/Berlin'))('parses wall times in gaps and abbreviations of the local zone', () => {
+    const previous = process.env['TZ'];
+    process.env['TZ'] = 'Europe/Berlin';
+    try {
+      expect(renderText('{{ toDate "2006-01-02 15:04" "2023-03-26 02:30" }}|{{ toDate "2006-01-02 15:04" "2023-10-29 02:30" }}')).toBe(
+        '2023-03-26 03:30:00 +0200 CEST|2023-10-29 02:30:00 +0100 CET',
+      );
+      expect(renderText('{{ toDate "2006-01-02 15:04 MST" "2023-01-01 12:00 CEST" }}|{{ toDate "Jan" "Jan" }}')).toBe(
+        '2023-01-01 11:00:00 +0100 CET|0000-01-01 00:00:00 +0053 LMT',
+      );
+    } finally {
+      if (previous === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = previous;
+    }
+  });
+});
+
 describe('integers beyond 2^53', () => {
   it('keeps int64 conversions of decimal strings exact', () => {
     expect(renderText('{{ int64 "9223372036854775807" }}|{{ int "-9007199254740993" }}|{{ int64 "9223372036854775808" }}')).toBe('9223372036854775807|-9007199254740993|0');

@@ -2,7 +2,7 @@
 // zone, formatted and parsed with Go layouts (`2006-01-02 15:04:05`), printed as Go prints it.
 
 import { GoObject } from '../go-values.js';
-import { zoneAbbreviation } from './tzif.js';
+import { zoneAbbreviation, zoneTypes } from './tzif.js';
 
 export interface Zone {
   readonly name: string;
@@ -126,8 +126,11 @@ function zoneAt(zoneName: string, ms: number): Zone {
   const timeZone = zoneName === 'Local' ? undefined : zoneName;
   const parts = (style: 'short' | 'longOffset') =>
     new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: style }).formatToParts(ms).find((part) => part.type === 'timeZoneName')?.value ?? '';
-  const offsetText = /GMT([+-])(\d\d):(\d\d)/.exec(parts('longOffset'));
-  const offset = offsetText ? (offsetText[1] === '-' ? -1 : 1) * (Number(offsetText[2]) * 3600 + Number(offsetText[3]) * 60) : 0;
+  // Local mean times have seconds (Berlin's LMT is +00:53:28).
+  const offsetText = /GMT([+-])(\d\d):(\d\d)(?::(\d\d))?/.exec(parts('longOffset'));
+  const offset = offsetText
+    ? (offsetText[1] === '-' ? -1 : 1) * (Number(offsetText[2]) * 3600 + Number(offsetText[3]) * 60 + Number(offsetText[4] ?? 0))
+    : 0;
   if (offset === 0 && (timeZone === undefined ? !process.env['TZ'] || /^(UTC|Etc\/UTC|UTC0|)$/.test(process.env['TZ'] ?? '') : /^(Etc\/)?UTC$/.test(zoneName))) {
     return { name: 'UTC', offset: 0 };
   }
@@ -442,20 +445,29 @@ export function parseGoTime(layout: string, text: string, zoneName: string): GoT
   // is a fixed zone named by the layout's MST (or nameless); no zone at all is the location's.
   if (isUtc) return new GoTime(BigInt(utcMs / 1000) * 1_000_000_000n + BigInt(nanos), 'UTC');
   if (offset === undefined && zoneAbbreviation !== '') {
-    // An abbreviation the location uses at that time keeps the location; any other is a zone of
-    // offset 0 (GMT+N: N hours) under that name.
-    const local = zoneAt(zoneName, utcMs - zoneAt(zoneName, utcMs).offset * 1000);
-    if (local.name === zoneAbbreviation) return new GoTime(BigInt(utcMs / 1000 - local.offset) * 1_000_000_000n + BigInt(nanos), zoneName);
+    // An abbreviation the location uses keeps the location, with that abbreviation's offset
+    // (Location.lookupName); any other is a zone of offset 0 (GMT+N: N hours) under that name.
+    const named = zoneTypes(zoneName).filter((type) => type.abbreviation === zoneAbbreviation);
+    const inEffect = named.find((type) => zoneAt(zoneName, utcMs - type.offset * 1000).name === zoneAbbreviation) ?? named[0];
+    if (inEffect) return new GoTime(BigInt(utcMs / 1000 - inEffect.offset) * 1_000_000_000n + BigInt(nanos), zoneName);
     const gmt = /^GMT([+-]\d+)$/.exec(zoneAbbreviation);
     const fixedOffset = gmt ? Number(gmt[1]) * 3600 : 0;
     return new GoTime(BigInt(utcMs / 1000 - fixedOffset) * 1_000_000_000n + BigInt(nanos), fixedZone(zoneAbbreviation, fixedOffset));
   }
-  const shift = offset ?? zoneAt(zoneName, utcMs).offset;
+  const shift = offset ?? wallClockOffset(zoneName, utcMs);
   const ns = BigInt(utcMs / 1000 - shift) * 1_000_000_000n + BigInt(nanos);
   if (offset === undefined) return new GoTime(ns, zoneName);
   const local = zoneAt(zoneName, utcMs - shift * 1000);
   const isLocal = local.offset === offset && (zoneAbbreviation === '' || local.name === zoneAbbreviation);
   return new GoTime(ns, isLocal ? zoneName : fixedZone(zoneAbbreviation, offset));
+}
+
+// time.Date's offset for a wall-clock time: the offset in effect at the wall time read as UTC,
+// unless that puts the instant in another period (a DST gap or overlap), then the offset there.
+function wallClockOffset(zoneName: string, wallMs: number): number {
+  const guess = zoneAt(zoneName, wallMs).offset;
+  const there = zoneAt(zoneName, wallMs - guess * 1000).offset;
+  return there === guess ? guess : there;
 }
 
 /** time.Duration.String of whole nanoseconds. */

@@ -74,6 +74,12 @@ function read(file: string): ZoneFile | undefined {
   }
 }
 
+/** The offsets and abbreviations a zone's file lists (empty without the file). */
+export function zoneTypes(zoneName: string): readonly ZoneType[] {
+  if (zoneName === 'UTC') return [{ offset: 0, abbreviation: 'UTC' }];
+  return zoneFile(zoneName)?.types ?? [];
+}
+
 /** The tz database's abbreviation for a zone at a time with the given offset, if the files have it. */
 export function zoneAbbreviation(zoneName: string, unixSeconds: number, offset: number): string | undefined {
   const file = zoneFile(zoneName);
