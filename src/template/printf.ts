@@ -124,16 +124,17 @@ export function sprintf(format: string, args: readonly unknown[]): string {
   return out;
 }
 
-function formatArgument(value: unknown, spec: Spec): string {
+// `isInner`: the value inside a bad-verb marker, printed as `v` with the verb's other flags.
+function formatArgument(value: unknown, spec: Spec, isInner = false): string {
   const kind = kindOf(value);
   if (spec.verb === 'T') return pad(typeNameOf(value), spec, false);
-  if (spec.verb === 'v' && spec.isSharp) return pad(goSyntax(value, 0), { ...spec, isZero: false }, false);
+  if (spec.verb === 'v' && spec.isSharp && !isInner) return pad(goSyntax(value, 0), { ...spec, isZero: false }, false);
   // `%+v` names struct fields; it puts no sign on numbers.
-  if (spec.verb === 'v' && spec.isPlus) return formatArgument(value, { ...spec, isPlus: false, isPlusV: true });
+  if (spec.verb === 'v' && spec.isPlus && !isInner) return formatArgument(value, { ...spec, isPlus: false, isPlusV: true });
   // A Stringer (time.Time, *semver.Version) prints its String() for %v and the string verbs.
   if (value instanceof GoObject && 'vsqxX'.includes(spec.verb)) return formatArgument(value.toString(), spec.verb === 'v' ? { ...spec, verb: 's' } : spec);
   // Lists and maps apply the verb, flags and width to each element.
-  if (kind === 'list') return `[${(value as unknown[]).map((item) => formatArgument(item, spec)).join(' ')}]`;
+  if (kind === 'list') return `[${(value as unknown[]).map((item) => formatArgument(item, spec, isInner)).join(' ')}]`;
   if (kind === 'map') {
     const map = value as GoMap;
     if (isGoStruct(map)) {
@@ -149,11 +150,11 @@ function formatArgument(value: unknown, spec: Spec): string {
     const verbFor: Record<string, string> = { nil: 'v', bool: 't', int: 'd', float: 'g', string: 's' };
     if (kind === 'nil') return pad('<nil>', spec, false);
     const verb = verbFor[kind];
-    if (verb) return formatArgument(value, { ...spec, verb });
+    if (verb) return formatScalar(value, { ...spec, verb }) ?? badVerb(value, spec);
     return pad(formatValue(value), spec, false);
   }
   const formatted = formatScalar(value, spec);
-  return formatted ?? badVerb(value, spec.verb);
+  return formatted ?? badVerb(value, spec);
 }
 
 // A code point fmt can print: invalid ones become U+FFFD.
@@ -390,9 +391,10 @@ export function goSyntax(value: unknown, depth: number): string {
   }
 }
 
-function badVerb(value: unknown, verb: string): string {
-  if (kindOf(value) === 'nil') return `%!${verb}(<nil>)`;
-  return `%!${verb}(${typeNameOf(value)}=${formatValue(value)})`;
+// fmt's `%!verb(type=value)`: the value printed as %v with the verb's width, precision and flags.
+function badVerb(value: unknown, spec: Spec): string {
+  if (kindOf(value) === 'nil') return `%!${spec.verb}(<nil>)`;
+  return `%!${spec.verb}(${typeNameOf(value)}=${formatArgument(value, { ...spec, verb: 'v' }, true)})`;
 }
 
 /**

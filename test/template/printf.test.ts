@@ -23,6 +23,8 @@ describe('sprintf', () => {
     ['%#.0e|%#g|%#.3g|%#.0f', [1.5, new GoFloat(1), new GoFloat(1), new GoFloat(2)], '2.e+00|1.00000|1.00|2.'],
     ['%O|%#o|%#b|%c|%q|%U', [8, 8, 5, -1, 0xd800, -1], "0o10|010|0b101|\ufffd|'\ufffd'|U+FFFFFFFFFFFFFFFF"],
     ['%.2f|%5.1f|%e|%+.1f|%05.1f', [Infinity, NaN, -Infinity, NaN, Infinity].map((n) => new GoFloat(n)), '+Inf|  NaN|-Inf|+NaN| +Inf'],
+    // A bad verb's value is printed as %v with the verb's width, precision and flags.
+    ['%.2e|%5.1f|%5.1f|%+s|%5.1f', [1, 'x', '-3', 1, true], '%!e(int=01)|%!f(string=    x)|%!f(string=    -)|%!s(int=+1)|%!f(bool= true)'],
     ['%.*s|%*s|%-3d|', [-1, 'abc', 1000001, '', 1], '%!(BADPREC)abc|%!(BADWIDTH)|1  |'],
     ['%#U|%U|%x|%X|%.2x|%x', [65, 0x1f600, 1.5, -0.1, new GoFloat(3), new GoFloat(0)], "U+0041 'A'|U+1F600|0x1.8p+00|-0X1.999999999999AP-04|0x1.80p+01|0x0p+00"],
     ['[%5s][%-5s][%05d][%+d][%5.1f]', ['ab', 'ab', -42, 7, 3.14159], '[   ab][ab   ][-0042][+7][  3.1]'],
