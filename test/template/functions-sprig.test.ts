@@ -183,6 +183,7 @@ describe('Sprig semver', () => {
     ['{{ semverCompare "^1.2.0" "1.3.4" }}|{{ semverCompare "^1.2.0" "2.0.0" }}|{{ semverCompare "~1.2" "1.2.9" }}|{{ semverCompare "~1.2" "1.3.0" }}', 'true|false|true|false'],
     ['{{ semverCompare ">1.0, <2" "2.0.0" }}|{{ semverCompare "1.2 - 1.4" "1.3.0" }}|{{ semverCompare "<1.0 || >=3" "3.1.0" }}', 'true|true|true'],
     ['{{ semverCompare ">=1.0.0" "1.1.0-alpha" }}|{{ semverCompare ">=1.0.0-0" "1.1.0-alpha" }}|{{ semverCompare "1.x" "1.9.9" }}|{{ semverCompare "!=1.2.3" "1.2.3" }}', 'false|true|true|false'],
+    ['{{ semverCompare "!=1.2.3" "1.2.3-alpha" }}|{{ semverCompare "!=1.x" "1.2.3-alpha" }}', 'true|false'],
   ])('%s', (template, expected) => {
     expect(renderText(template)).toBe(expected);
   });

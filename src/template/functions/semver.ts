@@ -144,7 +144,9 @@ function parseConstraint(text: string): Constraint | string {
 
 function check(v: SemverVersion, c: Constraint): boolean {
   const { con } = c;
-  if (v.pre !== '' && con.pre === '') return false;
+  // A prerelease only satisfies a constraint that names one; `!=` checks that only when dirty (`!=1.x`).
+  const isPrereleaseShut = v.pre !== '' && con.pre === '';
+  if (isPrereleaseShut && (c.op !== '!=' || c.dirty)) return false;
   const cmp = compareVersions(v, con);
   const tilde = () => {
     if (cmp < 0) return false;
