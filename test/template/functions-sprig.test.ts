@@ -125,6 +125,7 @@ describe('Sprig encodings, paths and URLs', () => {
     ['{{ ext "x.tar.gz" }}|{{ ext "a.b/c" }}|{{ isAbs "/x" }}|{{ isAbs "x" }}', '.gz||true|false'],
     ['{{ $u := urlParse "https://user:pw@example.com:8080/p/a%20b?q=1#frag" }}{{ $u.scheme }} {{ $u.host }} {{ $u.hostname }} {{ $u.path }} {{ $u.query }} {{ $u.fragment }} {{ $u.userinfo }}', 'https example.com:8080 example.com /p/a b q=1 frag user:pw'],
     ['{{ (urlParse "mailto:a@b.c").opaque }}', 'a@b.c'],
+    ['{{ urlParse "http://ü.de/ä" | urlJoin }}|{{ urlJoin (dict "host" "p q") }}|{{ urlJoin (dict "host" "/p" "path" "x") }}', 'http://%C3%BC.de/%C3%A4|//p%20q|//%2Fp/x'],
     ['{{ (urlParse "http://[fe80::1%25en0]:8080/").hostname }}|{{ urlParse "http://u%40:p%3A@h/" | urlJoin }}', 'fe80::1%en0|http://u%40:p%3A@h/'],
     ['{{ urlJoin (dict "scheme" "https" "host" "h.com" "path" "/a b" "query" "x=1" "fragment" "f") }}|{{ urlJoin (dict "path" "a:b") }}', 'https://h.com/a%20b?x=1#f|./a:b'],
     // A nil or missing value is `<no value>` to html, js and urlquery (escaped, ACR keeps it).
@@ -143,6 +144,7 @@ describe('Sprig encodings, paths and URLs', () => {
   it('fails where Sprig fails', () => {
     expect(errorOf('{{ fail "no way" }}')).toBe('error calling fail: no way');
     expect(errorOf('{{ urlParse "http://a b/" }}')).toBe('error calling urlParse: unable to parse url: parse "http://a b/": invalid character " " in host name');
+    expect(errorOf('{{ urlParse "http://%41/" }}')).toBe('error calling urlParse: unable to parse url: parse "http://%41/": invalid URL escape "%41"');
     expect(errorOf('{{ urlParse "%zz" }}')).toBe('error calling urlParse: unable to parse url: parse "%zz": invalid URL escape "%zz"');
     expect(errorOf('{{ indent -1 "x" }}')).toBe('error calling indent: strings: negative Repeat count');
     expect(errorOf('{{ len nil }}')).toBe('error calling len: reflect: call of reflect.Value.Type on zero Value');

@@ -87,7 +87,9 @@ function unescapeUrl(text: string, mode: 'host' | 'path' | 'fragment' | 'user'):
     const byte = src[i] ?? 0;
     if (byte === 0x25) {
       const hex = src.subarray(i + 1, i + 3).toString('latin1');
-      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) {
+      // In a host only non-ASCII bytes may be escaped, and `%25` (RFC 6874's zone separator).
+      const isAsciiInHost = mode === 'host' && parseInt(hex.charAt(0), 16) < 8 && hex !== '25';
+      if (!/^[0-9A-Fa-f]{2}$/.test(hex) || isAsciiInHost) {
         throw new UrlError(`invalid URL escape ${quoteGo(src.subarray(i, Math.min(i + 3, src.length)).toString('latin1'))}`);
       }
       bytes.push(parseInt(hex, 16));
@@ -191,6 +193,7 @@ function escapeUrlPart(text: string, keep: RegExp): string {
 }
 
 const PATH_KEEP = /[A-Za-z0-9\-_.~$&+,/:;=@]/;
+const HOST_KEEP = /[A-Za-z0-9\-_.~!$&'()*+,;=:[\]<>"]/;
 const FRAGMENT_KEEP = /[A-Za-z0-9\-_.~$&+,/:;=@?!()*]/;
 
 function urlField(context: CallContext, map: Readonly<Record<string, unknown>>, key: string): string {
@@ -225,7 +228,7 @@ function urlJoin(context: CallContext, map: Readonly<Record<string, unknown>>): 
     if (scheme || host || userinfo) {
       if (host || path || userinfo) out += '//';
       if (userinfo) out += `${userinfo}@`;
-      out += host;
+      out += escapeUrlPart(host, HOST_KEEP);
     }
     const escapedPath = escapeUrlPart(path, PATH_KEEP);
     if (escapedPath && !escapedPath.startsWith('/') && host) out += '/';
