@@ -73,6 +73,8 @@ describe('Sprig lists and dicts', () => {
     ['{{ mergeOverwrite (dict "a" 1 "k" 5) (dict "a" 2 "b" 3 "k" 0) }}|{{ merge (dict "a" "") (dict "a" "x") }}', 'map[a:2 b:3 k:0]|map[a:x]'],
     // mergo: mergeOverwrite takes empty and nil src values too; merge skips nil ones.
     ['{{ mergeOverwrite (dict "a" 1) (dict "a" "") }}|{{ mergeOverwrite (dict "a" (dict "x" 1 "y" 2)) (dict "a" (dict "x" 0 "z" 3)) }}|{{ merge (dict) (dict "a" nil) }}|{{ mergeOverwrite (dict "a" 1) (dict "a" nil) }}', 'map[a:]|map[a:map[x:0 y:2 z:3]]|map[]|map[a:<nil>]'],
+    // A src map never replaces a non-empty dst value; a src list does with mergeOverwrite.
+    ['{{ mergeOverwrite (dict "c" (until 2)) (dict "c" (dict "k" 1)) }}|{{ mergeOverwrite (dict "c" 1) (dict "c" (list 2)) }}|{{ merge (dict "c" 1) (dict "c" (list 2)) }}|{{ merge (dict "c" "") (dict "c" (dict "k" 1)) }}', 'map[c:[0 1]]|map[c:[2]]|map[c:1]|map[c:map[k:1]]'],
     ['{{ $a := dict "l" (list 1) }}{{ $b := deepCopy $a }}{{ set $b "z" 1 | len }}|{{ $a }}', '2|map[l:[1]]'],
   ])('%s', (template, expected) => {
     expect(renderText(template)).toBe(expected.replace('<no value>', ''));

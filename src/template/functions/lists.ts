@@ -38,15 +38,21 @@ function mutable(context: CallContext, value: unknown): Record<string, unknown> 
   return asMap(value) as Record<string, unknown>;
 }
 
-// imdario/mergo v0.3.13's Merge of map[string]interface{} values: maps on both sides merge
-// recursively; otherwise `mergeOverwrite` takes every src value (empty and nil ones too), and
-// `merge` fills keys that `dst` lacks or holds empty with src values that are not nil.
+// imdario/mergo v0.3.13's Merge of map[string]interface{} values, rule by rule: maps on both
+// sides merge recursively, and a src map never replaces a non-empty dst value; `mergeOverwrite`
+// otherwise takes every src value (empty and nil ones too); `merge` only fills keys that `dst`
+// lacks or holds empty, and never with nil.
 function mergeInto(dst: Record<string, unknown>, src: GoMap, overwrite: boolean): void {
   for (const key of Object.keys(src)) {
     const from = src[key];
+    const isSet = Object.hasOwn(dst, key);
     const to = dst[key];
-    if (isGoMap(from) && isGoMap(to)) mergeInto(to as Record<string, unknown>, from, overwrite);
-    else if (overwrite || (isPresent(from) && (!Object.hasOwn(dst, key) || isEmpty(to)))) dst[key] = from;
+    if (from === null || from === undefined) {
+      if (overwrite) dst[key] = from;
+    } else if (isGoMap(from)) {
+      if (isSet && isGoMap(to) && !markedGoType(to)) mergeInto(to as Record<string, unknown>, from, overwrite);
+      if (!isSet || isEmpty(dst[key])) dst[key] = from;
+    } else if (overwrite || !isSet || isEmpty(to)) dst[key] = from;
   }
 }
 
