@@ -210,6 +210,8 @@ describe('Sprig dates', () => {
     ['{{ toDate "2006-01-02" "2020-03-04" | toJson }}', '"2020-03-04T00:00:00Z"'],
     // Go 1.19's year-day elements; a layout without a year parses to year 0.
     ['{{ date "002|__2|_2006" 1700000000 }}|{{ toDate "Jan _2" "Mar  4" }}|{{ toDate "2006 002" "2020 060" | htmlDate }}', '318|318|_2023|0000-03-04 00:00:00 +0000 UTC|2020-02-29'],
+    // Go's parser: `Jan` before a lower-case letter is text, spaces match runs, GMT+N zones, year days checked.
+    ['{{ date "Janet Month" 0 }}|{{ toDate "2006  01" "2020 3" }}|{{ toDate "2006-01-02 MST" "2020-03-04 GMT+3" }}|{{ toDate "2006 002 01" "2020 060 03" }}', 'Janet Month|0001-01-01 00:00:00 +0000 UTC|2020-03-04 03:00:00 +0300 GMT+3|0001-01-01 00:00:00 +0000 UTC'],
     ['{{ toDate "2006-01-02 15:04:05 MST" "2020-03-04 05:06:07 PST" }}|{{ toDate "2006-01-02 MST" "2020-03-04 UTC" }}', '2020-03-04 05:06:07 +0000 PST|2020-03-04 00:00:00 +0000 UTC'],
   ])('%s', (template, expected) => {
     const previous = process.env['TZ'];

@@ -183,7 +183,9 @@ function chunks(layout: string): Chunk[] {
       i++;
       continue;
     }
-    const token = TOKENS.find((candidate) => layout.startsWith(candidate, i));
+    let token = TOKENS.find((candidate) => layout.startsWith(candidate, i));
+    // `Jan` and `Mon` followed by a lower-case letter are text (`Janet`, `Month`).
+    if ((token === 'Jan' || token === 'Mon') && /^[a-z]/.test(layout.slice(i + 3))) token = undefined;
     if (token) {
       if (text) out.push({ text });
       text = '';
@@ -297,152 +299,257 @@ export function formatGoTime(time: GoTime, layout: string): string {
   return out;
 }
 
-/** time.ParseInLocation for the numeric and name elements; undefined where Go fails. */
+// Go's getnum: one or two digits (exactly two when `fixed`).
+function getNumber(value: string, fixed: boolean): [number, string] | undefined {
+  if (!/^\d/.test(value)) return undefined;
+  if (!/^\d\d/.test(value)) return fixed ? undefined : [Number(value[0]), value.slice(1)];
+  return [Number(value.slice(0, 2)), value.slice(2)];
+}
+
+// Go's getnum3: up to three digits (exactly three when `fixed`).
+function getNumber3(value: string, fixed: boolean): [number, string] | undefined {
+  const digits = /^\d{1,3}/.exec(value)?.[0];
+  if (digits === undefined || (fixed && digits.length !== 3)) return undefined;
+  return [Number(digits), value.slice(digits.length)];
+}
+
+// Go's skip: literal layout text; a space matches any run of spaces.
+function skipText(value: string, prefix: string): string | undefined {
+  let v = value;
+  let p = prefix;
+  while (p.length > 0) {
+    if (p[0] === ' ') {
+      if (v.length > 0 && v[0] !== ' ') return undefined;
+      p = p.replace(/^ +/, '');
+      v = v.replace(/^ +/, '');
+      continue;
+    }
+    if (v.length === 0 || v[0] !== p[0]) return undefined;
+    p = p.slice(1);
+    v = v.slice(1);
+  }
+  return v;
+}
+
+// Go's parseTimeZone: the length of a zone abbreviation at the start of the text, or 0.
+function timeZoneLength(value: string): number {
+  if (value.length < 3) return 0;
+  if (value.startsWith('ChST') || value.startsWith('MeST')) return 4;
+  if (value.startsWith('GMT')) {
+    const offset = /^GMT([+-]\d+)/.exec(value);
+    if (!offset) return 3;
+    const hours = Number(offset[1]);
+    return hours < -23 || hours > 23 ? 3 : 3 + (offset[1] ?? '').length;
+  }
+  if (value[0] === '+' || value[0] === '-') {
+    // parseSignedOffset: all the digits, at most 23.
+    const digits = /^[+-](\d+)/.exec(value)?.[1];
+    return digits !== undefined && Number(digits) <= 23 ? digits.length + 1 : 0;
+  }
+  const upper = /^[A-Z]{0,6}/.exec(value)?.[0].length ?? 0;
+  if (upper === 3) return 3;
+  if (upper === 4) return value[3] === 'T' || value.startsWith('WITA') ? 4 : 0;
+  if (upper === 5) return value[4] === 'T' ? 5 : 0;
+  return 0;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+const daysIn = (month: number, year: number) => (month === 2 && isLeap(year) ? 29 : (MONTH_DAYS[month - 1] ?? 0));
+
+/** time.ParseInLocation, element for element as Go 1.19 parses; undefined where Go fails. */
 export function parseGoTime(layout: string, text: string, zoneName: string): GoTime | undefined {
-  let rest = text;
-  // Go: elements the layout leaves out are zero, or one where zero is impossible (year 0, January 1).
-  let [year, month, day, hour, minute, second, nanos] = [0, 1, 1, 0, 0, 0, 0];
-  let yearDay: number | undefined;
-  let isPm: boolean | undefined;
+  let value = text;
+  let [year, month, day, yearDay, hour, minute, second, nanos] = [0, -1, -1, -1, 0, 0, 0, 0];
+  let isAm = false;
+  let isPm = false;
+  let isUtc = false;
   let offset: number | undefined;
   let zoneAbbreviation = '';
-  let isUtc = false;
-  const take = (pattern: RegExp): string | undefined => {
-    const m = pattern.exec(rest);
-    if (!m) return undefined;
-    rest = rest.slice(m[0].length);
-    return m[0];
-  };
-  for (const chunk of chunks(layout)) {
+  const parts = chunks(layout);
+  for (const [index, chunk] of parts.entries()) {
     if ('text' in chunk) {
-      if (!rest.startsWith(chunk.text)) return undefined;
-      rest = rest.slice(chunk.text.length);
+      const rest = skipText(value, chunk.text);
+      if (rest === undefined) return undefined;
+      value = rest;
       continue;
     }
     if ('fraction' in chunk) {
-      const digits = take(chunk.fraction === '0' ? new RegExp(`^[.,]\\d{${chunk.digits}}`) : /^[.,]\d+/);
-      if (digits === undefined) {
-        if (chunk.fraction === '9') continue;
-        return undefined;
+      if (chunk.fraction === '0') {
+        const digits = 1 + chunk.digits;
+        if (value.length < digits || !/^[.,]/.test(value) || !/^\d+$/.test(value.slice(1, digits))) return undefined;
+        nanos = Number(value.slice(1, digits).slice(0, 9).padEnd(9, '0'));
+        value = value.slice(digits);
+      } else {
+        const fraction = /^[.,](\d{1,9})/.exec(value);
+        if (!fraction) continue;
+        nanos = Number((fraction[1] ?? '').padEnd(9, '0'));
+        value = value.slice(fraction[0].length);
       }
-      nanos = Number(digits.slice(1, 10).padEnd(9, '0'));
       continue;
     }
     const token = chunk.token;
-    const number = (pattern: RegExp) => {
-      const value = take(pattern);
-      return value === undefined ? undefined : Number(value);
-    };
-    let value: number | undefined;
+    let parsed: [number, string] | undefined;
     switch (token) {
       case '2006':
-        value = year = number(/^\d{4}/) ?? NaN;
+        if (!/^\d{4}/.test(value)) return undefined;
+        [year, value] = [Number(value.slice(0, 4)), value.slice(4)];
         break;
-      case '06':
-        value = number(/^\d{2}/);
-        if (value !== undefined) year = value >= 69 ? 1900 + value : 2000 + value;
+      case '06': {
+        const two = /^[+-]?\d+$/.test(value.slice(0, 2)) && value.length >= 2 ? Number(value.slice(0, 2)) : undefined;
+        if (two === undefined) return undefined;
+        year = two >= 69 ? 1900 + two : 2000 + two;
+        value = value.slice(2);
         break;
-      case '01':
-      case '1':
-        value = month = number(token === '01' ? /^\d{2}/ : /^\d{1,2}/) ?? NaN;
-        break;
+      }
       case 'Jan':
       case 'January': {
         const names = token === 'Jan' ? MONTHS.map((name) => name.slice(0, 3)) : MONTHS;
-        const index = names.findIndex((name) => rest.toLowerCase().startsWith(name.toLowerCase()));
-        if (index < 0) return undefined;
-        rest = rest.slice((names[index] ?? '').length);
-        value = month = index + 1;
+        const found = names.findIndex((name) => value.slice(0, name.length).toLowerCase() === name.toLowerCase());
+        if (found < 0) return undefined;
+        month = found + 1;
+        value = value.slice((names[found] ?? '').length);
         break;
       }
       case 'Mon':
       case 'Monday': {
         const names = token === 'Mon' ? DAYS.map((name) => name.slice(0, 3)) : DAYS;
-        const index = names.findIndex((name) => rest.toLowerCase().startsWith(name.toLowerCase()));
-        if (index < 0) return undefined;
-        rest = rest.slice((names[index] ?? '').length);
-        value = 0;
+        const found = names.findIndex((name) => value.slice(0, name.length).toLowerCase() === name.toLowerCase());
+        if (found < 0) return undefined;
+        value = value.slice((names[found] ?? '').length);
         break;
       }
+      case '01':
+      case '1':
+        parsed = getNumber(value, token === '01');
+        if (!parsed || parsed[0] < 1 || parsed[0] > 12) return undefined;
+        [month, value] = parsed;
+        break;
       case '02':
       case '2':
       case '_2':
-        if (token === '_2') take(/^ /);
-        value = day = number(token === '02' ? /^\d{2}/ : /^\d{1,2}/) ?? NaN;
+        if (token === '_2' && value.startsWith(' ')) value = value.slice(1);
+        parsed = getNumber(value, token === '02');
+        if (!parsed) return undefined;
+        [day, value] = parsed;
+        break;
+      case '002':
+      case '__2':
+        for (let i = 0; i < 2; i++) if (token === '__2' && value.startsWith(' ')) value = value.slice(1);
+        parsed = getNumber3(value, token === '002');
+        if (!parsed) return undefined;
+        [yearDay, value] = parsed;
         break;
       case '15':
-        value = hour = number(/^\d{1,2}/) ?? NaN;
+        parsed = getNumber(value, false);
+        if (!parsed || parsed[0] > 23) return undefined;
+        [hour, value] = parsed;
         break;
       case '03':
       case '3':
-        value = hour = number(token === '03' ? /^\d{2}/ : /^\d{1,2}/) ?? NaN;
+        parsed = getNumber(value, token === '03');
+        if (!parsed || parsed[0] > 12) return undefined;
+        [hour, value] = parsed;
         break;
       case '04':
       case '4':
-        value = minute = number(token === '04' ? /^\d{2}/ : /^\d{1,2}/) ?? NaN;
+        parsed = getNumber(value, token === '04');
+        if (!parsed || parsed[0] > 59) return undefined;
+        [minute, value] = parsed;
         break;
       case '05':
-      case '5':
-        value = second = number(token === '05' ? /^\d{2}/ : /^\d{1,2}/) ?? NaN;
-        {
-          // A fraction after the seconds is accepted even when the layout has none.
-          const fraction = /^[.,](\d+)/.exec(rest);
-          if (fraction && !layout.includes('.0') && !layout.includes('.9')) {
-            nanos = Number((fraction[1] ?? '').slice(0, 9).padEnd(9, '0'));
-            rest = rest.slice(fraction[0].length);
-          }
+      case '5': {
+        parsed = getNumber(value, token === '05');
+        if (!parsed || parsed[0] > 59) return undefined;
+        [second, value] = parsed;
+        // A fraction after the seconds is read even when the layout has none right here.
+        const next = parts.slice(index + 1).find((part) => !('text' in part));
+        const fraction = /^[.,](\d+)/.exec(value);
+        if (fraction && !(next && 'fraction' in next)) {
+          nanos = Number((fraction[1] ?? '').slice(0, 9).padEnd(9, '0'));
+          value = value.slice(fraction[0].length);
         }
         break;
+      }
       case 'PM':
       case 'pm': {
-        const marker = take(/^(AM|PM|am|pm)/);
-        if (!marker) return undefined;
-        isPm = marker.toUpperCase() === 'PM';
-        value = 0;
+        const marker = value.slice(0, 2);
+        const [am, pm] = token === 'PM' ? ['AM', 'PM'] : ['am', 'pm'];
+        if (marker === pm) isPm = true;
+        else if (marker === am) isAm = true;
+        else return undefined;
+        value = value.slice(2);
         break;
       }
-      case '002':
-      case '__2':
-        if (token === '__2') take(/^ {0,2}/);
-        value = yearDay = number(token === '002' ? /^\d{3}/ : /^\d{1,3}/) ?? NaN;
-        break;
       case 'MST': {
-        const name = take(/^UTC|^GMT[+-]\d{1,2}|^GMT|^[A-Z][A-Za-z]{2,4}T?|^[+-]\d{2,4}/);
-        if (name === 'UTC') isUtc = true;
-        else if (name !== undefined && /^[A-Z]/.test(name)) zoneAbbreviation = name;
-        value = name === undefined ? undefined : 0;
+        if (value.startsWith('UTC')) {
+          isUtc = true;
+          value = value.slice(3);
+          break;
+        }
+        const length = timeZoneLength(value);
+        if (length === 0) return undefined;
+        zoneAbbreviation = value.slice(0, length);
+        value = value.slice(length);
         break;
       }
       default: {
-        if (token.startsWith('Z') && take(/^Z/)) {
+        // The numeric zones: -0700, -07:00, -07, -070000, -07:00:00 and their Z forms.
+        if (token.startsWith('Z') && value.startsWith('Z')) {
           isUtc = true;
-          value = 0;
+          value = value.slice(1);
           break;
         }
-        const zone = take(/^[+-]\d\d(:?\d\d(:?\d\d)?)?/);
-        if (zone === undefined) return undefined;
-        const digits = zone.replace(/[:+-]/g, '');
-        offset = (zone.startsWith('-') ? -1 : 1) * (Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2, 4) || 0) * 60 + Number(digits.slice(4, 6) || 0));
-        value = 0;
+        const shape = token.slice(1);
+        const layouts: Record<string, [number, number[]]> = {
+          '07:00': [6, [1, 4, -1]],
+          '07': [3, [1, -1, -1]],
+          '07:00:00': [9, [1, 4, 7]],
+          '070000': [7, [1, 3, 5]],
+          '0700': [5, [1, 3, -1]],
+        };
+        const [width, starts] = layouts[shape] ?? [5, [1, 3, -1]];
+        if (value.length < width) return undefined;
+        if ((shape === '07:00' || shape === '07:00:00') && value[3] !== ':') return undefined;
+        if (shape === '07:00:00' && value[6] !== ':') return undefined;
+        const field = (at: number) => (at < 0 ? 0 : /^\d\d$/.test(value.slice(at, at + 2)) ? Number(value.slice(at, at + 2)) : NaN);
+        const [hh, mm, ss] = starts.map(field) as [number, number, number];
+        if ([hh, mm, ss].some(Number.isNaN)) return undefined;
+        const sign = value[0];
+        if (sign !== '+' && sign !== '-') return undefined;
+        offset = (sign === '-' ? -1 : 1) * ((hh * 60 + mm) * 60 + ss);
+        value = value.slice(width);
       }
     }
-    if (value === undefined || Number.isNaN(value)) return undefined;
   }
-  if (rest !== '') return undefined;
-  if (isPm !== undefined) {
-    if (hour > 12) return undefined;
-    hour = isPm ? (hour % 12) + 12 : hour % 12;
+  if (value !== '') return undefined;
+  if (isPm && hour < 12) hour += 12;
+  else if (isAm && hour === 12) hour = 0;
+  if (yearDay >= 0) {
+    let m = 0;
+    let d = 0;
+    let yd = yearDay;
+    if (isLeap(year)) {
+      if (yd === 31 + 29) [m, d] = [2, 29];
+      else if (yd > 31 + 29) yd--;
+    }
+    if (yd < 1 || yd > 365) return undefined;
+    if (m === 0) {
+      let before = 0;
+      m = 1;
+      while (m < 12 && before + (MONTH_DAYS[m - 1] ?? 0) < yd) before += MONTH_DAYS[m++ - 1] ?? 0;
+      d = yd - before;
+    }
+    if ((month >= 0 && month !== m) || (day >= 0 && day !== d)) return undefined;
+    [month, day] = [m, d];
+  } else {
+    if (month < 0) month = 1;
+    if (day < 0) day = 1;
   }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
-  if (yearDay !== undefined) {
-    const date = utcDate(year, 0, yearDay);
-    if (date.getUTCFullYear() !== year || yearDay < 1) return undefined;
-    [month, day] = [date.getUTCMonth() + 1, date.getUTCDate()];
-  }
+  if (day < 1 || day > daysIn(month, year)) return undefined;
   const utcMs = utcDate(year, month - 1, day, hour, minute, second).getTime();
-  if (new Date(utcMs).getUTCDate() !== day) return undefined;
-  // Go: `Z` is UTC; an offset the location uses at that time keeps the location; any other offset
-  // is a fixed zone named by the layout's MST (or nameless); no zone at all is the location's.
+  // Go: `Z` or `UTC` is UTC; an offset the location uses at that time keeps the location; any other
+  // offset is a fixed zone named by the layout's MST (or nameless); no zone at all is the location's.
   if (isUtc) return new GoTime(BigInt(utcMs / 1000) * 1_000_000_000n + BigInt(nanos), 'UTC');
   if (offset === undefined && zoneAbbreviation !== '') {
     // An abbreviation the location uses keeps the location, with that abbreviation's offset
@@ -450,9 +557,10 @@ export function parseGoTime(layout: string, text: string, zoneName: string): GoT
     const named = zoneTypes(zoneName).filter((type) => type.abbreviation === zoneAbbreviation);
     const inEffect = named.find((type) => zoneAt(zoneName, utcMs - type.offset * 1000).name === zoneAbbreviation) ?? named[0];
     if (inEffect) return new GoTime(BigInt(utcMs / 1000 - inEffect.offset) * 1_000_000_000n + BigInt(nanos), zoneName);
+    // Go keeps the wall clock as UTC here and only labels it with the zone (so GMT+3 reads 3 hours later).
     const gmt = /^GMT([+-]\d+)$/.exec(zoneAbbreviation);
     const fixedOffset = gmt ? Number(gmt[1]) * 3600 : 0;
-    return new GoTime(BigInt(utcMs / 1000 - fixedOffset) * 1_000_000_000n + BigInt(nanos), fixedZone(zoneAbbreviation, fixedOffset));
+    return new GoTime(BigInt(utcMs / 1000) * 1_000_000_000n + BigInt(nanos), fixedZone(zoneAbbreviation, fixedOffset));
   }
   const shift = offset ?? wallClockOffset(zoneName, utcMs);
   const ns = BigInt(utcMs / 1000 - shift) * 1_000_000_000n + BigInt(nanos);
