@@ -5,6 +5,8 @@
 // round trip: toGoBytes(fromGoBytes(bytes)) gives the same bytes. Anything that writes rendered
 // text out as bytes must map those code points back (see toGoBytes).
 
+import { isNewerThanGo } from './unicode-version.js';
+
 const ESCAPE_BASE = 0xdc00;
 
 /** Whether the code unit is an escaped raw byte (U+DC80–U+DCFF) rather than text. */
@@ -89,9 +91,9 @@ export function goRunes(text: string): string[] {
   return Array.from(text);
 }
 
-/** unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space (Unicode as Node's ICU has it). */
+/** unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space, in Go 1.19's Unicode. */
 export function isGoPrintable(code: number): boolean {
   if (code === 0x20) return true;
-  if (code >= 0xd800 && code <= 0xdfff) return false;
+  if ((code >= 0xd800 && code <= 0xdfff) || isNewerThanGo(code)) return false;
   return /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(String.fromCodePoint(code));
 }

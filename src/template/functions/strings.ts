@@ -245,48 +245,78 @@ interface NextWord {
   readonly rest: number;
 }
 
+// utf8.RuneError to xstrings: a byte that is not UTF-8 (held as U+DC80–U+DCFF) or U+FFFD itself.
+const isInvalidRune = (char: string) => char === '\ufffd' || /^[\udc80-\udcff]$/.test(char);
+
+// xstrings' nextWord, step for step: nextValidRune skips invalid runes, which then belong to the
+// word of the next valid one (or, at the end, to the word before).
 function nextWord(runes: readonly string[], start: number): NextWord {
-  if (start >= runes.length) return { type: Word.Invalid, word: '', rest: runes.length };
-  const at = (k: number) => runes[k] ?? '';
-  let end = start + 1;
-  const first = at(start);
-  const runWhile = (test: (char: string) => boolean) => {
-    while (end < runes.length && test(at(end))) end++;
+  const n = runes.length;
+  if (start >= n) return { type: Word.Invalid, word: '', rest: n };
+  const nextValid = (from: number, prev: string): [string, number] => {
+    for (let j = from; j < n; j++) if (!isInvalidRune(runes[j] ?? '')) return [runes[j] ?? '', j + 1];
+    return [prev, n];
   };
-  let type: Word;
-  if (isConnector(first)) {
-    type = Word.Connector;
-    runWhile(isConnector);
-  } else if (isGoPunct(first)) {
-    type = Word.Punct;
-    runWhile(isGoPunct);
-  } else if (isGoUpper(first)) {
-    type = Word.UpperCase;
-    if (end < runes.length) {
-      if (isGoUpper(at(end))) {
-        runWhile(isGoUpper);
+  let [r, offset] = nextValid(start, '\ufffd');
+  const word = (type: Word): NextWord => ({ type, word: runes.slice(start, offset).join(''), rest: offset });
+  if (isInvalidRune(r)) return word(Word.Invalid);
+  // Extends the word while `test` holds for the next valid rune.
+  const extendWhile = (test: (char: string) => boolean) => {
+    while (offset < n) {
+      const [next, end] = nextValid(offset, r);
+      r = next;
+      if (!test(next)) break;
+      offset = end;
+    }
+  };
+  if (isConnector(r)) {
+    extendWhile(isConnector);
+    return word(Word.Connector);
+  }
+  if (isGoPunct(r)) {
+    extendWhile(isGoPunct);
+    return word(Word.Punct);
+  }
+  if (isGoUpper(r)) {
+    if (offset < n) {
+      const [second, secondEnd] = nextValid(offset, r);
+      r = second;
+      if (isGoUpper(second)) {
+        let lastStart = offset;
+        offset = secondEnd;
+        while (offset < n) {
+          const [next, end] = nextValid(offset, r);
+          r = next;
+          if (!isGoUpper(next)) break;
+          lastStart = offset;
+          offset = end;
+        }
         // An upper-case run followed by a letter leaves its last capital to the next word (`HTTPServer`).
-        if (end < runes.length && isAlphabet(at(end))) end--;
-      } else if (isAlphabet(at(end))) {
-        runWhile((char) => isAlphabet(char) && !isGoUpper(char));
+        if (offset < n && isAlphabet(r)) offset = lastStart;
+      } else if (isAlphabet(second)) {
+        offset = secondEnd;
+        extendWhile((char) => isAlphabet(char) && !isGoUpper(char));
       }
     }
-  } else if (isAlphabet(first)) {
-    type = Word.Alphabet;
-    runWhile((char) => isAlphabet(char) && !isGoUpper(char));
-  } else if (isGoNumber(first)) {
-    type = Word.Number;
-    runWhile(isGoNumber);
-  } else {
-    type = Word.Other;
-    runWhile((char) => !(isConnector(char) || isAlphabet(char) || isGoNumber(char) || isGoPunct(char)));
+    return word(Word.UpperCase);
   }
-  return { type, word: runes.slice(start, end).join(''), rest: end };
+  if (isAlphabet(r)) {
+    extendWhile((char) => isAlphabet(char) && !isGoUpper(char));
+    return word(Word.Alphabet);
+  }
+  if (isGoNumber(r)) {
+    extendWhile(isGoNumber);
+    return word(Word.Number);
+  }
+  extendWhile((char) => !(isConnector(char) || isAlphabet(char) || isGoNumber(char) || isGoPunct(char)));
+  return word(Word.Other);
 }
 
 function lowerWord(type: Word, word: string, connector: string): string {
   if (type !== Word.UpperCase && type !== Word.Connector) return word;
-  return Array.from(word, (char) => (isConnector(char) ? connector : isGoUpper(char) ? lowerRune(char) : char)).join('');
+  return Array.from(word, (char) =>
+    isInvalidRune(char) ? '\ufffd' : isConnector(char) ? connector : isGoUpper(char) ? lowerRune(char) : char,
+  ).join('');
 }
 
 function camelCaseToLowerCase(text: string, connector: string): string {
