@@ -8,6 +8,7 @@
 import { isNewerThanGo } from './unicode-version.js';
 
 const ESCAPE_BASE = 0xdc00;
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Whether the code unit is an escaped raw byte (U+DC80–U+DCFF) rather than text. */
 export function isEscapedByte(code: number): boolean {
@@ -45,6 +46,12 @@ export function goByteLength(text: string): number {
 
 /** Go bytes as a JS string: valid UTF-8 decoded, every other byte escaped (U+DC80–U+DCFF). */
 export function fromGoBytes(bytes: Uint8Array): string {
+  // Valid UTF-8 (the common case) decodes in one go; the BOM is text, not a marker, in Go.
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    // Not valid UTF-8: decode sequence by sequence below.
+  }
   let out = '';
   let i = 0;
   while (i < bytes.length) {
