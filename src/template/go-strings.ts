@@ -52,19 +52,23 @@ export function fromGoBytes(bytes: Uint8Array): string {
   } catch {
     // Not valid UTF-8: decode sequence by sequence below.
   }
-  let out = '';
+  // Runs of valid sequences decode in one go; each invalid byte becomes its escape code point.
+  const parts: string[] = [];
+  let runStart = 0;
   let i = 0;
   while (i < bytes.length) {
     const size = validSequenceLength(bytes, i);
-    if (size === 0) {
-      out += String.fromCharCode(ESCAPE_BASE + (bytes[i] ?? 0));
-      i++;
-    } else {
-      out += size === 1 ? String.fromCharCode(bytes[i] ?? 0) : Buffer.from(bytes.subarray(i, i + size)).toString('utf8');
+    if (size > 0) {
       i += size;
+      continue;
     }
+    if (runStart < i) parts.push(Buffer.from(bytes.buffer, bytes.byteOffset + runStart, i - runStart).toString('utf8'));
+    parts.push(String.fromCharCode(ESCAPE_BASE + (bytes[i] ?? 0)));
+    i++;
+    runStart = i;
   }
-  return out;
+  if (runStart < bytes.length) parts.push(Buffer.from(bytes.buffer, bytes.byteOffset + runStart, bytes.length - runStart).toString('utf8'));
+  return parts.join('');
 }
 
 /** The length of the valid UTF-8 sequence at `i` (Go's utf8.DecodeRune rules), or 0 if there is none. */
@@ -100,7 +104,15 @@ export function goRunes(text: string): string[] {
 
 /** unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space, in Go 1.19's Unicode. */
 export function isGoPrintable(code: number): boolean {
-  if (code === 0x20) return true;
-  if ((code >= 0xd800 && code <= 0xdfff) || isNewerThanGo(code)) return false;
-  return /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(String.fromCodePoint(code));
+  if (code >= 0x20 && code < 0x7f) return true;
+  if (code < 0xa0 || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) return false;
+  // 1 printable, 2 not; long texts ask about the same few code points over and over.
+  printableCache ??= new Uint8Array(0x110000);
+  const known = printableCache[code];
+  if (known) return known === 1;
+  const isPrintable = !isNewerThanGo(code) && /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(String.fromCodePoint(code));
+  printableCache[code] = isPrintable ? 1 : 2;
+  return isPrintable;
 }
+
+let printableCache: Uint8Array | undefined;

@@ -69,9 +69,17 @@ function findAll(re: Re2, bytes: Buffer, n: number): number[][] {
   return re.findAllUTF8SubmatchIndex(bytes, n) ?? [];
 }
 
+let lastLiteral: [string, Buffer] = ['', Buffer.alloc(0)];
+function literalBytes(text: string): Buffer {
+  if (lastLiteral[0] !== text) lastLiteral = [text, toGoBytes(text)];
+  return lastLiteral[1];
+}
+
 // Regexp.Expand's template: `$1`, `${1}`, `$name`, `${name}`, `$$`; an unknown group is empty, a
 // malformed reference is a literal `$`.
 function expand(re: Re2, template: string, src: Buffer, match: readonly number[]): Buffer {
+  // A template without `$` is the same bytes for every match.
+  if (!template.includes('$')) return literalBytes(template);
   const out: Buffer[] = [];
   let rest = template;
   const groupText = (index: number) => {
@@ -107,18 +115,38 @@ function expand(re: Re2, template: string, src: Buffer, match: readonly number[]
   return Buffer.concat(out);
 }
 
+/** Bytes appended into one growing buffer (a million small Buffers would cost more than the match). */
+class ByteBuilder {
+  private buffer = Buffer.allocUnsafe(1024);
+  private length = 0;
+  append(bytes: Uint8Array, start = 0, end = bytes.length): void {
+    const size = end - start;
+    if (this.length + size > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + size));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    this.buffer.set(bytes.subarray(start, end), this.length);
+    this.length += size;
+  }
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
+}
+
 function replaceAll(context: CallContext, pattern: string, text: string, replace: (src: Buffer, match: readonly number[]) => Buffer): string {
   const re = mustCompile(context, pattern);
   const src = toGoBytes(text);
-  const out: Buffer[] = [];
+  const out = new ByteBuilder();
   let last = 0;
   for (const match of findAll(re, src, -1)) {
     const [start = 0, end = 0] = match;
-    out.push(src.subarray(last, start), replace(src, match));
+    out.append(src, last, start);
+    out.append(replace(src, match));
     last = end;
   }
-  out.push(src.subarray(last));
-  return fromGoBytes(Buffer.concat(out));
+  out.append(src, last);
+  return fromGoBytes(out.bytes());
 }
 
 // Regexp.Split: the text between matches, at most n pieces (n < 0: all; 0: none).
