@@ -12,6 +12,24 @@ export class GoFloat {
 export type GoMap = { readonly [key: string]: unknown };
 
 /**
+ * A Go int64, which Sprig's arithmetic returns (`add`, `mul`, `int64`, …): it prints, compares and
+ * converts as an int (valueOf), but it is a different Go type — `%T` says int64, and a function
+ * whose parameter is `int` (`trunc`, `repeat`, `until`) refuses it, as Go does.
+ */
+export class GoInt64 {
+  readonly value: number | bigint;
+  constructor(value: number | bigint) {
+    this.value = value;
+  }
+  valueOf(): number | bigint {
+    return this.value;
+  }
+  toString(): string {
+    return String(this.value);
+  }
+}
+
+/**
  * A Go value that is neither a template scalar, list nor map: `time.Time`, `*semver.Version`.
  * Printing (`%v`) uses toString(), as fmt uses a Stringer.
  */
@@ -59,7 +77,7 @@ export function kindOf(value: unknown): GoKind {
   if (value === null || value === undefined) return 'nil';
   if (typeof value === 'boolean') return 'bool';
   if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
-  if (typeof value === 'bigint') return 'int';
+  if (typeof value === 'bigint' || value instanceof GoInt64) return 'int';
   if (value instanceof GoFloat) return 'float';
   if (typeof value === 'string') return 'string';
   if (Array.isArray(value)) return 'list';
@@ -76,6 +94,7 @@ export function isGoMap(value: unknown): value is GoMap {
 /** Go's type name as text/template and fmt print it in messages. */
 export function typeNameOf(value: unknown): string {
   if (value instanceof GoObject) return value.goType;
+  if (value instanceof GoInt64) return 'int64';
   const marked = markedGoType(value);
   if (marked) return marked;
   const names: Record<GoKind, string> = {
@@ -93,6 +112,7 @@ export function typeNameOf(value: unknown): string {
 
 export function numberOf(value: unknown): number {
   if (value instanceof GoFloat) return value.value;
+  if (value instanceof GoInt64) return Number(value.value);
   if (typeof value === 'bigint') return Number(value);
   return typeof value === 'number' ? value : Number.NaN;
 }

@@ -58,6 +58,8 @@ describe('Sprig strings, byte for byte', () => {
     expect(errorOf('{{ substr 9 -1 "abc" }}')).toBe('error calling substr: runtime error: slice bounds out of range [9:3]');
     expect(errorOf('{{ substr -1 9 "abc" }}')).toBe('error calling substr: runtime error: slice bounds out of range [:9] with length 3');
     expect(errorOf('{{ repeat -1 "a" }}')).toBe('error calling repeat: strings: negative Repeat count');
+    // An int64 (Sprig's arithmetic) is not an int to Go.
+    expect(errorOf('{{ trunc (add 1 1) "abc" }}')).toBe('wrong type for value; expected int; got int64');
   });
 });
 
@@ -106,6 +108,8 @@ describe('Sprig numbers and types', () => {
     // int64 arithmetic: exact beyond 2^53, wrapping on overflow.
     ['{{ add 9007199254740993 0 }}|{{ add 9223372036854775807 1 }}|{{ mul 4294967296 4294967296 }}|{{ div -7 2 }}|{{ mod -7 2 }}|{{ max 9007199254740993 1 }}', '9007199254740993|-9223372036854775808|0|-3|-1|9007199254740993'],
     ['{{ toDecimal "0777" }}|{{ toDecimal 777 }}|{{ toDecimal "8" }}', '511|511|0'],
+    // Sprig's arithmetic returns int64, a type of its own to Go.
+    ['{{ add 1 2 | typeOf }}|{{ int "5" | typeOf }}|{{ int64 5 | kindOf }}|{{ eq (add 1 1) 2 }}|{{ printf "%T %d %v" (mul 2 3) (sub 9 2) (div 9 2) }}|{{ has 2 (list (add 1 1)) }}', 'int64|int|int64|true|int64 7 4|false'],
     ['{{ typeOf 1 }}|{{ typeOf "a" }}|{{ typeOf 1.5 }}|{{ typeOf (list) }}|{{ typeOf (dict) }}|{{ typeOf nil }}', 'int|string|float64|[]interface {}|map[string]interface {}|<nil>'],
     ['{{ typeOf (splitList "," "a") }}|{{ typeOf (split "," "a") }}|{{ typeOf (until 2) }}|{{ typeOf (semver "1.2.3") }}|{{ typeOf now }}', '[]string|map[string]string|[]int|*semver.Version|time.Time'],
     ['{{ kindOf (dict) }}|{{ kindOf (list) }}|{{ kindOf nil }}|{{ kindOf "a" }}|{{ kindOf now }}|{{ kindOf (semver "1.0.0") }}', 'map|slice|invalid|string|struct|ptr'],

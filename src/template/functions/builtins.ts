@@ -41,7 +41,7 @@ function compareInts(a: unknown, b: unknown): number {
 function indexInto(item: unknown, key: unknown): unknown {
   if (Array.isArray(item) || typeof item === 'string') {
     if (kindOf(key) !== 'int') fail(`error calling index: cannot index slice/array with type ${typeNameOf(key)}`);
-    const i = key as number;
+    const i = Number(key);
     const length = typeof item === 'string' ? goByteLength(item) : item.length;
     if (i < 0 || i >= length) fail(`error calling index: index out of range: ${i}`);
     return typeof item === 'string' ? toGoBytes(item)[i] : item[i];

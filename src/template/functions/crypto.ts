@@ -17,7 +17,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { fromGoBytes, toGoBytes } from '../go-strings.js';
-import { markedGoType, typeNameOf, withGoType } from '../go-values.js';
+import { GoInt64, kindOf, markedGoType, typeNameOf, withGoType } from '../go-values.js';
 import * as der from './der.js';
 import { parseIp } from './ip.js';
 import { asInt, asString, callError, checkLength, fail, fn, stringBinary, stringUnary, unary, withStringParams } from './support.js';
@@ -331,7 +331,9 @@ export const CRYPTO_FUNCTIONS: FunctionFamily = {
   randNumeric: randomFunction(DIGITS),
   uuidv4: fn(0, 0, () => randomUUID()),
   derivePassword: withStringParams([1, 2, 3, 4], fn(5, 5, (args) => {
-    const counter = asInt(args[0]);
+    // Go's parameter is a uint32, which a literal int converts to (taskrun cannot tell a literal from another int).
+    if (kindOf(args[0]) !== 'int' || args[0] instanceof GoInt64) fail(`wrong type for value; expected uint32; got ${typeNameOf(args[0])}`);
+    const counter = Number(args[0]);
     if (counter < 0 || counter > 0xffffffff) fail(`wrong type for value; expected uint32; got int`);
     return derivePassword(counter, asString(args[1]), asString(args[2]), asString(args[3]), asString(args[4]));
   })),

@@ -1,7 +1,7 @@
 // Template stage: Sprig v2.22's numbers — int64 arithmetic on toInt64'd arguments, float64
 // rounding, integer sequences.
 
-import { GoFloat, formatValue, withGoType } from '../go-values.js';
+import { GoFloat, GoInt64, formatValue, withGoType } from '../go-values.js';
 import { quoteGo } from '../printf.js';
 import {
   asFloatArg,
@@ -15,6 +15,7 @@ import {
   MAX_LIST_LENGTH,
   toFloat64,
   int64Result,
+  intResult,
   toExactInt64,
   unary,
   withStringParams,
@@ -66,18 +67,17 @@ function round(value: number, places: number, roundOn: number): GoFloat {
 }
 
 // strconv.ParseInt(fmt.Sprint(v), 8, 64), 0 on any error.
-function toDecimal(value: unknown): number | bigint {
+function toDecimal(value: unknown): GoInt64 {
   const text = formatValue(value);
-  if (!/^[+-]?[0-7]+$/.test(text)) return 0;
+  if (!/^[+-]?[0-7]+$/.test(text)) return new GoInt64(0);
   const negative = text.startsWith('-');
   const magnitude = BigInt(`0o${text.replace(/^[+-]/, '')}`);
   const result = negative ? -magnitude : magnitude;
-  if (result < INT64_MIN || result > INT64_MAX) return 0;
-  return Number.isSafeInteger(Number(result)) ? Number(result) : result;
+  return int64Result(result < INT64_MIN || result > INT64_MAX ? 0n : result);
 }
 
 // Go's int64 division and remainder truncate toward zero, as BigInt's do.
-function divide(context: CallContext, args: readonly unknown[], operation: (a: bigint, b: bigint) => bigint): number | bigint {
+function divide(context: CallContext, args: readonly unknown[], operation: (a: bigint, b: bigint) => bigint): GoInt64 {
   const divisor = toExactInt64(args[1], context);
   if (divisor === 0n) callError(context, 'runtime error: integer divide by zero');
   return int64Result(operation(toExactInt64(args[0], context), divisor));
@@ -100,7 +100,7 @@ export const MATH_FUNCTIONS: FunctionFamily = {
   floor: unary((value, context) => new GoFloat(Math.floor(toFloat64(value, context).value))),
   round: fn(2, 3, (args, context) => round(toFloat64(args[0], context).value, asInt(args[1]), args.length > 2 ? asFloatArg(args[2]) : 0.5)),
   atoi: withStringParams([0], fn(1, 1, (args, context) => atoi(asString(args[0]), context))),
-  int: unary((value, context) => int64Result(toExactInt64(value, context))),
+  int: unary((value, context) => intResult(toExactInt64(value, context))),
   int64: unary((value, context) => int64Result(toExactInt64(value, context))),
   float64: unary(toFloat64),
   toDecimal: unary(toDecimal),

@@ -180,19 +180,20 @@ export const REGEX_FUNCTIONS: FunctionFamily = {
     return match ? fromGoBytes(src.subarray(match[0], match[1])) : '';
   }),
   regexFindAll: withStringParams([0, 1], fn(3, 3, (args, context) => {
-    const src = toGoBytes(asString(args[1]));
-    const matches = findAll(mustCompile(context, asString(args[0])), src, asInt(args[2]));
+    const [pattern, text, count] = [asString(args[0]), asString(args[1]), asInt(args[2])];
+    const src = toGoBytes(text);
+    const matches = findAll(mustCompile(context, pattern), src, count);
     return withGoType(matches.map(([start, end]) => fromGoBytes(src.subarray(start, end))), '[]string');
   })),
   regexReplaceAll: withStringParams([0, 1, 2], fn(3, 3, (args, context) => {
-    const pattern = asString(args[0]);
-    const template = asString(args[2]);
+    const [pattern, text, template] = [asString(args[0]), asString(args[1]), asString(args[2])];
     const re = mustCompile(context, pattern);
-    return replaceAll(context, pattern, asString(args[1]), (src, match) => expand(re, template, src, match));
+    return replaceAll(context, pattern, text, (src, match) => expand(re, template, src, match));
   })),
   regexReplaceAllLiteral: withStringParams([0, 1, 2], fn(3, 3, (args, context) => {
-    const literal = toGoBytes(asString(args[2]));
-    return replaceAll(context, asString(args[0]), asString(args[1]), () => literal);
+    const [pattern, text, replacement] = [asString(args[0]), asString(args[1]), asString(args[2])];
+    const literal = toGoBytes(replacement);
+    return replaceAll(context, pattern, text, () => literal);
   })),
   regexSplit: withStringParams([0, 1], fn(3, 3, (args, context) => split(context, asString(args[0]), asString(args[1]), asInt(args[2])))),
 };

@@ -433,7 +433,10 @@ export const STRING_FUNCTIONS: FunctionFamily = {
   trimall: stringBinary((cutset, text) => trimCutset(text, cutset)),
   trimPrefix: stringBinary((prefix, text) => (text.startsWith(prefix) ? text.slice(prefix.length) : text)),
   trimSuffix: stringBinary((suffix, text) => (suffix && text.endsWith(suffix) ? text.slice(0, -suffix.length) : text)),
-  replace: withStringParams([0, 1, 2], fn(3, 3, (args) => replaceAll(asString(args[2]), asString(args[0]), asString(args[1])))),
+  replace: withStringParams([0, 1, 2], fn(3, 3, (args) => {
+    const [old, replacement, src] = [asString(args[0]), asString(args[1]), asString(args[2])];
+    return replaceAll(src, old, replacement);
+  })),
   contains: stringBinary((needle, text) => text.includes(needle)),
   hasPrefix: stringBinary((prefix, text) => text.startsWith(prefix)),
   hasSuffix: stringBinary((suffix, text) => text.endsWith(suffix)),
@@ -468,15 +471,27 @@ export const STRING_FUNCTIONS: FunctionFamily = {
   snakecase: stringUnary((text) => camelCaseToLowerCase(text, '_')),
   kebabcase: stringUnary((text) => camelCaseToLowerCase(text, '-')),
   camelcase: stringUnary(toCamelCase),
-  wrap: withStringParams([1], fn(2, 2, (args) => wrapCustom(asString(args[1]), asInt(args[0]), '', false))),
-  wrapWith: withStringParams([1, 2], fn(3, 3, (args) => wrapCustom(asString(args[2]), asInt(args[0]), asString(args[1]), true))),
+  wrap: withStringParams([1], fn(2, 2, (args) => {
+    const [width, text] = [asInt(args[0]), asString(args[1])];
+    return wrapCustom(text, width, '', false);
+  })),
+  wrapWith: withStringParams([1, 2], fn(3, 3, (args) => {
+    const [width, separator, text] = [asInt(args[0]), asString(args[1]), asString(args[2])];
+    return wrapCustom(text, width, separator, true);
+  })),
   indent: withStringParams([1], fn(2, 2, (args, context) => indent(context, asInt(args[0]), asString(args[1])))),
   nindent: withStringParams([1], fn(2, 2, (args, context) => `\n${indent(context, asInt(args[0]), asString(args[1]))}`)),
-  plural: withStringParams([0, 1], fn(3, 3, (args) => (asInt(args[2]) === 1 ? asString(args[0]) : asString(args[1])))),
+  plural: withStringParams([0, 1], fn(3, 3, (args) => {
+    const [one, many, count] = [asString(args[0]), asString(args[1]), asInt(args[2])];
+    return count === 1 ? one : many;
+  })),
   toString: unary((value) => stringOf(value)),
   join: withStringParams([0], fn(2, 2, (args) => toStrings(args[1]).join(asString(args[0])))),
   split: stringBinary((separator, text) => partsMap(splitN(text, separator, -1))),
-  splitn: withStringParams([0, 2], fn(3, 3, (args) => partsMap(splitN(asString(args[2]), asString(args[0]), asInt(args[1]))))),
+  splitn: withStringParams([0, 2], fn(3, 3, (args) => {
+    const [separator, count, text] = [asString(args[0]), asInt(args[1]), asString(args[2])];
+    return partsMap(splitN(text, separator, count));
+  })),
   splitList: stringBinary((separator, text) => withGoType(splitN(text, separator, -1), '[]string')),
   toStrings: unary((value) => withGoType(toStrings(value), '[]string')),
 };

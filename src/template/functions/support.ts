@@ -1,7 +1,7 @@
 // Template stage: argument conversions and table helpers shared by the function families —
 // Sprig v2.22's toInt64/toFloat64/strslice/empty and Go's error texts.
 
-import { GoFloat, isGoMap, isTruthy, kindOf, markedGoType, numberOf, stringOf, typeNameOf, type GoMap } from '../go-values.js';
+import { GoFloat, GoInt64, isGoMap, isTruthy, kindOf, markedGoType, numberOf, stringOf, typeNameOf, type GoMap } from '../go-values.js';
 import { quoteGo } from '../printf.js';
 import { TemplateExecError, type CallContext, type GoFunction } from './types.js';
 
@@ -29,8 +29,9 @@ export function asString(value: unknown): string {
   return value;
 }
 
+/** An `int` argument: an int64 (Sprig's arithmetic) is another type to Go. */
 export function asInt(value: unknown): number {
-  if (kindOf(value) !== 'int') fail(`wrong type for value; expected int; got ${typeNameOf(value)}`);
+  if (kindOf(value) !== 'int' || value instanceof GoInt64) fail(`wrong type for value; expected int; got ${typeNameOf(value)}`);
   return Number(value);
 }
 
@@ -80,10 +81,15 @@ export function toExactInt64(value: unknown, context: CallContext): bigint {
   }
 }
 
-/** An int64 result as a template int: wrapped as Go wraps on overflow, a number where exact, else a bigint. */
-export function int64Result(value: bigint): number | bigint {
+/** An int result, wrapped as Go wraps on overflow: a number where exact, else a bigint. */
+export function intResult(value: bigint): number | bigint {
   const wrapped = BigInt.asIntN(64, value);
   return Number.isSafeInteger(Number(wrapped)) ? Number(wrapped) : wrapped;
+}
+
+/** An int64 result (Sprig's arithmetic), wrapped as Go wraps on overflow. */
+export function int64Result(value: bigint): GoInt64 {
+  return new GoInt64(intResult(value));
 }
 
 export function toFloat64(value: unknown, context: CallContext): GoFloat {
@@ -158,7 +164,7 @@ export function reflectKindOf(value: unknown): string {
     case 'bool':
       return 'bool';
     case 'int':
-      return 'int';
+      return value instanceof GoInt64 ? 'int64' : 'int';
     case 'float':
       return 'float64';
     case 'string':
