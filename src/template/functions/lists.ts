@@ -168,4 +168,3 @@ export const LIST_FUNCTIONS: FunctionFamily = {
   mergeOverwrite: withMapParams('all', fn(1, MANY, (args, context) => merge(args, context, true))),
   deepCopy: unary((value) => deepCopy(value)),
 };
-

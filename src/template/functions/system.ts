@@ -5,7 +5,7 @@ import type * as ChildProcess from 'node:child_process';
 import { createRequire } from 'node:module';
 import { isGoMap } from '../go-values.js';
 import { quoteGo } from '../printf.js';
-import { asMap, asString, callError, fn, stringUnary, withMapParams } from './support.js';
+import { asMap, callError, fn, stringUnary, withMapParams } from './support.js';
 import type { CallContext, FunctionFamily } from './types.js';
 
 /** Go's path.Clean: the shortest equivalent slash path, `.` for an empty one. */
