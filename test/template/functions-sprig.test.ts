@@ -149,6 +149,11 @@ describe('Sprig encodings, paths and URLs', () => {
     delete process.env['TASKRUN_T1'];
   });
 
+  it('looks a host name up, as getHostByName does', () => {
+    expect(renderText('{{ getHostByName "localhost" }}')).toMatch(/^(127\.0\.0\.1|::1)$/);
+    expect(errorOf('{{ getHostByName "no-such-host.invalid" }}')).toBe('error calling getHostByName: invalid argument to Intn');
+  }, 30_000);
+
   it('fails where Sprig fails', () => {
     expect(errorOf('{{ fail "no way" }}')).toBe('error calling fail: no way');
     expect(errorOf('{{ urlParse "http://a b/" }}')).toBe('error calling urlParse: unable to parse url: parse "http://a b/": invalid character " " in host name');
