@@ -297,6 +297,8 @@ describe('Sprig random and crypto functions', () => {
     const out = renderText('{{ $ca := genCA "c" 1 }}{{ $b := buildCustomCert ($ca.Cert | b64enc) ($ca.Key | b64enc) }}{{ eq $b.Cert $ca.Cert }}');
     expect(out).toBe('true');
     expect(errorOf('{{ buildCustomCert "!!" "x" }}')).toBe('error calling buildCustomCert: unable to decode base64 certificate');
+    expect(errorOf('{{ len (genCA "x" 1) }}')).toBe('error calling len: len of type sprig.certificate');
+    expect(errorOf('{{ index (genCA "x" 1) "Cert" }}')).toBe("error calling index: can't index item of type sprig.certificate");
   }, 30_000);
 });
 

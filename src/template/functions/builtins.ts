@@ -2,7 +2,7 @@
 // `slice` is Sprig's, which replaces Go's in ACR's function map).
 
 import { goByteLength, isGoPrintable, toGoBytes } from '../go-strings.js';
-import { formatValue, isGoMap, isTruthy, kindOf, numberOf, typeNameOf } from '../go-values.js';
+import { formatValue, isGoMap, isGoStruct, isTruthy, kindOf, numberOf, typeNameOf } from '../go-values.js';
 import { sprint, sprintf, sprintln } from '../printf.js';
 import { asString, fail, fn, MANY, unary, withStringParams } from './support.js';
 import type { FunctionFamily } from './types.js';
@@ -46,7 +46,7 @@ function indexInto(item: unknown, key: unknown): unknown {
     if (i < 0 || i >= length) fail(`error calling index: index out of range: ${i}`);
     return typeof item === 'string' ? toGoBytes(item)[i] : item[i];
   }
-  if (isGoMap(item)) {
+  if (isGoMap(item) && !isGoStruct(item)) {
     if (typeof key !== 'string') fail(`error calling index: value has type ${typeNameOf(key)}; should be string`);
     return Object.hasOwn(item, key) ? item[key] : null;
   }
@@ -57,7 +57,7 @@ function indexInto(item: unknown, key: unknown): unknown {
 function lengthOf(value: unknown): number {
   if (typeof value === 'string') return goByteLength(value);
   if (Array.isArray(value)) return value.length;
-  if (isGoMap(value)) return Object.keys(value).length;
+  if (isGoMap(value) && !isGoStruct(value)) return Object.keys(value).length;
   if (value === null || value === undefined) return fail('error calling len: reflect: call of reflect.Value.Type on zero Value');
   return fail(`error calling len: len of type ${typeNameOf(value)}`);
 }
