@@ -11,8 +11,10 @@ interface Spec {
   readonly isZero: boolean;
   readonly isSpace: boolean;
   readonly isSharp: boolean;
-  /** `%+v`: struct fields by name. */
+  /** `%+v`: struct fields by name (fmt's plusV; `+` itself is then off). */
   readonly isPlusV?: boolean;
+  /** `%#v`: Go syntax (fmt's sharpV; `#` itself is then off). */
+  readonly isSharpV?: boolean;
   readonly width: number | undefined;
   readonly precision: number | undefined;
 }
@@ -112,7 +114,21 @@ export function sprintf(format: string, args: readonly unknown[]): string {
       out += `%!${verb}(MISSING)`;
       continue;
     }
-    const spec: Spec = { verb, isMinus, isPlus, isZero: isZero && !isMinus, isSpace, isSharp, width, precision };
+    // As fmt does for %v: `#` asks for Go syntax and `+` for field names, not for their usual effects.
+    const isSharpV = verb === 'v' && isSharp;
+    const isPlusV = verb === 'v' && isPlus;
+    const spec: Spec = {
+      verb,
+      isMinus,
+      isPlus: isPlus && !isPlusV,
+      isZero: isZero && !isMinus,
+      isSpace,
+      isSharp: isSharp && !isSharpV,
+      isSharpV,
+      isPlusV,
+      width,
+      precision,
+    };
     out += formatArgument(args[argNum++], spec);
   }
   if (!isReordered && argNum < args.length) {
@@ -124,37 +140,33 @@ export function sprintf(format: string, args: readonly unknown[]): string {
   return out;
 }
 
-// `isInner`: the value inside a bad-verb marker, printed as `v` with the verb's other flags.
-function formatArgument(value: unknown, spec: Spec, isInner = false): string {
+function formatArgument(value: unknown, spec: Spec): string {
   const kind = kindOf(value);
-  if (spec.verb === 'T') return pad(typeNameOf(value), spec, false);
-  if (spec.verb === 'v' && spec.isSharp && !isInner) return pad(goSyntax(value, 0), { ...spec, isZero: false }, false);
-  // `%+v` names struct fields; it puts no sign on numbers.
-  if (spec.verb === 'v' && spec.isPlus && !isInner) return formatArgument(value, { ...spec, isPlus: false, isPlusV: true });
+  if (spec.verb === 'T') return kind === 'nil' ? pad('<nil>', spec, false) : (formatScalar(typeNameOf(value), { ...spec, verb: 's' }) ?? '');
+  if (spec.verb === 'v' && spec.isSharpV) return goSyntax(value, spec, 0);
   // A Stringer (time.Time, *semver.Version) prints its String() for %v and the string verbs.
   if (value instanceof GoObject && 'vsqxX'.includes(spec.verb)) return formatArgument(value.toString(), spec.verb === 'v' ? { ...spec, verb: 's' } : spec);
-  // Lists and maps apply the verb, flags and width to each element.
-  if (kind === 'list') return `[${(value as unknown[]).map((item) => formatArgument(item, spec, isInner)).join(' ')}]`;
+  // Lists and maps apply the verb, flags and width to each element; a nil element is a bare `<nil>`.
+  const element = (item: unknown) => (item === null || item === undefined ? '<nil>' : formatArgument(item, spec));
+  if (kind === 'list') return `[${(value as unknown[]).map(element).join(' ')}]`;
   if (kind === 'map') {
     const map = value as GoMap;
     if (isGoStruct(map)) {
       return `{${Object.entries(map)
-        .map(([key, item]) => `${spec.isPlusV ? `${key}:` : ''}${formatArgument(item, spec)}`)
+        .map(([key, item]) => `${spec.isPlusV ? `${key}:` : ''}${element(item)}`)
         .join(' ')}}`;
     }
     return `map[${sortedKeys(map)
-      .map((key) => `${formatArgument(key, spec)}:${formatArgument(map[key], spec)}`)
+      .map((key) => `${formatArgument(key, spec)}:${element(map[key])}`)
       .join(' ')}]`;
   }
   if (spec.verb === 'v') {
-    const verbFor: Record<string, string> = { nil: 'v', bool: 't', int: 'd', float: 'g', string: 's' };
     if (kind === 'nil') return pad('<nil>', spec, false);
-    const verb = verbFor[kind];
+    const verb = ({ bool: 't', int: 'd', float: 'g', string: 's' } as Record<string, string>)[kind];
     if (verb) return formatScalar(value, { ...spec, verb }) ?? badVerb(value, spec);
     return pad(formatValue(value), spec, false);
   }
-  const formatted = formatScalar(value, spec);
-  return formatted ?? badVerb(value, spec);
+  return formatScalar(value, spec) ?? badVerb(value, spec);
 }
 
 // A code point fmt can print: invalid ones become U+FFFD.
@@ -184,25 +196,41 @@ function formatScalar(value: unknown, spec: Spec): string | undefined {
     const n = Number(exact);
     const radix = { d: 10, x: 16, X: 16, o: 8, O: 8, b: 2 }[verb as 'd'];
     if (radix !== undefined) {
+      // With a precision, zero padding is off; precision 0 and value 0 print nothing but padding.
+      // fmtInteger: zero padding is a precision of the width (less the sign), taken before any
+      // 0x/0o prefix; the rest of the padding is spaces. Precision 0 and value 0 print nothing.
+      const spaceSpec = { ...spec, isZero: false };
+      if (spec.precision === 0 && exact === 0n) return pad('', spaceSpec, false);
       let digits = (exact < 0n ? -exact : exact).toString(radix);
       if (verb === 'X') digits = digits.toUpperCase();
-      if (spec.precision !== undefined) digits = spec.precision === 0 && exact === 0n ? '' : digits.padStart(spec.precision, '0');
+      const hasSign = exact < 0n || spec.isPlus || spec.isSpace;
+      const zeroWidth = spec.isZero && spec.width !== undefined && spec.precision === undefined ? spec.width - (hasSign ? 1 : 0) : 0;
+      digits = digits.padStart(Math.max(spec.precision ?? 0, zeroWidth), '0');
       if (spec.isSharp && verb === 'x') digits = `0x${digits}`;
       if (spec.isSharp && verb === 'X') digits = `0X${digits}`;
       if (spec.isSharp && verb === 'b') digits = `0b${digits}`;
-      if (spec.isSharp && verb === 'o' && !digits.startsWith('0')) digits = `0${digits}`;
+      if (spec.isSharp && (verb === 'o' || verb === 'O') && !digits.startsWith('0')) digits = `0${digits}`;
       if (verb === 'O') digits = `0o${digits}`;
-      return pad(signed(n < 0, digits, spec), spec, true);
+      return pad(signed(exact < 0n, digits, spec), spaceSpec, false);
     }
     if (verb === 'c') return pad(runeText(n), spec, false);
-    if (verb === 'q') return pad(`'${quoteGo(runeText(n)).slice(1, -1).replace(/'/g, "\\'").replace(/\\"/g, '"')}'`, spec, false);
+    if (verb === 'q') return pad(`'${quoteGo(runeText(n), spec.isPlus).slice(1, -1).replace(/'/g, "\\'").replace(/\\"/g, '"')}'`, spec, false);
     if (verb === 'U') {
-      const code = `U+${(exact < 0n ? exact + 2n ** 64n : exact).toString(16).toUpperCase().padStart(4, '0')}`;
+      // At least four hex digits, more with a larger precision.
+      const hex = (exact < 0n ? exact + 2n ** 64n : exact).toString(16).toUpperCase();
+      const code = `U+${hex.padStart(Math.max(4, spec.precision ?? 0), '0')}`;
       const isRune = n >= 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff);
       return pad(spec.isSharp && isRune && isGoPrintable(n) ? `${code} '${String.fromCodePoint(n)}'` : code, spec, false);
     }
   }
   // A float64 (a YAML `3.0` is one too); an int gives Go's %!f(int=3).
+  if (kind === 'float' && verb === 'b') {
+    // strconv's 'b' format: mantissa and binary exponent, `6755399441055744p-52`.
+    const n = numberOf(value);
+    if (!Number.isFinite(n)) return pad(Number.isNaN(n) ? 'NaN' : n > 0 ? '+Inf' : '-Inf', { ...spec, isZero: false }, false);
+    const { mantissa, exponent } = binaryParts(Math.abs(n));
+    return pad(signed(n < 0 || Object.is(n, -0), `${mantissa}p${exponent >= 0 ? '+' : ''}${exponent}`, spec), spec, true);
+  }
   if (kind === 'float' && /^[eEfFgGxX]$/.test(verb)) {
     const n = numberOf(value);
     if (Number.isNaN(n)) return pad(spec.isPlus ? '+NaN' : spec.isSpace ? ' NaN' : 'NaN', { ...spec, isZero: false }, false);
@@ -352,7 +380,7 @@ function pad(text: string, spec: Spec, isNumeric: boolean): string {
 // fmt's fmtSbx: two hex digits a byte; `% x` separates bytes, `%#x` adds 0x (before each byte with a space).
 function hexOfBytes(all: Buffer, spec: Spec): string {
   const bytes = spec.precision !== undefined && spec.precision < all.length ? all.subarray(0, spec.precision) : all;
-  if (bytes.length === 0) return spec.width ? ' '.repeat(spec.width) : '';
+  if (bytes.length === 0) return pad('', spec, false);
   const prefix = spec.isSharp ? (spec.verb === 'X' ? '0X' : '0x') : '';
   let hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0'));
   if (spec.verb === 'X') hex = hex.map((pair) => pair.toUpperCase());
@@ -365,26 +393,30 @@ function canBackquote(text: string): boolean {
   return !/[`\x00-\x08\x0a-\x1f\x7f\ufeff\ud800-\udfff]/.test(text);
 }
 
-/** fmt's `%#v`: Go syntax, `[]interface {}{1, "a"}`, `map[string]interface {}{"a":1}`. */
-export function goSyntax(value: unknown, depth: number): string {
+/** fmt's `%#v`: Go syntax (`[]interface {}{1, "a"}`, `map[string]interface {}{"a":1}`), scalars with the verb's width and precision. */
+function goSyntax(value: unknown, spec: Spec, depth: number): string {
   if (value instanceof GoObject) return value.goSyntax();
+  const inner = (item: unknown) => goSyntax(item, spec, depth + 1);
   switch (kindOf(value)) {
     case 'nil':
-      return depth > 0 ? 'interface {}(nil)' : '<nil>';
-    case 'string':
-      return quoteGo(value as string);
+      return depth > 0 ? 'interface {}(nil)' : pad('<nil>', spec, false);
+    case 'string': {
+      const text = value as string;
+      return pad(quoteGo(spec.precision === undefined ? text : Array.from(text).slice(0, spec.precision).join('')), spec, false);
+    }
+    case 'bool':
+      return formatScalar(value, { ...spec, verb: 't' }) ?? '';
+    case 'int':
+      return formatScalar(value, { ...spec, verb: 'd' }) ?? '';
+    case 'float':
+      return formatScalar(value, { ...spec, verb: 'g' }) ?? '';
     case 'list':
-      return `${typeNameOf(value)}{${(value as unknown[]).map((item) => goSyntax(item, depth + 1)).join(', ')}}`;
+      return `${typeNameOf(value)}{${(value as unknown[]).map(inner).join(', ')}}`;
     case 'map': {
       const map = value as GoMap;
-      if (isGoStruct(map)) {
-        return `${typeNameOf(map)}{${Object.keys(map)
-          .map((key) => `${key}:${goSyntax(map[key], depth + 1)}`)
-          .join(', ')}}`;
-      }
-      return `${typeNameOf(map)}{${sortedKeys(map)
-        .map((key) => `${quoteGo(key)}:${goSyntax(map[key], depth + 1)}`)
-        .join(', ')}}`;
+      const keys = isGoStruct(map) ? Object.keys(map) : sortedKeys(map);
+      const name = (key: string) => (isGoStruct(map) ? key : inner(key));
+      return `${typeNameOf(map)}{${keys.map((key) => `${name(key)}:${inner(map[key])}`).join(', ')}}`;
     }
     default:
       return formatValue(value);
@@ -394,7 +426,7 @@ export function goSyntax(value: unknown, depth: number): string {
 // fmt's `%!verb(type=value)`: the value printed as %v with the verb's width, precision and flags.
 function badVerb(value: unknown, spec: Spec): string {
   if (kindOf(value) === 'nil') return `%!${spec.verb}(<nil>)`;
-  return `%!${spec.verb}(${typeNameOf(value)}=${formatArgument(value, { ...spec, verb: 'v' }, true)})`;
+  return `%!${spec.verb}(${typeNameOf(value)}=${formatArgument(value, { ...spec, verb: 'v' })})`;
 }
 
 /**

@@ -25,6 +25,9 @@ describe('sprintf', () => {
     ['%.2f|%5.1f|%e|%+.1f|%05.1f', [Infinity, NaN, -Infinity, NaN, Infinity].map((n) => new GoFloat(n)), '+Inf|  NaN|-Inf|+NaN| +Inf'],
     // A bad verb's value is printed as %v with the verb's width, precision and flags.
     ['%.2e|%5.1f|%5.1f|%+s|%5.1f', [1, 'x', '-3', 1, true], '%!e(int=01)|%!f(string=    x)|%!f(string=    -)|%!s(int=+1)|%!f(bool= true)'],
+    // %#v formats scalars with width and precision; zero padding comes before 0x/0o; %T is a string.
+    ['%#5.1v|%+#5.0v|% #3.2v|%#012O|%012.0d|%5.1T|%05.0T', ['abc', 0, -1, 255, 3, 9, 'x'], '  "a"|     |-01|0o000000000377|           3|    i|00000'],
+    ['%8v|%5.10U|%+q|%b|%012X', [[null, 1], 0, -1, new GoFloat(-2.25), ''], "[<nil>        1]|U+0000000000|'\\ufffd'|-5066549580791808p-51|000000000000"],
     ['%.*s|%*s|%-3d|', [-1, 'abc', 1000001, '', 1], '%!(BADPREC)abc|%!(BADWIDTH)|1  |'],
     ['%#U|%U|%x|%X|%.2x|%x', [65, 0x1f600, 1.5, -0.1, new GoFloat(3), new GoFloat(0)], "U+0041 'A'|U+1F600|0x1.8p+00|-0X1.999999999999AP-04|0x1.80p+01|0x0p+00"],
     ['[%5s][%-5s][%05d][%+d][%5.1f]', ['ab', 'ab', -42, 7, 3.14159], '[   ab][ab   ][-0042][+7][  3.1]'],
