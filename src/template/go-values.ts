@@ -11,13 +11,73 @@ export class GoFloat {
 
 export type GoMap = { readonly [key: string]: unknown };
 
+/**
+ * A Go int64, which Sprig's arithmetic returns (`add`, `mul`, `int64`, …): it prints, compares and
+ * converts as an int (valueOf), but it is a different Go type — `%T` says int64, and a function
+ * whose parameter is `int` (`trunc`, `repeat`, `until`) refuses it, as Go does.
+ */
+export class GoInt64 {
+  readonly value: number | bigint;
+  constructor(value: number | bigint) {
+    this.value = value;
+  }
+  valueOf(): number | bigint {
+    return this.value;
+  }
+  toString(): string {
+    return String(this.value);
+  }
+}
+
+/**
+ * A Go value that is neither a template scalar, list nor map: `time.Time`, `*semver.Version`.
+ * Printing (`%v`) uses toString(), as fmt uses a Stringer.
+ */
+export abstract class GoObject {
+  /** Go's type name, as `%T` prints it. */
+  abstract readonly goType: string;
+  /** reflect.Kind's name (Sprig's `kindOf`): `struct`, `ptr`. */
+  abstract readonly goKind: string;
+  /** encoding/json's text for the value. */
+  abstract jsonText(): string;
+  /** Go's `%#v`. */
+  abstract goSyntax(): string;
+  /**
+   * The value of a field or argument-less method (`.Major` of a version, `.Unix` of a time), as
+   * text/template's `.Name` on a Go value gives it; undefined when the type has none.
+   */
+  abstract field(name: string): unknown;
+}
+
+const GO_TYPE = Symbol('goType');
+
+/**
+ * Marks a list or map with the Go type a function returns when it is not `[]interface {}` or
+ * `map[string]interface {}` (`splitList` gives `[]string`, `until` `[]int`, `genCA` a struct).
+ */
+export function withGoType<T extends object>(value: T, goType: string): T {
+  Object.defineProperty(value, GO_TYPE, { value: goType, enumerable: false });
+  return value;
+}
+
+/** The Go type a list or map was marked with, if any. */
+export function markedGoType(value: unknown): string | undefined {
+  return typeof value === 'object' && value !== null ? ((value as { [GO_TYPE]?: string })[GO_TYPE] ?? undefined) : undefined;
+}
+
+/** A struct value (a map marked with a non-map type): printed `{a b}`, fields in declaration order. */
+export function isGoStruct(value: unknown): boolean {
+  const type = markedGoType(value);
+  return type !== undefined && !type.startsWith('map[') && !type.startsWith('[]');
+}
+
 export type GoKind = 'nil' | 'bool' | 'int' | 'float' | 'string' | 'list' | 'map' | 'other';
 
 export function kindOf(value: unknown): GoKind {
   if (value === null || value === undefined) return 'nil';
   if (typeof value === 'boolean') return 'bool';
   if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
-  if (typeof value === 'bigint') return 'int';
+  if (typeof value === 'bigint' || value instanceof GoInt64) return 'int';
   if (value instanceof GoFloat) return 'float';
   if (typeof value === 'string') return 'string';
   if (Array.isArray(value)) return 'list';
@@ -33,6 +93,10 @@ export function isGoMap(value: unknown): value is GoMap {
 
 /** Go's type name as text/template and fmt print it in messages. */
 export function typeNameOf(value: unknown): string {
+  if (value instanceof GoObject) return value.goType;
+  if (value instanceof GoInt64) return 'int64';
+  const marked = markedGoType(value);
+  if (marked) return marked;
   const names: Record<GoKind, string> = {
     nil: '<nil>',
     bool: 'bool',
@@ -48,6 +112,7 @@ export function typeNameOf(value: unknown): string {
 
 export function numberOf(value: unknown): number {
   if (value instanceof GoFloat) return value.value;
+  if (value instanceof GoInt64) return Number(value.value);
   if (typeof value === 'bigint') return Number(value);
   return typeof value === 'number' ? value : Number.NaN;
 }
@@ -109,6 +174,7 @@ export function formatValue(value: unknown): string {
       return `[${(value as unknown[]).map(formatValue).join(' ')}]`;
     case 'map': {
       const map = value as GoMap;
+      if (isGoStruct(map)) return `{${Object.values(map).map(formatValue).join(' ')}}`;
       return `map[${sortedKeys(map)
         .map((key) => `${key}:${formatValue(map[key])}`)
         .join(' ')}]`;
@@ -157,9 +223,11 @@ function writeJson(value: unknown, out: string[], indent: string, newline: strin
     case 'list':
     case 'map': {
       const isList = Array.isArray(value);
+      // A struct's fields in declaration order, as encoding/json writes them.
+      const keys = isGoStruct(value) ? Object.keys(value as GoMap) : undefined;
       const entries: [string | undefined, unknown][] = isList
         ? (value as unknown[]).map((item) => [undefined, item])
-        : sortedKeys(value as GoMap).map((key) => [key, (value as GoMap)[key]]);
+        : (keys ?? sortedKeys(value as GoMap)).map((key) => [key, (value as GoMap)[key]]);
       const [open, close] = isList ? ['[', ']'] : ['{', '}'];
       if (entries.length === 0) {
         out.push(open, close);
@@ -177,7 +245,7 @@ function writeJson(value: unknown, out: string[], indent: string, newline: strin
       return true;
     }
     default:
-      out.push(quoteJson(String(value)));
+      out.push(value instanceof GoObject ? value.jsonText() : quoteJson(String(value)));
       return true;
   }
 }
@@ -185,12 +253,13 @@ function writeJson(value: unknown, out: string[], indent: string, newline: strin
 const JSON_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 // Go's encodeState.string: `\b` and `\f` as \u0008 and \u000c, `<>&` and U+2028/9 escaped,
-// an unpaired surrogate (invalid UTF-8 in Go) as U+FFFD.
-function quoteJson(text: string): string {
+// an unpaired surrogate (an invalid UTF-8 byte in Go) as `\ufffd`.
+export function quoteJson(text: string): string {
   const escaped = text.replace(/["\\\u0000-\u001f<>&\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (char) => {
     const simple = JSON_ESCAPES[char];
     if (simple) return simple;
-    if (char >= '\ud800' && char <= '\udfff') return '\ufffd';
+    // Go writes an invalid UTF-8 byte as the escape \ufffd.
+    if (char >= '\ud800' && char <= '\udfff') return '\\ufffd';
     return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
   return `"${escaped}"`;
@@ -199,7 +268,8 @@ function quoteJson(text: string): string {
 /** Go's reflect.DeepEqual for template values (ints and floats of equal value differ, as in Go). */
 export function deepEqual(a: unknown, b: unknown): boolean {
   const kind = kindOf(a);
-  if (kind !== kindOf(b)) return false;
+  if (kind !== kindOf(b) || typeNameOf(a) !== typeNameOf(b)) return false;
+  if (a instanceof GoObject) return a.goSyntax() === (b as GoObject).goSyntax();
   if (kind === 'list') {
     const left = a as unknown[];
     const right = b as unknown[];

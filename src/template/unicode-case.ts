@@ -2,6 +2,8 @@
 // ToLower and ToTitle applied per code point (simple case mapping: one code point in, one out),
 // where JS's toUpperCase/toLowerCase use full mappings (`ß` → `SS`) and context (final sigma).
 
+import { isNewerThanGo } from './unicode-version.js';
+
 // Code points whose full JS mapping is several code points but whose simple mapping (Go's) is
 // another single code point; the rest of those keep their code point, as Go does for `ß`.
 const SIMPLE_UPPER: ReadonlyMap<number, number> = new Map([
@@ -30,10 +32,14 @@ function rangeShift(first: number, last: number, shift: number): [number, number
 
 function mapCodePoint(char: string, simple: ReadonlyMap<number, number>, full: (char: string) => string): string {
   const code = char.codePointAt(0) ?? 0;
+  // A byte that is not valid UTF-8 (held as U+DC80–U+DCFF) is utf8.RuneError to Go's strings.Map.
+  if (code >= 0xdc80 && code <= 0xdcff) return '\ufffd';
+  if (isNewerThanGo(code)) return char;
   const special = simple.get(code);
   if (special !== undefined) return String.fromCodePoint(special);
   const mapped = full(char);
-  return [...mapped].length === 1 ? mapped : char;
+  // A mapping to a character newer than Go 1.19's Unicode (`ƛ` → U+A7DC) is none in Go.
+  return [...mapped].length === 1 && !isNewerThanGo(mapped.codePointAt(0) ?? 0) ? mapped : char;
 }
 
 const upperOf = (char: string) => mapCodePoint(char, SIMPLE_UPPER, (c) => c.toUpperCase());
@@ -56,7 +62,8 @@ export function toGoTitle(text: string): string {
   let isAfterSeparator = true;
   let out = '';
   for (const char of text) {
-    out += isAfterSeparator ? titleOf(char) : char;
+    const code = char.charCodeAt(0);
+    out += isAfterSeparator ? titleOf(char) : code >= 0xdc80 && code <= 0xdcff ? '\ufffd' : char;
     isAfterSeparator = isWordSeparator(char);
   }
   return out;
@@ -67,3 +74,22 @@ function isWordSeparator(char: string): boolean {
   if (/[\p{L}\p{Nd}]/u.test(char)) return false;
   return /\p{White_Space}/u.test(char);
 }
+
+/** unicode.ToUpper, ToLower and ToTitle of one code point. */
+export const upperRune = upperOf;
+export const lowerRune = lowerOf;
+export const titleRune = titleOf;
+
+// A category test in Go 1.19's Unicode: characters newer than it are in no category.
+const inGoCategory = (pattern: RegExp) => (char: string): boolean => pattern.test(char) && !isNewerThanGo(char.codePointAt(0) ?? 0);
+
+/** Go's unicode category tests for one code point (unicode.IsUpper, IsLower, …). */
+export const isGoUpper = inGoCategory(/\p{Lu}/u);
+// U+0295 (ʕ) was a lower-case letter until Unicode 16.
+export const isGoLower = (char: string): boolean => char === '\u0295' || inGoCategory(/\p{Ll}/u)(char);
+export const isGoTitle = inGoCategory(/\p{Lt}/u);
+export const isGoLetter = inGoCategory(/\p{L}/u);
+export const isGoNumber = inGoCategory(/\p{N}/u);
+export const isGoPunct = inGoCategory(/\p{P}/u);
+/** unicode.IsSpace: `\t \n \v \f \r`, space, U+0085, U+00A0 and Unicode's White_Space. */
+export const isGoSpace = (char: string): boolean => /\p{White_Space}/u.test(char);
