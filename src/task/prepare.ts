@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { applyStrict, hasErrors, InputError, sortDiagnostics, error, warning, type Diagnostic } from '../diagnostics.js';
-import { fromOriginal, type SourceText } from '../source-text.js';
+import { fromOriginal, locate, type SourceText } from '../source-text.js';
 import { applyAliases, describeInactiveAliasBlock } from '../load/apply-aliases.js';
 import { describeInvalidUtf8 } from '../load/go-bytes.js';
 import { stripCommentLines } from '../load/comment-lines.js';
@@ -148,6 +148,11 @@ async function runTextStages(input: PrepareInput, diagnostics: Diagnostic[]): Pr
   const rendered = renderTemplate(text, data);
   diagnostics.push(...rendered.diagnostics);
   if (!rendered.source) return undefined;
+  // ACR refuses a file whose templates render it to nothing at all.
+  if (rendered.source.text === '' && text.text !== '') {
+    diagnostics.push(error('template-empty', 'the file renders to nothing (ACR: rendered template was empty)', locate(rendered.source, 1, 1), 'check the conditions of the template actions around the steps'));
+    return undefined;
+  }
   return { template: text, rendered: rendered.source, ...(aliases && { aliases }), data, contextDir };
 }
 

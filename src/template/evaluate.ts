@@ -5,7 +5,7 @@
 
 import type { HelperOptions } from 'handlebars';
 import { FUNCTIONS, TemplateExecError, type GoFunction } from './functions.js';
-import { formatValue, isGoMap, isTruthy, kindOf, sortedKeys, typeNameOf, GoFloat } from './go-values.js';
+import { formatValue, isGoMap, isTruthy, kindOf, sortedKeys, typeNameOf, GoFloat, GoObject } from './go-values.js';
 import { describeMissingArgument } from './missing.js';
 import { MissingValue, type MissingKey } from './missing-value.js';
 import { LimitError, MAX_EXEC_DEPTH, MAX_EXEC_STEPS, MAX_OUTPUT_CHARS, ValueMeter } from './limits.js';
@@ -185,6 +185,14 @@ export function createHelpers(input: {
     for (const name of names) {
       if (value instanceof MissingValue) return new MissingValue(text, value.key);
       if (value === null || value === undefined) return new MissingValue(text, { name, scope, keys: [] });
+      // A Go value's field or argument-less method (`.Major` of a version, `.Unix` of a time).
+      if (value instanceof GoObject) {
+        const field = value.field(name);
+        if (field === undefined) throw new TemplateExecError(`can't evaluate field ${name} in type ${typeNameOf(value)}`);
+        value = field;
+        scope = 'other';
+        continue;
+      }
       if (!isGoMap(value)) throw new TemplateExecError(`can't evaluate field ${name} in type ${typeNameOf(value)}`);
       const mapScope: MissingKey['scope'] = scope === 'Values' ? 'Values' : scopeOf(value);
       missing = { name, scope: mapScope, keys: Object.keys(value) };

@@ -532,10 +532,12 @@ class Parser {
       .map((token) => token.text)
       .join('');
     if (names.length > 0) {
-      if (operand.kind === 'function' || operand.kind === 'literal' || operand.kind === 'float') {
+      if (operand.kind === 'literal' || operand.kind === 'float') {
         this.abort(this.at, `unexpected \`.${names[0]}\` after \`${this.tokens[start]?.text}\``);
       }
-      if (operand.kind === 'field') operand = { kind: 'field', receiver: operand.receiver, names: [...operand.names, ...names], text };
+      // Go's chain: a function named alone is called without arguments, then its result's fields (`now.Unix`).
+      if (operand.kind === 'function') operand = { kind: 'field', receiver: this.makeCall(operand.name, []), names, text };
+      else if (operand.kind === 'field') operand = { kind: 'field', receiver: operand.receiver, names: [...operand.names, ...names], text };
       else operand = { kind: 'field', receiver: operand, names, text };
     }
     return { operand, text };
