@@ -343,8 +343,13 @@ ensure_docker_bridge() {
 ensure_docker_engine() {
   local pid_file="$LAB/docker.pid" log="$LAB/docker.log"
   if is_running "$pid_file" dockerd; then
-    wait_until 'the Docker Engine' is_docker_healthy "$log"
-    return 0
+    if ip link show "$DOCKER_BRIDGE" >/dev/null 2>&1; then
+      wait_until 'the Docker Engine' is_docker_healthy "$log"
+      return 0
+    fi
+    say "the bridge $DOCKER_BRIDGE is gone: restarting the Docker Engine"
+    stop_daemon 'Docker Engine' "$pid_file" dockerd "$DOCKER_STOP_TIMEOUT_SECONDS"
+    IS_CONFIG_CHANGED=yes
   fi
   rm -f "$pid_file" "$DOCKER_SOCKET"
   ensure_docker_bridge
@@ -638,8 +643,11 @@ lab_up() {
 }
 
 lab_down() {
-  stop_daemon 'Docker Engine' "$LAB/docker.pid" dockerd "$DOCKER_STOP_TIMEOUT_SECONDS"
-  if ip link show "$DOCKER_BRIDGE" >/dev/null 2>&1; then ip link del "$DOCKER_BRIDGE" 2>/dev/null || true; fi
+  # The bridge goes with this lab's dockerd only: another clone's running lab may be using it.
+  if is_running "$LAB/docker.pid" dockerd; then
+    stop_daemon 'Docker Engine' "$LAB/docker.pid" dockerd "$DOCKER_STOP_TIMEOUT_SECONDS"
+    ip link del "$DOCKER_BRIDGE" 2>/dev/null || true
+  fi
   stop_daemon 'podman service' "$LAB/podman.pid" podman
   if is_running "$LAB/syslog-sink.pid" busybox; then
     stop_daemon 'syslog sink' "$LAB/syslog-sink.pid" busybox
