@@ -9,12 +9,13 @@ import { splitLines } from '../source-text.js';
 import { isValidImageReference } from './image-reference.js';
 import { ImageSet, imageUseOf, waitedForSteps } from './image-use.js';
 import type { NamedImage } from './image-use.js';
-import type { LintContext, LintRule } from './lint-rule.js';
+import { writtenFormOf, type LintContext, type LintRule } from './lint-rule.js';
 import type { Step } from './types.js';
 
 // `docker manifest push`/`annotate` need a list made by `docker manifest create`; `inspect` of a
 // name close to a created list is most likely the same mistake.
-const manifestListsAreCreated: LintRule = ({ task, document }) => {
+const manifestListsAreCreated: LintRule = (context) => {
+  const { task, document } = context;
   const diagnostics: Diagnostic[] = [];
   const created = new ImageSet<Step>();
   for (const step of task.steps) {
@@ -29,7 +30,7 @@ const manifestListsAreCreated: LintRule = ({ task, document }) => {
           `step \`${step.id}\` ${isCertain ? 'uses' : 'inspects'} the manifest list \`${named.image}\`, which no earlier step creates`,
           document.at(named.pointer),
           suggestion
-            ? `did you mean \`${suggestion.name}\` (created by step \`${suggestion.data.id}\`, line ${suggestion.data.location.line})?`
+            ? `did you mean \`${writtenFormOf(context, document.at(`/steps/${suggestion.data.index}/cmd`).line, suggestion.name)}\` (created by step \`${suggestion.data.id}\`, line ${suggestion.data.location.line})?`
             : `create it first: \`cmd: docker manifest create ${named.image} IMAGE…\``,
         ),
       );

@@ -8,7 +8,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { isAcrBuildkitValue, parseGoBool } from './buildkit.js';
 import { ImageSet, imageUseOf } from './image-use.js';
 import { IMAGE_FLOW_RULES } from './lint-images.js';
-import type { LintContext, LintRule } from './lint-rule.js';
+import { writtenFormOf, type LintContext, type LintRule } from './lint-rule.js';
 import type { Step } from './types.js';
 import { isRecord } from './written.js';
 import { findHostShellFeatures, findHostShellFeaturesInValue } from './words.js';
@@ -32,7 +32,8 @@ export function architecturesIn(text: string): string[] {
   ).map(({ name }) => name);
 }
 
-const pushesKnownImages: LintRule = ({ task, document }) => {
+const pushesKnownImages: LintRule = (context) => {
+  const { task, document } = context;
   const diagnostics: Diagnostic[] = [];
   const known = new ImageSet<Step>();
   for (const step of task.steps) {
@@ -48,7 +49,7 @@ const pushesKnownImages: LintRule = ({ task, document }) => {
           `step \`${step.id}\` pushes \`${image}\`, which no earlier step builds, tags or pulls`,
           document.at(pointer),
           suggestion
-            ? `did you mean \`${suggestion.name}\` (from step \`${suggestion.data.id}\`, line ${suggestion.data.location.line})?`
+            ? `did you mean \`${writtenFormOf(context, document.at(`/steps/${suggestion.data.index}/${suggestion.data.kind}`).line, suggestion.name)}\` (from step \`${suggestion.data.id}\`, line ${suggestion.data.location.line})?`
             : 'build or tag it in an earlier step, or pull it first (`cmd: docker pull …`)',
         ),
       );

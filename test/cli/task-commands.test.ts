@@ -42,7 +42,8 @@ describe('taskrun validate', () => {
     expect(relaxed.exitCode).toBe(0);
     expect(relaxed.stderr).toContain(`${file}:3:10: warning: step \`acb_step_0\` tags \`localhost:5000/samples/myimage:run-id-amd64\` (amd64) but builds it from \`dockerfile.arm64\` (arm64)`);
     expect(relaxed.stderr).toContain(`${file}:7:7: warning: step \`acb_step_2\` pushes \`localhost:5000/samples/myimage:run-id-arm64\`, which no earlier step builds, tags or pulls`);
-    expect(relaxed.stderr).toContain('hint: did you mean `localhost:5000/samples/myyimage:run-id-arm64` (from step `acb_step_1`, line 4)?');
+    // The hint shows the image as the file writes it.
+    expect(relaxed.stderr).toContain('hint: did you mean `{{.Run.Registry}}/samples/myyimage:{{.Run.ID}}-arm64` (from step `acb_step_1`, line 4)?');
     // This excerpt pushes the list without the article's `docker manifest create` step.
     expect(relaxed.stderr).toContain(`${file}:8:8: warning: step \`acb_step_3\` uses the manifest list \`localhost:5000/samples/myimage:latest\`, which no earlier step creates`);
     const strict = await runCli(['validate', file, '--strict']);

@@ -107,3 +107,14 @@ describe('the real-file bugs', () => {
     expect(parse(fixed).diagnostics.map(toRow)).toEqual([]);
   });
 });
+
+describe('hints in the file\'s own words', () => {
+  it('show a suggested image as the task file writes it, with its template actions', async () => {
+    const { fromOriginal } = await import('../../src/source-text.js');
+    const { parseTask } = await import('../../src/task/parse-task.js');
+    const written = yaml('steps:', '  - build: -t {{.Run.Registry}}/app:{{.Run.ID}} .', '  - push: ["{{.Run.Registry}}/ap:{{.Run.ID}}"]');
+    const source = { ...fromOriginal('t.yaml', written), text: yaml('steps:', '  - build: -t localhost:5000/app:tr1 .', '  - push: ["localhost:5000/ap:tr1"]') };
+    const [finding] = parseTask({ source }).diagnostics.filter((d) => d.code === 'push-unknown-image');
+    expect(finding?.hint).toBe('did you mean `{{.Run.Registry}}/app:{{.Run.ID}}` (from step `acb_step_0`, line 2)?');
+  });
+});
