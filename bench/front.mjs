@@ -3,7 +3,10 @@
 //   1. `taskrun validate samples/multi-arch/acr-task.yaml` ≤ 2.0×
 //   2. `taskrun render` of a generated 1,000-step file ≤ 4.0×
 //   3. peak memory of those runs ≤ 150 MB
-// Usage: npm run build && node bench/front.mjs [--rounds N]
+// With TASKRUN_BENCH_ACB=/path/to/acb (ACR's engine, acr-builder built from source), also
+// issue 14's start-up figure: (taskrun render − node -e 0) / acb render of a small file,
+// measured paired in the same rounds (budget ≤ 1.0).
+// Usage: npm run build && [TASKRUN_BENCH_ACB=…] node bench/front.mjs [--rounds N]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -41,13 +44,41 @@ function measure(args) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const validateArgs = [bin, 'validate', 'samples/multi-arch/acr-task.yaml'];
 const renderArgs = [bin, 'render', big, '--set', 'greeting=hello', '--run-id', 'bench'];
-const samples = { node: [], validate: [], render: [] };
+// A small file both tools render: the article's multi-arch flow with Go templates only (acb
+// render applies no aliases).
+const small = path.join(dir, 'small.yaml');
+writeFileSync(
+  small,
+  [
+    'steps:',
+    '- build: -t {{.Run.Registry}}/samples/myimage:{{.Run.ID}}-amd64 -f dockerfile.amd64 .',
+    '- build: -t {{.Run.Registry}}/samples/myimage:{{.Run.ID}}-arm64 -f dockerfile.arm64 .',
+    '- push: ["{{.Run.Registry}}/samples/myimage:{{.Run.ID}}-amd64", "{{.Run.Registry}}/samples/myimage:{{.Run.ID}}-arm64"]',
+    '- cmd: docker manifest push --purge {{.Run.Registry}}/samples/myimage:latest',
+    '',
+  ].join('\n'),
+);
+const acb = process.env.TASKRUN_BENCH_ACB;
+const smallRenderArgs = [bin, 'render', small, '--registry', 'localhost:5000', '--run-id', 'bench'];
+
+function measureAcb() {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(acb, ['render', '-f', small, '--registry', 'localhost:5000', '--id', 'bench'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`acb render exited ${result.status}: ${result.stderr}`);
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+const samples = { node: [], validate: [], render: [], smallRender: [], acb: [] };
 let peakKb = 0;
 try {
   for (let round = 0; round < rounds; round++) {
     samples.node.push(measure(['-e', '0']).ms);
     samples.validate.push(measure(validateArgs).ms);
     samples.render.push(measure(renderArgs).ms);
+    if (acb) {
+      samples.smallRender.push(measure(smallRenderArgs).ms);
+      samples.acb.push(measureAcb());
+    }
   }
   // Memory in runs of their own: the preloaded reporter would count in the timings.
   for (const args of [validateArgs, renderArgs]) peakKb = Math.max(peakKb, measure(['--import', rssHook, ...args]).rssKb);
@@ -63,4 +94,15 @@ console.log(`rounds: ${rounds} (medians); node -e 0: ${base.toFixed(0)} ms`);
 console.log(`validate samples/multi-arch: ${median(samples.validate).toFixed(0)} ms, ratio ${validateRatio.toFixed(2)} (budget 2.0) ${verdict(validateRatio <= 2)}`);
 console.log(`render of 1,000 steps: ${median(samples.render).toFixed(0)} ms, ratio ${renderRatio.toFixed(2)} (budget 4.0) ${verdict(renderRatio <= 4)}`);
 console.log(`peak memory: ${peakMb.toFixed(0)} MB (budget 150) ${verdict(peakMb <= 150)}`);
-process.exitCode = validateRatio <= 2 && renderRatio <= 4 && peakMb <= 150 ? 0 : 1;
+let acbOk = true;
+if (acb) {
+  const ownWork = median(samples.smallRender) - base;
+  const acbRatio = ownWork / median(samples.acb);
+  acbOk = acbRatio <= 1;
+  console.log(
+    `render of a small file: taskrun ${median(samples.smallRender).toFixed(0)} ms (own work ${ownWork.toFixed(0)} ms beyond node -e 0), acb render ${median(samples.acb).toFixed(0)} ms, ratio ${acbRatio.toFixed(2)} (budget 1.0) ${verdict(acbOk)}`,
+  );
+} else {
+  console.log('render against acb: skipped (set TASKRUN_BENCH_ACB to an acb binary)');
+}
+process.exitCode = validateRatio <= 2 && renderRatio <= 4 && peakMb <= 150 && acbOk ? 0 : 1;
