@@ -32,13 +32,14 @@ readonly BUSYBOX_LIST="$REGISTRY_NAME/busybox:latest"
 readonly BUSYBOX_LOCAL_LIST='localhost/taskrun-lab/busybox-list'
 readonly READY_TIMEOUT_SECONDS=30
 readonly DOCKER_STOP_TIMEOUT_SECONDS=30
-# The commands the lab runs, each with the Debian package that provides it.
+# The commands the lab and the tests run (and a monospace font for `graph --format png`), each
+# with the Debian package that provides it.
 readonly REQUIRED_COMMANDS=(
   podman:podman runc:runc conmon:conmon /usr/lib/podman/netavark:netavark
   /usr/lib/podman/aardvark-dns:aardvark-dns iptables:iptables ip:iproute2
   docker-registry:docker-registry dockerd:docker.io containerd:containerd "$DOCKER_CLI":docker.io
   busybox:busybox-static update-binfmts:binfmt-support curl:curl tmux:tmux setsid:util-linux
-  mount:mount dpkg-deb:dpkg apt-get:apt
+  mount:mount dpkg-deb:dpkg apt-get:apt git:git /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf:fonts-dejavu-core
 )
 IS_CONFIG_CHANGED=no
 IS_IMAGE_CHANGED=no
@@ -123,7 +124,7 @@ install_packages() {
 }
 
 is_command_present() {
-  if [[ "$1" == /* ]]; then [[ -x "$1" ]]; else command -v "$1" >/dev/null 2>&1; fi
+  if [[ "$1" == *.ttf ]]; then [[ -f "$1" ]]; elif [[ "$1" == /* ]]; then [[ -x "$1" ]]; else command -v "$1" >/dev/null 2>&1; fi
 }
 
 # Before anything starts: every command the lab runs, and every emulator it needs, is there.

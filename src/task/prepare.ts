@@ -88,7 +88,8 @@ export async function prepareTask(input: PrepareInput): Promise<PreparedTask> {
   if (invalidUtf8) throw new InputError(sortDiagnostics(applyStrict([...diagnostics, invalidUtf8], input.strict ?? false)));
   const parsed = parseTask({ source: rendered, ...(aliases && { aliases }) });
   diagnostics.push(...parsed.diagnostics);
-  diagnostics.push(...checkValuesKeepStructure({ text: stages.template, data, rendered }));
+  // Only a file that parses has a structure a value could change.
+  if (parsed.task) diagnostics.push(...checkValuesKeepStructure({ text: stages.template, data, rendered }));
   const inactiveAliases = !aliases && parsed.task?.version === 'v1.1.0' ? describeInactiveAliasBlock(rendered) : undefined;
   if (inactiveAliases) diagnostics.push(inactiveAliases);
   if (parsed.task) diagnostics.push(...checkSecretsSupplied(parsed.task, input.secrets ?? {}, input.requireSecrets ?? false));

@@ -9,41 +9,58 @@ import { locate, splitLines, type SourceText } from '../source-text.js';
 import type { TemplateData, Values } from '../template/data.js';
 import { renderTemplate } from '../template/render.js';
 
+/** As yaml's default: an alias bomb fails here too instead of filling memory (parse-yaml refuses it first). */
+const MAX_ALIAS_COUNT = 100;
+
 interface MultiLineValue {
   /** How the user names it: `--set`/`--values` key `a.b`, or secret `id`. */
   readonly label: string;
   /** The data with this value's line breaks made blanks. */
-  readonly flattened: TemplateData;
+  readonly flatten: (data: TemplateData) => TemplateData;
 }
+
+/** At most this many values are rendered one by one to find which changes the structure. */
+const MAX_NAMED_VALUES = 20;
 
 function isPlainObject(value: unknown): value is Values {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 }
 
+const flattenText = (text: string) => text.replace(/\r?\n/g, ' ');
+
 function findMultiLineValues(data: TemplateData): MultiLineValue[] {
   const found: MultiLineValue[] = [];
-  const visit = (values: Values, path: readonly string[], replace: (next: Values) => Values) => {
+  const visit = (values: Values, path: readonly string[]) => {
     for (const [key, value] of Object.entries(values)) {
-      const at = (next: unknown) => replace({ ...values, [key]: next });
+      const keyPath = [...path, key];
       if (typeof value === 'string' && value.includes('\n')) {
-        found.push({ label: `value \`${[...path, key].join('.')}\``, flattened: { ...data, Values: at(value.replace(/\r?\n/g, ' ')) } });
+        found.push({ label: `value \`${keyPath.join('.')}\``, flatten: (current) => ({ ...current, Values: replaceAt(current.Values, keyPath, flattenText) }) });
       } else if (isPlainObject(value)) {
-        visit(value, [...path, key], (next) => at(next));
+        visit(value, keyPath);
       }
     }
   };
-  visit(data.Values, [], (next) => next);
+  visit(data.Values, []);
   for (const [id, secret] of Object.entries(data.Secrets)) {
-    if (secret.includes('\n')) found.push({ label: `secret \`${id}\``, flattened: { ...data, Secrets: { ...data.Secrets, [id]: secret.replace(/\r?\n/g, ' ') } } });
+    if (secret.includes('\n')) found.push({ label: `secret \`${id}\``, flatten: (current) => ({ ...current, Secrets: { ...current.Secrets, [id]: flattenText(secret) } }) });
   }
   return found;
+}
+
+/** `values` with the string at `keyPath` replaced by `change(it)`; the maps on the way are copied. */
+function replaceAt(values: Values, keyPath: readonly string[], change: (text: string) => string): Values {
+  const [key, ...rest] = keyPath;
+  if (key === undefined) return values;
+  const child = values[key];
+  if (rest.length === 0) return typeof child === 'string' ? { ...values, [key]: change(child) } : values;
+  return isPlainObject(child) ? { ...values, [key]: replaceAt(child, rest, change) } : values;
 }
 
 /** The file's YAML structure: every key and list position, none of the scalar values. */
 function shapeOf(text: string): string | undefined {
   let value: unknown;
   try {
-    value = parse(text, { version: '1.1', uniqueKeys: false, maxAliasCount: -1 });
+    value = parse(text, { version: '1.1', uniqueKeys: false, maxAliasCount: MAX_ALIAS_COUNT });
   } catch {
     return undefined;
   }
@@ -63,10 +80,18 @@ export function checkValuesKeepStructure(input: { text: SourceText; data: Templa
   const values = findMultiLineValues(input.data);
   if (values.length === 0) return [];
   const shape = shapeOf(input.rendered.text);
+  // One more render with every such value flattened tells whether any of them matters; only
+  // then is each one rendered on its own to name it.
+  const allFlattened = values.reduce<TemplateData>((data, value) => value.flatten(data), input.data);
+  const changesShape = (data: TemplateData) => {
+    const flattened = renderTemplate(input.text, data).source;
+    return flattened !== undefined && shapeOf(flattened.text) !== shape ? flattened : undefined;
+  };
+  if (!changesShape(allFlattened)) return [];
   const diagnostics: Diagnostic[] = [];
-  for (const value of values) {
-    const flattened = renderTemplate(input.text, value.flattened).source;
-    if (!flattened || shapeOf(flattened.text) === shape) continue;
+  for (const value of values.slice(0, MAX_NAMED_VALUES)) {
+    const flattened = changesShape(value.flatten(input.data));
+    if (!flattened) continue;
     const line = firstDifferentLine(input.rendered.text, flattened.text);
     diagnostics.push(
       error(

@@ -12,6 +12,11 @@ const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
 let host: string;
 let dockerConfig: string;
 
+async function dockerClientMajor(): Promise<number> {
+  const { stdout } = await execa('docker', ['version', '--format', '{{.Client.Version}}'], { env: { PATH: process.env.PATH }, extendEnv: false, reject: false });
+  return Number.parseInt(stdout, 10);
+}
+
 async function dockerInspect(args: readonly string[]): Promise<string> {
   const result = await execa('docker', ['manifest', 'inspect', '--insecure', ...args], {
     env: { PATH: process.env.PATH, HOME: dockerConfig, DOCKER_CONFIG: dockerConfig },
@@ -70,9 +75,12 @@ describe('docker manifest in-process against the lab registry', () => {
     expect(byTag.stdout).toBe(await dockerInspect([list]));
     const byDigest = `${host}/${repo}@${digestOf(Buffer.from(pushed.body))}`;
     expect((await runner.run(['inspect', byDigest])).stdout).toBe(await dockerInspect([byDigest]));
-    expect((await runner.run(['inspect', '-v', list])).stdout).toBe(await dockerInspect(['-v', list]));
+    // `--verbose` is compared with a docker CLI of 23 or later, the one taskrun follows: Docker
+    // 20.10's (Debian's docker.io) indents it with tabs and has no `Raw` field.
+    const isCurrentDocker = (await dockerClientMajor()) >= 23;
+    if (isCurrentDocker) expect((await runner.run(['inspect', '-v', list])).stdout).toBe(await dockerInspect(['-v', list]));
     expect((await runner.run(['inspect', `${host}/${repo}:p2`])).stdout).toBe(await dockerInspect([`${host}/${repo}:p2`]));
-    expect((await runner.run(['inspect', '--verbose', `${host}/${repo}:p2`])).stdout).toBe(await dockerInspect(['--verbose', `${host}/${repo}:p2`]));
+    if (isCurrentDocker) expect((await runner.run(['inspect', '--verbose', `${host}/${repo}:p2`])).stdout).toBe(await dockerInspect(['--verbose', `${host}/${repo}:p2`]));
   });
 
   it('flattens a child index and keeps its attestation manifests; the result is an OCI index', async () => {
@@ -105,7 +113,10 @@ describe('docker manifest in-process against the lab registry', () => {
       platform: { architecture: 'unknown', os: 'unknown' },
     });
     expect(entries[4].platform).toEqual({ architecture: 's390x', os: 'linux' });
-    expect((await runner.run(['inspect', list])).stdout).toBe(await dockerInspect([list]));
+    const inspected = await runner.run(['inspect', list]);
+    expect(inspected.exitCode).toBe(0);
+    // Docker 20.10's CLI (Debian's docker.io) cannot read an index with attestations; later ones print the same text.
+    if ((await dockerClientMajor()) >= 23) expect(inspected.stdout).toBe(await dockerInspect([list]));
   });
 
   it('refuses to overwrite a local list without --amend, and adds entries with it', async () => {
