@@ -39,7 +39,8 @@ readonly REQUIRED_COMMANDS=(
   /usr/lib/podman/aardvark-dns:aardvark-dns iptables:iptables ip:iproute2
   docker-registry:docker-registry dockerd:docker.io containerd:containerd "$DOCKER_CLI":docker.io
   busybox:busybox-static update-binfmts:binfmt-support curl:curl tmux:tmux setsid:util-linux
-  mount:mount dpkg-deb:dpkg apt-get:apt git:git /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf:fonts-dejavu-core
+  mount:mount dpkg-deb:dpkg apt-get:apt git:git
+  /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf:fonts-dejavu-core /etc/fonts/fonts.conf:fontconfig-config
 )
 IS_CONFIG_CHANGED=no
 IS_IMAGE_CHANGED=no
@@ -124,7 +125,11 @@ install_packages() {
 }
 
 is_command_present() {
-  if [[ "$1" == *.ttf ]]; then [[ -f "$1" ]]; elif [[ "$1" == /* ]]; then [[ -x "$1" ]]; else command -v "$1" >/dev/null 2>&1; fi
+  case "$1" in
+    /usr/share/* | /etc/*) [[ -f "$1" ]] ;;
+    /*) [[ -x "$1" ]] ;;
+    *) command -v "$1" >/dev/null 2>&1 ;;
+  esac
 }
 
 # Before anything starts: every command the lab runs, and every emulator it needs, is there.

@@ -63,7 +63,9 @@ export function formatGroup(members: readonly Diagnostic[], readLines: (file: st
   const lines = [`${first.severity}: ${wording.headline({ subjects: subjects.length, places: members.length })}${WORDING[first.code] ? `: ${named}${more}` : ''}`];
   members.forEach((d, index) => {
     const at = d.location;
-    lines.push(`  ${at ? `${at.file}:${at.line}:${at.col}: ` : ''}${wording.subjectOf(d)}`);
+    // Each place keeps the `FILE:LINE:COL: severity:` form at the start of its line, which
+    // editors and CI problem matchers read.
+    lines.push(`${at ? `${at.file}:${at.line}:${at.col}: ` : '  '}${d.severity}: ${wording.subjectOf(d)}`);
     // The source line once, after the findings on it.
     const next = members[index + 1]?.location;
     if (at && (next?.file !== at.file || next.line !== at.line)) {
@@ -79,7 +81,8 @@ export function printDiagnostics(diagnostics: readonly Diagnostic[], write: (tex
   if (diagnostics.length === 0) return;
   const cache = new Map<string, readonly string[] | undefined>();
   const readLines = (file: string) => {
-    if (!cache.has(file)) cache.set(file, readLinesOrUndefined(file));
+    // A task given on stdin (`-`) or by --cmd has no file to show lines from.
+    if (!cache.has(file)) cache.set(file, file === '-' || file === '--cmd' ? undefined : readLinesOrUndefined(file));
     return cache.get(file);
   };
   const blocks = groupDiagnostics(diagnostics);

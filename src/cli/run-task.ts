@@ -1,13 +1,14 @@
 // CLI: what `taskrun run FILE` does — prepare, plan and execute a task on a container engine,
 // keeping a run record; `--dry-run` prints the plan and the exact commands instead.
 
+import { rmSync } from 'node:fs';
 import { open, rm, writeFile } from 'node:fs/promises';
 import path, { resolve } from 'node:path';
 import { error, InputError } from '../diagnostics.js';
 import { createEngine, type Engine } from '../engine/engine.js';
 import { readLabEnv } from '../engine/lab-env.js';
 import { selectEngine } from '../engine/select-engine.js';
-import { materializeContext } from '../load/context-source.js';
+import { materializeContext, type ContextSource, type LocalContext } from '../load/context-source.js';
 import { planTask } from '../plan/plan.js';
 import { resolveRunFolder, resolveTaskrunHome } from '../record/home.js';
 import { createRunLogger } from '../record/logger.js';
@@ -37,8 +38,12 @@ import { handleStopSignals } from './stop-signals.js';
 
 export async function runTaskCommand(input: { source: RunSource; options: RunCommandOptions; argv: readonly string[] }): Promise<number> {
   const { source } = input;
-  // A tar or git context is unpacked or cloned for this run and removed after it.
-  const local = source.context ? await materializeContext(source.context, runProgram) : undefined;
+  // A tar or git context is unpacked or cloned for this run and removed after it, also when the
+  // process ends another way (a second Ctrl-C exits at once).
+  const local = source.context ? await materializeWithSignals(source.context) : undefined;
+  if (local === 'cancelled') return EXIT_CANCELLED;
+  const removeOnExit = () => local?.scratch !== undefined && rmSync(local.scratch, { recursive: true, force: true });
+  if (local?.scratch !== undefined) process.once('exit', removeOnExit);
   try {
     const file = local && source.isFileInContext ? path.join(local.dir, source.file) : source.file;
     const options: RunCommandOptions = local ? { ...input.options, context: local.dir } : input.options;
@@ -50,7 +55,29 @@ export async function runTaskCommand(input: { source: RunSource; options: RunCom
     }
     return await runForReal({ task, options, secrets, masker, argv: input.argv });
   } finally {
+    process.removeListener('exit', removeOnExit);
     await local?.cleanup();
+  }
+}
+
+// Ctrl-C while git clones or tar unpacks: the scratch folder is removed and the run ends as cancelled.
+async function materializeWithSignals(source: ContextSource): Promise<LocalContext | 'cancelled'> {
+  let isInterrupted = false;
+  const onSignal = () => {
+    isInterrupted = true;
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, onSignal);
+  try {
+    const local = await materializeContext(source, runProgram).catch((caught: unknown) => {
+      if (isInterrupted) return undefined;
+      throw caught;
+    });
+    if (!isInterrupted) return local ?? 'cancelled';
+    await local?.cleanup();
+    return 'cancelled';
+  } finally {
+    for (const signal of signals) process.removeListener(signal, onSignal);
   }
 }
 
@@ -60,10 +87,23 @@ interface TaskInput {
   readonly text?: string;
 }
 
+// tar and git for a CONTEXT: never a prompt (no terminal to answer it), at most 10 minutes.
+const CONTEXT_PROGRAM_TIMEOUT_MS = 600_000;
+
 async function runProgram(file: string, args: readonly string[]): Promise<void> {
   const { execa } = await import('execa');
-  const result = await execa(file, args, { reject: false, stdin: 'ignore', all: true });
-  if (result.exitCode !== 0) throw new Error(result.all?.trim().split('\n').at(-1) || `${file} exited with ${String(result.exitCode)}`);
+  const result = await execa(file, args, {
+    reject: false,
+    stdin: 'ignore',
+    all: true,
+    timeout: CONTEXT_PROGRAM_TIMEOUT_MS,
+    env: { GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '' },
+  });
+  if (result.timedOut) throw new Error(`${file} did not finish within ${CONTEXT_PROGRAM_TIMEOUT_MS / 60_000} minutes`);
+  if (result.exitCode === 0) return;
+  const lines = (result.all ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
+  // The first line that says what went wrong; tar and git end with a generic one.
+  throw new Error(lines.find((line) => /error|fatal|cannot|not found|no such/i.test(line)) ?? lines[0] ?? `${file} exited with code ${String(result.exitCode)}`);
 }
 
 async function runDry(task: TaskInput, options: RunCommandOptions, secrets: Record<string, string>, masker: Masker): Promise<void> {

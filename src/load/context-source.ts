@@ -40,10 +40,16 @@ export function parseContextArgument(argument: string): ContextSource {
   return { kind: 'folder', path: argument };
 }
 
+/** A URL as messages may show it: `https://user:token@host/…` loses its user and password. */
+export function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
+}
+
 export interface LocalContext {
   /** The folder the run uses as its context. */
   readonly dir: string;
-  /** Removes what was unpacked or cloned (nothing for a folder of the user's). */
+  /** What was unpacked or cloned for the run, to remove after it; none for a folder of the user's. */
+  readonly scratch?: string;
   readonly cleanup: () => Promise<void>;
 }
 
@@ -61,7 +67,7 @@ export async function materializeContext(source: ContextSource, runProgram: RunP
   const scratch = await mkdtemp(path.join(tmpdir(), 'taskrun-context-'));
   const cleanup = () => rm(scratch, { recursive: true, force: true });
   try {
-    if (source.kind === 'none') return { dir: scratch, cleanup };
+    if (source.kind === 'none') return { dir: scratch, scratch, cleanup };
     if (source.kind === 'tar') {
       if (!(await stat(source.path).catch(() => undefined))?.isFile()) {
         throw new InputError([error('context-not-found', `context ${source.path} does not exist`, undefined, 'give the path of the .tar or .tar.gz file')]);
@@ -69,15 +75,19 @@ export async function materializeContext(source: ContextSource, runProgram: RunP
       await runProgram('tar', ['-xf', path.resolve(source.path), '-C', scratch]).catch((caught: unknown) => {
         throw new InputError([error('context-unreadable', `cannot unpack context ${source.path}: ${(caught as Error).message}`, undefined, 'check that it is a tar archive (gzip-compressed or not)')]);
       });
-      return { dir: scratch, cleanup };
+      return { dir: scratch, scratch, cleanup };
     }
     const checkout = path.join(scratch, 'repo');
-    await cloneRepository({ ...source, into: checkout, runProgram });
+    const shownUrl = withoutCredentials(source.url);
     const dir = source.subfolder ? path.join(checkout, source.subfolder) : checkout;
-    if (!(await stat(dir).catch(() => undefined))?.isDirectory()) {
-      throw new InputError([error('context-not-found', `the repository ${source.url} has no folder ${source.subfolder}`, undefined, 'check the part after `:` in `#branch:subfolder`')]);
+    if (path.relative(checkout, dir).startsWith('..')) {
+      throw new InputError([error('context-not-found', `the folder ${source.subfolder} of ${shownUrl} leads outside the repository`, undefined, 'name a folder inside the repository after `:` in `#branch:subfolder`')]);
     }
-    return { dir, cleanup };
+    await cloneRepository({ ...source, into: checkout, runProgram });
+    if (!(await stat(dir).catch(() => undefined))?.isDirectory()) {
+      throw new InputError([error('context-not-found', `the repository ${shownUrl} has no folder ${source.subfolder}`, undefined, 'check the part after `:` in `#branch:subfolder`')]);
+    }
+    return { dir, scratch, cleanup };
   } catch (caught) {
     await cleanup();
     throw caught;
@@ -89,7 +99,7 @@ async function cloneRepository(input: { url: string; ref?: string; into: string;
   const { url, ref, into, runProgram } = input;
   const fail = (caught: unknown) => {
     throw new InputError([
-      error('context-unreadable', `cannot clone ${url}${ref ? ` at ${ref}` : ''}: ${(caught as Error).message}`, undefined, "check the URL and the branch, and that this machine's git can reach it"),
+      error('context-unreadable', `cannot clone ${withoutCredentials(url)}${ref ? ` at ${ref}` : ''}: ${(caught as Error).message}`, undefined, "check the URL and the branch, and that this machine's git can reach it"),
     ]);
   };
   if (ref === undefined) return runProgram('git', ['clone', '--quiet', '--depth', '1', '--', url, into]).catch(fail);

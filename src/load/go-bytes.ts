@@ -12,7 +12,7 @@ const ESCAPE_BASE = 0xdc00;
 /** The file's bytes as text; invalid UTF-8 bytes are kept as escapes (see above). */
 export function decodeGoBytes(bytes: Uint8Array): string {
   if (isUtf8(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let out = '';
   let start = 0;
   let i = 0;

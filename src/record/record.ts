@@ -280,16 +280,21 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
 }
 
 // `--secret NAME=VALUE` keeps the name only; the value never reaches the record.
+const SECRET_FLAGS = ['--secret', '--set-secret'];
+
+// Secret values (`--secret ID=VALUE`, `--set-secret`) and the user and password of a URL (a git
+// CONTEXT) never reach the record.
 export function redactArguments(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--secret' && i + 1 < argv.length) {
+    const inline = SECRET_FLAGS.find((flag) => arg.startsWith(`${flag}=`));
+    if (SECRET_FLAGS.includes(arg) && i + 1 < argv.length) {
       out.push(arg, redactSecretPair(argv[++i]!));
-    } else if (arg.startsWith('--secret=')) {
-      out.push(`--secret=${redactSecretPair(arg.slice('--secret='.length))}`);
+    } else if (inline !== undefined) {
+      out.push(`${inline}=${redactSecretPair(arg.slice(inline.length + 1))}`);
     } else {
-      out.push(arg);
+      out.push(arg.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1***@'));
     }
   }
   return out;

@@ -109,20 +109,25 @@ function manifestUseOf(operands: readonly string[], pointer: string): ImageUse {
   }
 }
 
-// The flags of `docker run`/`create` that take a value, so the image is found after them.
+// The flags of `docker run`/`create` that take a value, and those that take none, so the image
+// is found after them; after any other flag the image is not guessed.
 const RUN_FLAGS_WITH_VALUE = new Set([
-  '-a', '--attach', '--add-host', '--cidfile', '--cpus', '--cpu-shares', '-c', '--device', '--dns', '-e', '--env', '--env-file',
-  '--entrypoint', '--expose', '-h', '--hostname', '--ip', '-l', '--label', '--log-driver', '--log-opt', '-m', '--memory', '--mount',
-  '--name', '--network', '--net', '--network-alias', '-p', '--publish', '--platform', '--pull', '--restart', '--shm-size',
-  '--stop-signal', '--stop-timeout', '--tmpfs', '-u', '--user', '--ulimit', '-v', '--volume', '--volumes-from', '-w', '--workdir',
+  '-a', '--attach', '--add-host', '--cap-add', '--cap-drop', '--cgroupns', '--cidfile', '--cpus', '--cpu-shares', '-c', '--device', '--dns',
+  '-e', '--env', '--env-file', '--entrypoint', '--expose', '--gpus', '--group-add', '-h', '--hostname', '--ip', '--ipc', '-l', '--label',
+  '--log-driver', '--log-opt', '-m', '--memory', '--mount', '--name', '--network', '--net', '--network-alias', '-p', '--pid', '--publish',
+  '--platform', '--pull', '--restart', '--runtime', '--security-opt', '--shm-size', '--stop-signal', '--stop-timeout', '--sysctl',
+  '--tmpfs', '-u', '--user', '--userns', '--ulimit', '-v', '--volume', '--volumes-from', '-w', '--workdir',
 ]);
+const RUN_FLAGS_WITHOUT_VALUE = new Set(['--rm', '-d', '--detach', '-i', '--interactive', '-t', '--tty', '-it', '-ti', '--privileged', '--init', '--read-only', '-P', '--publish-all', '-q', '--quiet']);
 
 function firstRunOperand(operands: readonly string[]): string[] {
   for (let i = 0; i < operands.length; i++) {
     const word = operands[i] ?? '';
     if (word === '--') return operands.slice(i + 1, i + 2);
     if (!word.startsWith('-')) return [word];
-    if (!word.includes('=') && RUN_FLAGS_WITH_VALUE.has(word)) i++;
+    if (word.includes('=') || RUN_FLAGS_WITHOUT_VALUE.has(word)) continue;
+    if (!RUN_FLAGS_WITH_VALUE.has(word)) return [];
+    i++;
   }
   return [];
 }

@@ -110,19 +110,25 @@ const imagesAreWaitedFor: LintRule = ({ task, document }) => {
   return diagnostics;
 };
 
-/** Every image reference a step names, with where it is written. */
-function referencesOf(step: Step): NamedImage[] {
+/** A reference a step names, and whether it was read from a command line (where taskrun may misread a flag's value). */
+interface NamedReference extends NamedImage {
+  readonly isFromCommandLine: boolean;
+}
+
+/** Every image reference a step names, once each, with where it is written. */
+function referencesOf(step: Step): NamedReference[] {
   const use = imageUseOf(step);
   const at = `/steps/${step.index}/${step.kind}`;
-  const named = [
+  const isFromCommandLine = step.kind === 'cmd';
+  const named: NamedReference[] = [
     ...(use.build?.tags ?? []).map((image) => ({ image, pointer: at })),
     ...use.pushes,
     ...use.needs,
     ...use.manifestUses,
     ...(use.manifestCreate ? [use.manifestCreate.list, ...use.manifestCreate.images].map((image) => ({ image, pointer: at })) : []),
-  ];
-  const seen = new Set<string>();
-  return named.filter(({ image }) => !seen.has(image) && (seen.add(image), true));
+  ].map((reference) => ({ ...reference, isFromCommandLine }));
+  const byImage = new Map(named.map((reference) => [reference.image, reference]));
+  return [...byImage.values()];
 }
 
 // A value that rendered empty leaves `/hello:1` or `:1`; the engine refuses it only when the step runs.
@@ -131,9 +137,10 @@ const imageReferencesAreValid: LintRule = (context) =>
     referencesOf(step)
       // Shell syntax (`$TAG`, `$(date)`) is host-shell's finding.
       .filter(({ image }) => !/[$`]/.test(image) && !isValidImageReference(image))
-      .map(({ image, pointer }) => {
+      .map(({ image, pointer, isFromCommandLine }) => {
         const location = context.document.at(pointer);
-        return error(
+        // Read out of a cmd line, the reference may be a flag's value taskrun does not know: a warning only.
+        return (isFromCommandLine ? warning : error)(
           'invalid-image-reference',
           `step \`${step.id}\` names \`${image}\`, which is not a valid image reference${describeEmptyPart(image)}`,
           location,

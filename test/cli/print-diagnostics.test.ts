@@ -21,17 +21,17 @@ function print(diagnostics: readonly Diagnostic[]): string {
 }
 
 describe('printDiagnostics', () => {
-  it('groups missing values: one headline naming them, a line per place, each source line once, the hint once', () => {
+  it('groups missing values: one headline naming them, a FILE:LINE:COL: severity: line per place, each source line once, the hint once', () => {
     const text = print([missing('three', 3, 23), missing('one', 2, 23), missing('two', 2, 39), missing('one', 4, 23)]);
     expect(text).toBe(
       [
         'warning: 3 values are not set; they render as empty strings: `.Values.one`, `.Values.two`, `.Values.three`',
-        `  ${file}:2:23: \`.Values.one\``,
-        `  ${file}:2:39: \`.Values.two\``,
+        `${file}:2:23: warning: \`.Values.one\``,
+        `${file}:2:39: warning: \`.Values.two\``,
         '       2 |   - cmd: busybox echo {{.Values.one}} {{.Values.two}}',
-        `  ${file}:3:23: \`.Values.three\``,
+        `${file}:3:23: warning: \`.Values.three\``,
         '       3 |   - cmd: busybox echo {{.Values.three}}',
-        `  ${file}:4:23: \`.Values.one\``,
+        `${file}:4:23: warning: \`.Values.one\``,
         '       4 |   - cmd: busybox echo {{.Values.one}}',
         `  hint: ${HINT}`,
         '0 errors, 4 warnings',
@@ -52,7 +52,7 @@ describe('printDiagnostics', () => {
     const blocks = groupDiagnostics([other(2), missing('a', 2, 1), other(3), warning('missing-value', '`.Values.b` is not set', { file, line: 3, col: 1 }, 'another hint'), other(4)]);
     expect(blocks.map((block) => (block.kind === 'one' ? block.diagnostic.code : `group of ${block.members.length}`))).toEqual(['missing-value', 'group of 3', 'missing-value']);
     const text = print([other(2), other(3), other(4)]);
-    expect(text.split('\n').slice(0, 3)).toEqual(['error: 3 errors of one kind (unknown-key)', `  ${file}:2:3: unknown key \`k2\``, '       2 |   - cmd: busybox echo {{.Values.one}} {{.Values.two}}']);
+    expect(text.split('\n').slice(0, 3)).toEqual(['error: 3 errors of one kind (unknown-key)', `${file}:2:3: error: unknown key \`k2\``, '       2 |   - cmd: busybox echo {{.Values.one}} {{.Values.two}}']);
   });
 
   it('words one value missing in several places', () => {

@@ -195,6 +195,16 @@ describe('redactArguments', () => {
       'x=y',
     ]);
   });
+
+  it('drops --set-secret values and the user and password of a URL (a git context)', () => {
+    expect(redactArguments(['--set-secret', 'K=v', '--set-secret=L=w', 'https://me:tok3n@host/org/repo.git#main', 'https://host/x.git'])).toEqual([
+      '--set-secret',
+      'K=***',
+      '--set-secret=L=***',
+      'https://***@host/org/repo.git#main',
+      'https://host/x.git',
+    ]);
+  });
 });
 
 describe('readRecord and listRecords', () => {

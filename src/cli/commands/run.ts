@@ -1,7 +1,8 @@
 // CLI: `taskrun run FILE` — its flags; the work is in ../run-task.ts.
 
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { readSync } from 'node:fs';
+import { readStdinWithinLimit } from '../../load/file-size.js';
 import { refuseAzOnlyFlags, resolveRunSource, type AzRunFlags } from '../az-habits.js';
 import type { RunCommandOptions } from '../run-options.js';
 import { addTaskOptions } from '../task-options.js';
@@ -32,7 +33,7 @@ export function registerRunCommand(program: Command): void {
       .addOption(new Option('--platform <platform>').hideHelp()),
   ).action(async (file: string | undefined, context: string | undefined, flags: RunCommandOptions & AzRunFlags & AzOnlyFlags, command: Command) => {
     refuseAzOnlyFlags({ ...flags, noWait: flags.wait === false ? true : undefined, noLogs: flags.logs === false ? true : undefined });
-    const source = resolveRunSource({ positionals: [file, context].filter((arg): arg is string => arg !== undefined), flags, readStdin: () => readFileSync(0, 'utf8') });
+    const source = resolveRunSource({ positionals: [file, context].filter((arg): arg is string => arg !== undefined), flags, readStdin: () => readStdinWithinLimit((buffer) => readSync(0, buffer)) });
     const options: RunCommandOptions = { ...flags, secret: [...(flags.secret ?? []), ...(flags.setSecret ?? [])] };
     // Loaded on demand so `taskrun --help` and the other commands start fast.
     const { runTaskCommand } = await import('../run-task.js');

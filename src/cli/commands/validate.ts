@@ -13,7 +13,11 @@ async function checkEngineFindings(task: Task, options: ValidateOptions): Promis
   const mayUseBuildkit = process.env.DOCKER_BUILDKIT !== undefined || task.steps.some((step) => step.kind === 'build' && step.buildkit !== undefined);
   if (!mayUseBuildkit) return [];
   const { selectEngine } = await import('../../engine/select-engine.js');
-  const engine = await selectEngine(options.engine !== undefined ? { requested: options.engine } : {}).catch(() => undefined);
+  // No engine that answers: nothing to check. A misspelt --engine is still an error.
+  const engine = await selectEngine(options.engine !== undefined ? { requested: options.engine } : {}).catch((caught: unknown) => {
+    if (caught instanceof InputError && caught.diagnostics.every((d) => d.code === 'engine-unavailable')) return undefined;
+    throw caught;
+  });
   if (!engine) return [];
   const { checkBuildkit } = await import('../../run/preflight.js');
   return checkBuildkit({ task, engine, severity: options.strict ? 'error' : 'warning' });

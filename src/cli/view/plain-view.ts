@@ -16,7 +16,7 @@ const ACB_STATUS: Readonly<Record<FinishedStatus, string>> = {
 };
 
 export interface PlainViewOptions {
-  /** A step's lines name the step, so a CI view can fold them (ci/step-groups.ts). */
+  /** A step's lines name the step, so a CI view can fold them (view/ci-groups.ts). */
   readonly write: (text: string, stepId?: string) => void;
   /** Prefix output lines with `[id]`: the plan has steps that can run at the same time. */
   readonly prefixIds: boolean;

@@ -3,7 +3,7 @@
 // terminal view. `-q` and the JSON modes use plain lines in their quiet form.
 
 import type { CiKind } from '../ci/ci-kind.js';
-import { createCiStepGroups } from '../ci/step-groups.js';
+import { createCiStepGroups } from './ci-groups.js';
 import type { ProgressMode } from '../run-options.js';
 import { createLiveView, type TerminalScreen } from './live-view.js';
 import { createPlainView } from './plain-view.js';

@@ -4,9 +4,9 @@
 // it ends (after the streaming group closes, when one is open). A failed step also gets an error
 // annotation, outside its group, so the cause shows while the group is folded.
 
-import type { RunView, ViewEvent } from '../view/view-events.js';
-import type { CiKind } from './ci-kind.js';
-import { formatAnnotation, groupMarkers, type GroupMarkers } from './markers.js';
+import type { RunView, ViewEvent } from './view-events.js';
+import type { CiKind } from '../ci/ci-kind.js';
+import { formatAnnotation, groupMarkers, type GroupMarkers } from '../ci/markers.js';
 
 /** Writes text; a step's lines name the step. The plain view's writer has this shape. */
 export type StepLineWriter = (text: string, stepId?: string) => void;
