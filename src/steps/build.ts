@@ -1,5 +1,7 @@
-// Stage 5, execute: a build step is `<engine> build <args>` on the host, in the context
-// folder (acb runs the docker CLI image instead; its DOCKER_BUILDKIT=0 forcing is not copied).
+// Stage 5, execute: a build step is `<engine> build <args>` on the host, in the workspace's host
+// folder: the context folder with --bind, else a snapshot of the workspace volume, so a build sees
+// what earlier steps wrote and the engine gets the context through its API, as `docker build` sends
+// it (acb runs the docker CLI image instead; its DOCKER_BUILDKIT=0 forcing is not copied).
 
 import { buildBuildArgv } from '../engine/argv.js';
 import type { BuildStep } from '../task/types.js';
@@ -8,15 +10,17 @@ import { envRecordOf, hostDirFor } from './container-run.js';
 import { runStepCommand } from './run-step-command.js';
 
 export function describeBuildCommands(step: BuildStep, resources: RunResources): StepCommand[] {
-  return [{ argv: [resources.engine.binary, ...buildBuildArgv({ args: step.args })], cwd: hostDirFor(step, resources.contextDir) }];
+  return [{ argv: [resources.engine.binary, ...buildBuildArgv({ args: step.args })], cwd: hostDirFor(step, resources.hostWorkspaceDir) }];
 }
 
 export async function runBuildStep(step: BuildStep, ctx: StepContext): Promise<StepResult> {
+  const workspace = await ctx.workspace.hostDir(ctx.signal);
+  if (!workspace.ok) return { ok: false, error: workspace.error };
   const result = await runStepCommand({
     ctx,
     stepId: step.id,
     args: buildBuildArgv({ args: step.args }),
-    cwd: hostDirFor(step, ctx.resources.contextDir),
+    cwd: hostDirFor(step, workspace.dir),
     env: envRecordOf(step.env),
   });
   if (result.ok) {

@@ -38,7 +38,7 @@ export function hostDockerArgs(step: CmdStep, runId: string): string[] {
 export function describeCmdCommands(step: CmdStep, resources: RunResources): StepCommand[] {
   if (isHostDockerStep(step)) {
     const args = hostDockerArgs(step, resources.runId);
-    return [{ argv: [resources.engine.binary, ...args], cwd: hostDirFor(step, resources.contextDir), ...(args[0] === 'manifest' && { inProcess: true }) }];
+    return [{ argv: [resources.engine.binary, ...args], cwd: hostDirFor(step, resources.hostWorkspaceDir), ...(args[0] === 'manifest' && { inProcess: true }) }];
   }
   const run = describeContainerRun({ step, resources });
   const pull = step.pull && step.cmdDownloadRetries >= 0 ? [{ argv: [resources.engine.binary, ...buildPullArgv({ image: run.image })] }] : [];
@@ -60,20 +60,34 @@ export async function runCmdStep(step: CmdStep, ctx: StepContext): Promise<StepR
   }
   // With keep (no --rm) an earlier attempt's container still holds the name.
   if (step.keep && ctx.attempt > 1) await removeContainers({ engine: ctx.resources.engine, names: [run.containerName] });
-  const result = await runStepCommand({ ctx, stepId: step.id, args: buildRunArgv(run), containerName: run.containerName });
-  if (isRemovedAfterExit({ step, resources: ctx.resources })) await removeContainers({ engine: ctx.resources.engine, names: [run.containerName] });
-  return result;
+  ctx.workspace.noteWrite();
+  try {
+    const result = await runStepCommand({ ctx, stepId: step.id, args: buildRunArgv(run), containerName: run.containerName });
+    if (isRemovedAfterExit({ step, resources: ctx.resources })) await removeContainers({ engine: ctx.resources.engine, names: [run.containerName] });
+    return result;
+  } finally {
+    // A detached container may go on writing: a later build then snapshots again anyway.
+    ctx.workspace.noteWrite();
+  }
 }
 
 async function runHostDocker(step: CmdStep, ctx: StepContext): Promise<StepResult> {
   if (step.words[1] === 'manifest') return runManifest(step, ctx);
-  return runStepCommand({
-    ctx,
-    stepId: step.id,
-    args: hostDockerArgs(step, ctx.resources.runId),
-    cwd: hostDirFor(step, ctx.resources.contextDir),
-    env: envRecordOf(step.env),
-  });
+  const workspace = await ctx.workspace.hostDir(ctx.signal);
+  if (!workspace.ok) return { ok: false, error: workspace.error };
+  // It may write into the workspace volume (`docker run -v {{.Run.SharedVolume}}:/workspace …`).
+  ctx.workspace.noteWrite();
+  try {
+    return await runStepCommand({
+      ctx,
+      stepId: step.id,
+      args: hostDockerArgs(step, ctx.resources.runId),
+      cwd: hostDirFor(step, workspace.dir),
+      env: envRecordOf(step.env),
+    });
+  } finally {
+    ctx.workspace.noteWrite();
+  }
 }
 
 // docker manifest talks to the registry itself; taskrun does the same in-process, so it works with podman too.

@@ -1,0 +1,182 @@
+// Stage 5, execute: the run's workspace. By default a copy: the context folder (less what
+// `.dockerignore` leaves out) streams as a tar through the engine into a per-run volume, so no step
+// writes the user's folder and a remote engine needs none of this machine's folders. Builds and host
+// `docker …` steps get a host snapshot of that volume, taken again only after a step could write.
+
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { buildVolumeTarArgv } from '../engine/argv.js';
+import { describeFailure } from '../engine/describe-failure.js';
+import type { Engine } from '../engine/engine.js';
+import { RUN_LABEL, sanitiseEngineName, workspaceVolumeName } from '../engine/names.js';
+import { runPipeline, type PipelineResult } from '../engine/process.js';
+import { CLEANUP_TIMEOUT_MS, removeContainers } from '../engine/run-engine.js';
+import type { HostWorkspace, StepCommand, WorkspaceAccess, WorkspaceMode, WorkspaceSpec } from '../steps/context.js';
+import { readDockerignore, selectContextFiles } from './context-files.js';
+
+/** The image whose `tar` fills and reads the workspace volume (busybox: small, on every platform). */
+export const WORKSPACE_HELPER_IMAGE = 'busybox';
+/** The host program that writes and reads tar streams. */
+const HOST_TAR = 'tar';
+
+export function planWorkspace(input: { mode: WorkspaceMode; runId: string; contextDir: string }): WorkspaceSpec {
+  return input.mode === 'bind'
+    ? { mode: 'bind', contextDir: input.contextDir }
+    : { mode: 'copy', contextDir: input.contextDir, volume: workspaceVolumeName(input.runId) };
+}
+
+/** What `{{.Run.SharedVolume}}` names: the workspace volume, or with --bind the folder a `-v` binds. */
+export function sharedVolumeOf(spec: WorkspaceSpec): string {
+  return spec.mode === 'copy' ? spec.volume : spec.contextDir;
+}
+
+/** The first host snapshot's folder (a dry run shows it as the cwd of builds). */
+export function firstSnapshotDir(scratchDir: string): string {
+  return path.join(scratchDir, 'workspace');
+}
+
+const labelsOf = (runId: string) => ({ [RUN_LABEL]: runId });
+
+function fillContainerName(runId: string): string {
+  return sanitiseEngineName(`taskrun-${runId}-workspace-fill`);
+}
+
+// The docker CLI over podman's socket reports 0 for a failed `run --rm` (see isRemovedAfterExit).
+const removesItself = (engine: Engine) => engine.name === 'podman';
+
+/** `tar -c` of the whole folder, or of the listed entries (NUL-separated on stdin) when `.dockerignore` leaves some out. */
+function hostTarCreateArgs(contextDir: string, isListed: boolean): string[] {
+  return isListed ? ['-c', '--null', '--no-recursion', '-C', contextDir, '-T', '-'] : ['-c', '-C', contextDir, '.'];
+}
+
+function fillArgv(input: { engine: Engine; runId: string; volume: string }): string[] {
+  return buildVolumeTarArgv({
+    direction: 'extract',
+    image: WORKSPACE_HELPER_IMAGE,
+    volume: input.volume,
+    containerName: fillContainerName(input.runId),
+    labels: labelsOf(input.runId),
+    remove: removesItself(input.engine),
+  });
+}
+
+/** The fill as a dry run shows it (with a `.dockerignore`, tar reads the kept entries on stdin). */
+export function describeFillCommand(input: { engine: Engine; runId: string; spec: WorkspaceSpec; hasDockerignore: boolean }): StepCommand | undefined {
+  if (input.spec.mode !== 'copy') return undefined;
+  return {
+    inputFrom: [HOST_TAR, ...hostTarCreateArgs(input.spec.contextDir, input.hasDockerignore)],
+    argv: [input.engine.binary, ...fillArgv({ engine: input.engine, runId: input.runId, volume: input.spec.volume })],
+  };
+}
+
+/** Streams the context into the (created, empty) workspace volume; an error message when it failed. */
+export async function fillWorkspace(input: { engine: Engine; runId: string; spec: Extract<WorkspaceSpec, { mode: 'copy' }>; signal: AbortSignal }): Promise<string | undefined> {
+  const { engine, runId, spec } = input;
+  const patterns = await readDockerignore(spec.contextDir);
+  const listed = patterns !== undefined && patterns.length > 0 ? (await selectContextFiles(spec.contextDir)).entries : undefined;
+  const result = await runPipeline({
+    from: { file: HOST_TAR, args: hostTarCreateArgs(spec.contextDir, listed !== undefined) },
+    ...(listed !== undefined && { fromInput: listed.map((entry) => `${entry}\0`).join('') }),
+    to: { file: engine.binary, args: fillArgv({ engine, runId, volume: spec.volume }), env: engine.env },
+    signal: input.signal,
+  });
+  if (!removesItself(engine)) await removeContainers({ engine, names: [fillContainerName(runId)] });
+  const failure = describePipelineFailure(result, { from: 'tar -c', to: `${engine.name} run ${WORKSPACE_HELPER_IMAGE} tar -x`, fromIsHostTar: true });
+  return failure === undefined ? undefined : `failed to copy ${spec.contextDir} into the workspace volume ${spec.volume}: ${failure}`;
+}
+
+// GNU tar exits 1 when a file changed while it was read: the copy holds what was there, as a snapshot does.
+function describePipelineFailure(result: PipelineResult, names: { from: string; to: string; fromIsHostTar: boolean }): string | undefined {
+  const isTolerated = names.fromIsHostTar && result.from.exitCode === 1;
+  const fromFailed = isTolerated ? undefined : describeFailure(result.from, { command: names.from });
+  if (fromFailed !== undefined) return `${named(names.from, fromFailed)}${tailOf(result.from)}`;
+  const toFailed = describeFailure(result.to, { command: names.to });
+  return toFailed === undefined ? undefined : `${named(names.to, toFailed)}${tailOf(result.to)}`;
+}
+
+const named = (command: string, failure: string) => (failure.startsWith('exited') ? `${command} ${failure}` : failure);
+
+function tailOf(result: { outputTail: string }): string {
+  const tail = result.outputTail.trim();
+  return tail === '' ? '' : `: ${tail.split('\n').slice(-3).join(' / ')}`;
+}
+
+/** Copies what the volume holds now into a new host folder, through the engine. */
+async function exportWorkspace(input: { engine: Engine; runId: string; volume: string; intoDir: string; index: number; signal: AbortSignal }): Promise<string | undefined> {
+  const { engine, runId } = input;
+  const containerName = sanitiseEngineName(`taskrun-${runId}-workspace-read-${input.index}`);
+  await mkdir(input.intoDir, { recursive: true });
+  const result = await runPipeline({
+    from: {
+      file: engine.binary,
+      args: buildVolumeTarArgv({ direction: 'create', image: WORKSPACE_HELPER_IMAGE, volume: input.volume, containerName, labels: labelsOf(runId), remove: removesItself(engine) }),
+      env: engine.env,
+    },
+    to: { file: HOST_TAR, args: ['-x', '--no-same-owner', '-C', input.intoDir] },
+    signal: input.signal,
+  });
+  if (!removesItself(engine)) await removeContainers({ engine, names: [containerName] });
+  const failure = describePipelineFailure(result, { from: `${engine.name} run ${WORKSPACE_HELPER_IMAGE} tar -c`, to: 'tar -x', fromIsHostTar: false });
+  return failure === undefined ? undefined : `failed to read the workspace volume ${input.volume}: ${failure}`;
+}
+
+/** Copies the context (less what `.dockerignore` leaves out) into a host folder, without the engine. */
+async function copyContext(input: { contextDir: string; intoDir: string; signal: AbortSignal }): Promise<string | undefined> {
+  await mkdir(input.intoDir, { recursive: true });
+  const patterns = await readDockerignore(input.contextDir);
+  const listed = patterns !== undefined && patterns.length > 0 ? (await selectContextFiles(input.contextDir)).entries : undefined;
+  const result = await runPipeline({
+    from: { file: HOST_TAR, args: hostTarCreateArgs(input.contextDir, listed !== undefined) },
+    ...(listed !== undefined && { fromInput: listed.map((entry) => `${entry}\0`).join('') }),
+    to: { file: HOST_TAR, args: ['-x', '-C', input.intoDir] },
+    signal: input.signal,
+    timeoutMs: CLEANUP_TIMEOUT_MS * 20,
+  });
+  const failure = describePipelineFailure(result, { from: 'tar -c', to: 'tar -x', fromIsHostTar: true });
+  return failure === undefined ? undefined : `failed to copy ${input.contextDir} for the build: ${failure}`;
+}
+
+/**
+ * The workspace while a run goes. Copy mode: before any step could write, a snapshot is a local
+ * copy of the context; after, an export of the volume. Snapshots are never reused once a step could
+ * have written, and never changed once handed out (parallel builds keep theirs).
+ */
+export function createWorkspaceAccess(input: {
+  spec: WorkspaceSpec;
+  engine: Engine;
+  runId: string;
+  scratchDir: string;
+  /** False when the run made no volume (no cmd step): snapshots then copy the context. */
+  hasVolume: boolean;
+}): WorkspaceAccess {
+  const { spec } = input;
+  if (spec.mode === 'bind') return { hostDir: async () => ({ ok: true, dir: spec.contextDir }), noteWrite: () => undefined };
+  let writes = 0;
+  let snapshots = 0;
+  let latest: { writes: number; result: Promise<HostWorkspace> } | undefined;
+  const take = async (atWrites: number, signal: AbortSignal): Promise<HostWorkspace> => {
+    snapshots++;
+    const intoDir = snapshots === 1 ? firstSnapshotDir(input.scratchDir) : `${firstSnapshotDir(input.scratchDir)}-${snapshots}`;
+    const error =
+      atWrites === 0 || !input.hasVolume
+        ? await copyContext({ contextDir: spec.contextDir, intoDir, signal })
+        : await exportWorkspace({ engine: input.engine, runId: input.runId, volume: spec.volume, intoDir, index: snapshots, signal });
+    return error === undefined ? { ok: true, dir: intoDir } : { ok: false, error };
+  };
+  return {
+    noteWrite: () => {
+      writes++;
+    },
+    hostDir: (signal) => {
+      if (latest === undefined || latest.writes !== writes) {
+        const entry = { writes, result: take(writes, signal) };
+        // A failed snapshot is not kept: a retry of the step tries again.
+        void entry.result.then((taken) => {
+          if (!taken.ok && latest === entry) latest = undefined;
+        });
+        latest = entry;
+      }
+      return latest.result;
+    },
+  };
+}
