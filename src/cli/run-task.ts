@@ -15,8 +15,10 @@ import { allocateRunId, claimRunId } from '../record/run-id.js';
 import { formatSummaryJson, formatSummaryMarkdown, summarizeRun } from '../record/summary.js';
 import type { RunEvent } from '../run/events.js';
 import { executeRun, type RunOutcome } from '../run/execute-run.js';
+import { describeRunSetting, recordRunSetting } from '../run/run-setting.js';
+import { planWorkspace, sharedVolumeFlag } from '../run/workspace.js';
 import { isHostDockerStep } from '../steps/cmd.js';
-import type { PreparedTask } from '../task/prepare.js';
+import type { PrepareInput, PreparedTask } from '../task/prepare.js';
 import type { Task } from '../task/types.js';
 import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK } from './exit-codes.js';
 import { printDiagnostics } from './print-diagnostics.js';
@@ -37,7 +39,7 @@ export async function runTaskCommand(input: { file: string; options: RunCommandO
 
 async function runDry(file: string, options: RunCommandOptions, secrets: Record<string, string>, masker: Masker): Promise<void> {
   const runId = options.runId ?? PLACEHOLDER_RUN_ID;
-  const prepared = await prepareMasked(toPrepareInput(file, options, { runId, secrets }), masker);
+  const prepared = await prepareMasked(withWorkspace(toPrepareInput(file, options, { runId, secrets }), options), masker);
   printDiagnostics(prepared.diagnostics, (text) => process.stderr.write(text));
   // A dry run needs no engine that answers, only its name; a misspelt --engine is still an error.
   const engine = needsEngine(prepared.task)
@@ -49,7 +51,9 @@ async function runDry(file: string, options: RunCommandOptions, secrets: Record<
     plan: planTask(prepared.task),
     runId,
     engine,
+    usesEngine: needsEngine(prepared.task),
     contextDir: prepared.contextDir,
+    workspaceMode: workspaceModeOf(options),
     masker,
     write: (text) => process.stdout.write(text),
   });
@@ -76,7 +80,7 @@ async function runForReal(input: {
     const probe = selectEngine(engineRequest(options));
     probe.catch(() => undefined);
     // A real run needs every `secrets:` entry supplied; validate, render and --dry-run only warn.
-    prepared = await prepareMasked({ ...toPrepareInput(file, options, { runId, secrets }), requireSecrets: true }, masker);
+    prepared = await prepareMasked({ ...withWorkspace(toPrepareInput(file, options, { runId, secrets }), options), requireSecrets: true }, masker);
     engine = needsEngine(prepared.task) ? await probe : await fallbackEngine(options);
     if (needsEngine(prepared.task)) {
       const { checkBuildkit } = await import('../run/preflight.js');
@@ -89,6 +93,7 @@ async function runForReal(input: {
     throw caught;
   }
   const { task, contextDir } = prepared;
+  const setting = { workspace: planWorkspace({ mode: workspaceModeOf(options), runId, contextDir }), engine, usesEngine: needsEngine(task) };
   const stdout = guardOutput(process.stdout);
   const stderr = guardOutput(process.stderr);
   const engineLabel = needsEngine(task) ? engine.name : 'none';
@@ -108,6 +113,7 @@ async function runForReal(input: {
     renderedTask: prepared.rendered.text,
     arguments: input.argv,
     engine: engineLabel,
+    setting: recordRunSetting(setting),
     masker,
     onWriteError: (cause) => stderr.write(`taskrun: could not write the run record: ${cause.message}\n`),
   });
@@ -134,12 +140,14 @@ async function runForReal(input: {
   let outcome: RunOutcome;
   try {
     if (showsProgress) humanStream.write(`Run ID: ${runId} (engine: ${engineLabel}; record: taskrun runs show ${runId})\n`);
+    if (showsProgress) humanStream.write(describeRunSetting(setting).map((line) => `${line}\n`).join(''));
     outcome = await executeRun({
       task,
       plan: planTask(task),
       runId,
       engine,
       contextDir,
+      workspaceMode: setting.workspace.mode,
       runTimeoutSeconds: options.timeout,
       signal: controller.signal,
       onEvent,
@@ -160,6 +168,14 @@ async function runForReal(input: {
     });
   }
   return outcome.status === 'succeeded' ? EXIT_OK : outcome.status === 'cancelled' ? EXIT_CANCELLED : EXIT_FAILED;
+}
+
+const workspaceModeOf = (options: RunCommandOptions) => (options.bind ? 'bind' : 'copy');
+
+/** With the copy, `{{.Run.SharedVolume}}` names the workspace volume (with --bind, the context folder). */
+function withWorkspace(input: PrepareInput, options: RunCommandOptions): PrepareInput {
+  const sharedVolume = sharedVolumeFlag(workspaceModeOf(options), input.runId);
+  return sharedVolume === undefined ? input : { ...input, runVarFlags: { ...input.runVarFlags, sharedVolume } };
 }
 
 interface GuardedOutput {

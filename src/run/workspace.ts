@@ -30,6 +30,11 @@ export function sharedVolumeOf(spec: WorkspaceSpec): string {
   return spec.mode === 'copy' ? spec.volume : spec.contextDir;
 }
 
+/** The `.Run.SharedVolume` a run's templates see; undefined with --bind (the context folder, the default). */
+export function sharedVolumeFlag(mode: WorkspaceMode, runId: string): string | undefined {
+  return mode === 'copy' ? workspaceVolumeName(runId) : undefined;
+}
+
 /** The first host snapshot's folder (a dry run shows it as the cwd of builds). */
 export function firstSnapshotDir(scratchDir: string): string {
   return path.join(scratchDir, 'workspace');

@@ -5,6 +5,7 @@ import { addTaskOptions, type TaskOptions } from '../task-options.js';
 
 export interface RunCommandOptions extends TaskOptions {
   readonly dryRun?: boolean;
+  readonly bind?: boolean;
   readonly engine?: string;
   readonly maxParallel?: number;
   readonly timeout: number;
@@ -21,6 +22,7 @@ export function registerRunCommand(program: Command): void {
       .description('run a task file: build, push and cmd steps on docker or podman')
       .argument('<file>', 'task file (acr-task.yaml)')
       .option('--dry-run', 'print the plan and the exact commands; run nothing')
+      .option('--bind', 'mount the context folder itself at /workspace, so steps write it (default: a copy in a per-run volume)')
       .option('--engine <engine>', 'docker or podman (default: $TASKRUN_ENGINE, else docker when its daemon answers, else podman)')
       .option('--max-parallel <n>', 'run at most N steps at once (default: unbounded, as on ACR)', parsePositiveInt('--max-parallel'))
       .option('--timeout <seconds>', 'time limit of the whole run', parsePositiveInt('--timeout'), 3600)
