@@ -19,7 +19,7 @@ import { ACB_DEFAULT_NETWORK } from '../steps/container-run.js';
 import type { RunResources, StepCommand, WorkspaceMode } from '../steps/context.js';
 import { isHostDockerStep } from '../steps/cmd.js';
 import type { Task } from '../task/types.js';
-import { describeFillCommand, fillWorkspace, firstSnapshotDir, planWorkspace } from './workspace.js';
+import { describeFillCommand, describeVolumeFillCommand, fillVolume, fillWorkspace, firstSnapshotDir, planWorkspace, taskVolumeName } from './workspace.js';
 
 export interface NetworkToCreate {
   readonly name: string;
@@ -63,6 +63,9 @@ export function planRunResources(input: {
     homeVolume: homeVolumeName(runId),
     scratchDir: input.scratchDir,
     volumeDirs: Object.fromEntries(task.volumes.map((volume) => [volume.name, volumeDirFor(input.scratchDir, volume.name)])),
+    // With the copy, no step mounts a host folder: the engine may be on another machine.
+    engineVolumes:
+      workspace.mode === 'copy' && usesContainers ? Object.fromEntries(task.volumes.map((volume) => [volume.name, taskVolumeName(runId, volume.name)])) : {},
   };
   if (declared.length === 0) {
     const name = runNetworkName(runId);
@@ -90,12 +93,16 @@ function volumeDirFor(scratchDir: string, volumeName: string): string {
 const labelsOf = (runId: string) => ({ [RUN_LABEL]: runId });
 
 export function describeSetupCommands(plan: ResourcePlan, options: { hasDockerignore: boolean } = { hasDockerignore: false }): StepCommand[] {
-  const { engine, runId, homeVolume, workspace } = plan.resources;
+  const { engine, runId, homeVolume, workspace, engineVolumes, volumeDirs } = plan.resources;
   const fill = plan.usesWorkspaceVolume ? describeFillCommand({ engine, runId, spec: workspace, hasDockerignore: options.hasDockerignore }) : undefined;
   return [
     ...plan.networksToCreate.map((network) => ({ argv: [engine.binary, ...buildNetworkCreateArgv({ ...network, labels: labelsOf(runId) })] })),
     ...(plan.usesContainers ? [{ argv: [engine.binary, ...buildVolumeCreateArgv({ name: homeVolume, labels: labelsOf(runId) })] }] : []),
     ...(fill && workspace.mode === 'copy' ? [{ argv: [engine.binary, ...buildVolumeCreateArgv({ name: workspace.volume, labels: labelsOf(runId) })] }, fill] : []),
+    ...Object.entries(engineVolumes).flatMap(([name, volume]) => [
+      { argv: [engine.binary, ...buildVolumeCreateArgv({ name: volume, labels: labelsOf(runId) })] },
+      describeVolumeFillCommand({ engine, runId, volume, sourceDir: volumeDirs[name] ?? '' }),
+    ]),
   ];
 }
 
@@ -111,7 +118,11 @@ export function describeCleanupCommands(plan: ResourcePlan, containerNames: read
 
 function volumesOf(plan: ResourcePlan): string[] {
   const { homeVolume, workspace } = plan.resources;
-  return [...(plan.usesContainers ? [homeVolume] : []), ...(plan.usesWorkspaceVolume && workspace.mode === 'copy' ? [workspace.volume] : [])];
+  return [
+    ...(plan.usesContainers ? [homeVolume] : []),
+    ...(plan.usesWorkspaceVolume && workspace.mode === 'copy' ? [workspace.volume] : []),
+    ...Object.values(plan.resources.engineVolumes),
+  ];
 }
 
 /** What was created, so cleanup removes exactly that. */
@@ -119,6 +130,8 @@ export interface CreatedResources {
   networks: string[];
   homeVolume?: string;
   workspaceVolume?: string;
+  /** Copy mode: the engine volumes holding task `volumes`. */
+  taskVolumes?: string[];
   scratchDir?: string;
 }
 
@@ -142,12 +155,28 @@ export async function createRunResources(input: { plan: ResourcePlan; task: Task
     }
   }
   const workspace = plan.resources.workspace;
-  const [networkError, volumeError, workspaceError] = await Promise.all([
+  const [networkError, volumeError, workspaceError, taskVolumeError] = await Promise.all([
     plan.usesContainers ? createNetworks({ engine, runId, networks: plan.networksToCreate, signal, created }) : undefined,
     plan.usesContainers ? createHomeVolume({ engine, runId, name: plan.resources.homeVolume, signal, created }) : undefined,
     plan.usesWorkspaceVolume && workspace.mode === 'copy' ? createWorkspaceVolume({ engine, runId, spec: workspace, signal, created }) : undefined,
+    createTaskVolumes({ plan, signal, created }),
   ]);
-  return networkError ?? volumeError ?? workspaceError;
+  return networkError ?? volumeError ?? workspaceError ?? taskVolumeError;
+}
+
+async function createTaskVolumes(input: { plan: ResourcePlan; signal: AbortSignal; created: CreatedResources }): Promise<string | undefined> {
+  const { engine, runId, engineVolumes, volumeDirs } = input.plan.resources;
+  for (const [name, volume] of Object.entries(engineVolumes)) {
+    const result = await runEngine({ engine, args: buildVolumeCreateArgv({ name: volume, labels: labelsOf(runId) }), signal: input.signal });
+    const failure = describeFailure(result, { command: `${engine.name} volume create` });
+    if (failure !== undefined) return `failed to create volume: ${volume}, err: ${failure}, msg: ${result.outputTail.trim()}`;
+    (input.created.taskVolumes ??= []).push(volume);
+    const sourceDir = volumeDirs[name];
+    if (sourceDir === undefined) continue;
+    const fillFailure = await fillVolume({ engine, runId, volume, sourceDir, containerName: `${volume}-fill`, signal: input.signal });
+    if (fillFailure !== undefined) return `failed to copy the files of volume ${name} into ${volume}: ${fillFailure}`;
+  }
+  return undefined;
 }
 
 async function createWorkspaceVolume(input: {
@@ -214,7 +243,7 @@ export async function removeRunResources(input: {
   await removeContainers({ engine, names: [...new Set([...input.containerNames, ...labelledContainers])] });
   const networks = [...new Set([...created.networks, ...labelledNetworks])];
   const volumes = [
-    ...new Set([...(created.homeVolume !== undefined ? [created.homeVolume] : []), ...(created.workspaceVolume !== undefined ? [created.workspaceVolume] : []), ...labelledVolumes]),
+    ...new Set([...(created.homeVolume !== undefined ? [created.homeVolume] : []), ...(created.workspaceVolume !== undefined ? [created.workspaceVolume] : []), ...(created.taskVolumes ?? []), ...labelledVolumes]),
   ];
   const warnings: string[] = [];
   const removals: Promise<void>[] = [];

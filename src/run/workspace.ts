@@ -8,7 +8,7 @@ import path from 'node:path';
 import { buildVolumeTarArgv } from '../engine/argv.js';
 import { describeFailure } from '../engine/describe-failure.js';
 import type { Engine } from '../engine/engine.js';
-import { RUN_LABEL, sanitiseEngineName, workspaceVolumeName } from '../engine/names.js';
+import { RUN_LABEL, sanitiseEngineName, uniqueNamePart, workspaceVolumeName } from '../engine/names.js';
 import { runPipeline, type PipelineResult } from '../engine/process.js';
 import { CLEANUP_TIMEOUT_MS, removeContainers } from '../engine/run-engine.js';
 import type { HostWorkspace, StepCommand, WorkspaceAccess, WorkspaceMode, WorkspaceSpec } from '../steps/context.js';
@@ -76,18 +76,62 @@ export function describeFillCommand(input: { engine: Engine; runId: string; spec
 
 /** Streams the context into the (created, empty) workspace volume; an error message when it failed. */
 export async function fillWorkspace(input: { engine: Engine; runId: string; spec: Extract<WorkspaceSpec, { mode: 'copy' }>; signal: AbortSignal }): Promise<string | undefined> {
-  const { engine, runId, spec } = input;
+  const { spec } = input;
   const patterns = await readDockerignore(spec.contextDir);
   const listed = patterns !== undefined && patterns.length > 0 ? (await selectContextFiles(spec.contextDir)).entries : undefined;
+  const failure = await fillVolume({ ...input, volume: spec.volume, sourceDir: spec.contextDir, containerName: fillContainerName(input.runId), ...(listed && { entries: listed }) });
+  return failure === undefined ? undefined : `failed to copy ${spec.contextDir} into the workspace volume ${spec.volume}: ${failure}`;
+}
+
+/** Streams a host folder (or the listed entries of it) into a created volume through the engine. */
+export async function fillVolume(input: {
+  engine: Engine;
+  runId: string;
+  volume: string;
+  sourceDir: string;
+  containerName: string;
+  entries?: readonly string[];
+  signal: AbortSignal;
+}): Promise<string | undefined> {
+  const { engine, runId } = input;
+  const argv = buildVolumeTarArgv({
+    direction: 'extract',
+    image: WORKSPACE_HELPER_IMAGE,
+    volume: input.volume,
+    containerName: input.containerName,
+    labels: labelsOf(runId),
+    remove: removesItself(engine),
+  });
   const result = await runPipeline({
-    from: { file: HOST_TAR, args: hostTarCreateArgs(spec.contextDir, listed !== undefined) },
-    ...(listed !== undefined && { fromInput: listed.map((entry) => `${entry}\0`).join('') }),
-    to: { file: engine.binary, args: fillArgv({ engine, runId, volume: spec.volume }), env: engine.env },
+    from: { file: HOST_TAR, args: hostTarCreateArgs(input.sourceDir, input.entries !== undefined) },
+    ...(input.entries !== undefined && { fromInput: input.entries.map((entry) => `${entry}\0`).join('') }),
+    to: { file: engine.binary, args: argv, env: engine.env },
     signal: input.signal,
   });
-  if (!removesItself(engine)) await removeContainers({ engine, names: [fillContainerName(runId)] });
-  const failure = describePipelineFailure(result, { from: 'tar -c', to: `${engine.name} run ${WORKSPACE_HELPER_IMAGE} tar -x`, fromIsHostTar: true });
-  return failure === undefined ? undefined : `failed to copy ${spec.contextDir} into the workspace volume ${spec.volume}: ${failure}`;
+  if (!removesItself(engine)) await removeContainers({ engine, names: [input.containerName] });
+  return describePipelineFailure(result, { from: 'tar -c', to: `${engine.name} run ${WORKSPACE_HELPER_IMAGE} tar -x`, fromIsHostTar: true });
+}
+
+/** A task volume's engine volume in copy mode, and its fill (a dry run shows both). */
+export function taskVolumeName(runId: string, volumeName: string): string {
+  return sanitiseEngineName(`taskrun-${runId}-vol-${uniqueNamePart(volumeName)}`);
+}
+
+export function describeVolumeFillCommand(input: { engine: Engine; runId: string; volume: string; sourceDir: string }): StepCommand {
+  return {
+    inputFrom: [HOST_TAR, ...hostTarCreateArgs(input.sourceDir, false)],
+    argv: [
+      input.engine.binary,
+      ...buildVolumeTarArgv({
+        direction: 'extract',
+        image: WORKSPACE_HELPER_IMAGE,
+        volume: input.volume,
+        containerName: `${input.volume}-fill`,
+        labels: labelsOf(input.runId),
+        remove: removesItself(input.engine),
+      }),
+    ],
+  };
 }
 
 // GNU tar exits 1 when a file changed while it was read: the copy holds what was there, as a snapshot does.

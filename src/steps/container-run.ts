@@ -51,6 +51,8 @@ export function describeContainerRun(input: { step: CmdStep; resources: RunResou
       : { kind: 'volume', source: resources.workspace.volume, target: WORKSPACE_DIR },
     { kind: 'volume', source: resources.homeVolume, target: HOME_DIR },
     ...step.volumeMounts.map((mount): VolumeBinding => {
+      const engineVolume = resources.engineVolumes[mount.name];
+      if (engineVolume !== undefined) return { kind: 'volume', source: engineVolume, target: mount.mountPath };
       const dir = resources.volumeDirs[mount.name];
       return dir !== undefined ? { kind: 'bind', source: dir, target: mount.mountPath } : { kind: 'volume', source: mount.name, target: mount.mountPath };
     }),

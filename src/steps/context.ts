@@ -41,6 +41,8 @@ export interface RunResources {
   readonly scratchDir: string;
   /** Task `volumes` entry → host folder holding its files. */
   readonly volumeDirs: Readonly<Record<string, string>>;
+  /** Copy mode: task `volumes` entry → the engine volume its files are copied into (mounted instead of the folder). */
+  readonly engineVolumes: Readonly<Record<string, string>>;
 }
 
 export interface StepContext {

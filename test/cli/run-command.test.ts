@@ -225,7 +225,7 @@ describe('taskrun run', () => {
     expect((await runCli(['runs', 'prune'], { env })).stdout).toBe('Removed 0 runs; kept 1.\n');
     await execa('podman', ['rm', '--force', '--time', '0', `taskrun-${runId}-long`, `taskrun-${runId}-service`], { env: { ...process.env, ...lab.vars }, reject: false });
     await execa('podman', ['network', 'rm', '--force', `taskrun-${runId}`], { env: { ...process.env, ...lab.vars }, reject: false });
-    await execa('podman', ['volume', 'rm', '--force', `taskrun-${runId}-home`], { env: { ...process.env, ...lab.vars }, reject: false });
+    await execa('podman', ['volume', 'rm', '--force', `taskrun-${runId}-home`, `taskrun-${runId}-workspace`], { env: { ...process.env, ...lab.vars }, reject: false });
     rmSync(path.join(tmpdir(), `taskrun-${runId}`), { recursive: true, force: true });
   });
 

@@ -2,13 +2,13 @@
 // later cmd and build steps see what earlier steps wrote, `.dockerignore` is honoured), `--bind`
 // mounts the live folder, and `{{.Run.SharedVolume}}` names what /workspace is in both modes.
 
-import { createHash } from 'node:crypto';
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it, expect, afterEach, beforeEach } from 'vitest';
 import type { LabEnv } from '../../src/engine/lab-env.js';
 import { ENGINE_PATHS, listContainers, listVolumes, requireLab, runEngineCli } from '../helpers/lab.js';
 import { newRunId, removeContexts, runOnLab, writeContext } from './run-on-lab.js';
+import { hashTree } from './tree-hash.js';
 
 let lab: LabEnv;
 
@@ -19,24 +19,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await removeContexts();
 });
-
-/** A hash of every path, type, mode, size, content and link target under dir. */
-export async function hashTree(dir: string): Promise<string> {
-  const hash = createHash('sha256');
-  const walk = async (rel: string): Promise<void> => {
-    const names = (await readdir(path.join(dir, rel))).sort();
-    for (const name of names) {
-      const relPath = path.join(rel, name);
-      const info = await lstat(path.join(dir, relPath));
-      hash.update(`${relPath}\0${info.mode}\0${info.size}\0${info.mtimeMs}\0`);
-      if (info.isSymbolicLink()) hash.update(await readlink(path.join(dir, relPath)));
-      else if (info.isDirectory()) await walk(relPath);
-      else hash.update(await readFile(path.join(dir, relPath)));
-    }
-  };
-  await walk('');
-  return hash.digest('hex');
-}
 
 const WRITING_TASK = (image: string) =>
   [
@@ -100,5 +82,30 @@ describe.each(ENGINE_PATHS)('the workspace on the lab with %s', (engine) => {
     });
     expect(run.outcome.error).toBeUndefined();
     expect(run.output('host')).toEqual(['from the context', 'from a step']);
+  });
+
+  it('copies secret volumes into engine volumes, so no step mounts a host folder', async () => {
+    const run = await runOnLab({
+      lab,
+      engine,
+      files: {
+        'acr-task.yaml': [
+          'volumes:',
+          '  - name: creds',
+          '    secret:',
+          `      token.txt: ${Buffer.from('s3cret\n').toString('base64')}`,
+          'steps:',
+          '  - id: read',
+          '    cmd: busybox cat /run/creds/token.txt',
+          '    volumeMounts:',
+          '      - name: creds',
+          '        mountPath: /run/creds',
+          '',
+        ].join('\n'),
+      },
+    });
+    expect(run.outcome.error).toBeUndefined();
+    expect(run.output('read')).toEqual(['s3cret']);
+    expect(await listVolumes(lab, engine, `taskrun-${run.runId}`)).toEqual([]);
   });
 });

@@ -25,6 +25,7 @@ function resourcesFor(engine: Engine, scratchDir = '/tmp/taskrun-r1'): RunResour
     homeVolume: 'taskrun-r1-home',
     scratchDir,
     volumeDirs: { secrets: '/tmp/taskrun-r1/volumes/secrets' },
+    engineVolumes: {},
   };
 }
 
