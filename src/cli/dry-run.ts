@@ -2,6 +2,7 @@
 // would run, and for `docker manifest` steps the registry operations; nothing is executed.
 
 import type { Engine } from '../engine/engine.js';
+import type { PlatformEngine } from '../engine/platform-engines.js';
 import { nodeById, type Plan } from '../plan/plan.js';
 import { describeStep } from '../plan/format.js';
 import type { Masker } from '../record/masker.js';
@@ -24,6 +25,7 @@ export async function printDryRun(input: {
   usesEngine: boolean;
   contextDir: string;
   workspaceMode: WorkspaceMode;
+  platformEngines: readonly PlatformEngine[];
   masker: Masker;
   write: (text: string) => void;
 }): Promise<void> {
@@ -35,7 +37,7 @@ export async function printDryRun(input: {
   const planState = createManifestPlanState();
   const lines: string[] = [
     `Dry run of ${task.file}: ${plan.nodes.length} step${plan.nodes.length === 1 ? '' : 's'} in ${plan.groups.length} group${plan.groups.length === 1 ? '' : 's'}, engine ${input.engine.name}, run ID ${input.runId}`,
-    ...describeRunSetting({ workspace, engine: input.engine, usesEngine: input.usesEngine }),
+    ...describeRunSetting({ workspace, engine: input.engine, usesEngine: input.usesEngine, platformEngines: input.platformEngines }),
     ...(selection ? describeCopy(selection) : []),
   ];
   if (commands.setup.length) lines.push('', 'setup:', ...commands.setup.map((c) => `  ${formatLine(c, masker)}`));
@@ -69,7 +71,7 @@ function describeCopy(selection: ContextSelection): string[] {
 
 // Each word is masked before quoting: quoting a secret (`'` → `'"'"'`) would hide it from the masker.
 function formatLine(command: StepCommand, masker: Masker): string {
-  const where = command.cwd ? `  (in ${command.cwd})` : '';
+  const where = `${command.cwd ? `  (in ${command.cwd})` : ''}${command.endpoint ? `  (on ${command.endpoint})` : ''}`;
   const how = command.inProcess ? '  [in-process, against the registry]' : '';
   const input = command.inputFrom ? `${formatCommand(command.inputFrom.map((word) => masker.mask(word)))} | ` : '';
   return `$ ${input}${formatCommand(command.argv.map((word) => masker.mask(word)))}${where}${how}`;

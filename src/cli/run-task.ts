@@ -5,7 +5,8 @@ import { open, rm, writeFile } from 'node:fs/promises';
 import { error, InputError } from '../diagnostics.js';
 import { createEngine, type Engine } from '../engine/engine.js';
 import { readLabEnv } from '../engine/lab-env.js';
-import { selectEngine } from '../engine/select-engine.js';
+import { parseEngineFor, type PlatformEngine } from '../engine/platform-engines.js';
+import { isEngineAnswering, selectEngine } from '../engine/select-engine.js';
 import { planTask } from '../plan/plan.js';
 import { resolveRunFolder, resolveTaskrunHome } from '../record/home.js';
 import { createRunLogger } from '../record/logger.js';
@@ -45,6 +46,7 @@ async function runDry(file: string, options: RunCommandOptions, secrets: Record<
   const engine = needsEngine(prepared.task)
     ? await selectEngine(engineRequest(options)).catch((caught: unknown) => (isEngineUnavailable(caught) ? fallbackEngine(options) : Promise.reject(caught)))
     : await fallbackEngine(options);
+  const platformEngines = platformEnginesOf(options, engine);
   const { printDryRun } = await import('./dry-run.js');
   await printDryRun({
     task: prepared.task,
@@ -54,6 +56,7 @@ async function runDry(file: string, options: RunCommandOptions, secrets: Record<
     usesEngine: needsEngine(prepared.task),
     contextDir: prepared.contextDir,
     workspaceMode: workspaceModeOf(options),
+    platformEngines,
     masker,
     write: (text) => process.stdout.write(text),
   });
@@ -75,6 +78,7 @@ async function runForReal(input: {
   const release = () => rm(resolveRunFolder(home, runId), { recursive: true, force: true });
   let prepared: PreparedTask;
   let engine: Engine;
+  let platformEngines: PlatformEngine[];
   try {
     // The engine is probed while the task is prepared; a task that needs none ignores the probe.
     const probe = selectEngine(engineRequest(options));
@@ -82,6 +86,7 @@ async function runForReal(input: {
     // A real run needs every `secrets:` entry supplied; validate, render and --dry-run only warn.
     prepared = await prepareMasked({ ...withWorkspace(toPrepareInput(file, options, { runId, secrets }), options), requireSecrets: true }, masker);
     engine = needsEngine(prepared.task) ? await probe : await fallbackEngine(options);
+    platformEngines = await checkedPlatformEngines(options, engine);
     if (needsEngine(prepared.task)) {
       const { checkBuildkit } = await import('../run/preflight.js');
       const problems = await checkBuildkit({ task: prepared.task, engine, severity: 'error' });
@@ -93,7 +98,7 @@ async function runForReal(input: {
     throw caught;
   }
   const { task, contextDir } = prepared;
-  const setting = { workspace: planWorkspace({ mode: workspaceModeOf(options), runId, contextDir }), engine, usesEngine: needsEngine(task) };
+  const setting = { workspace: planWorkspace({ mode: workspaceModeOf(options), runId, contextDir }), engine, usesEngine: needsEngine(task), platformEngines };
   const stdout = guardOutput(process.stdout);
   const stderr = guardOutput(process.stderr);
   const engineLabel = needsEngine(task) ? engine.name : 'none';
@@ -148,6 +153,7 @@ async function runForReal(input: {
       engine,
       contextDir,
       workspaceMode: setting.workspace.mode,
+      platformEngines,
       runTimeoutSeconds: options.timeout,
       signal: controller.signal,
       onEvent,
@@ -176,6 +182,20 @@ const workspaceModeOf = (options: RunCommandOptions) => (options.bind ? 'bind' :
 function withWorkspace(input: PrepareInput, options: RunCommandOptions): PrepareInput {
   const sharedVolume = sharedVolumeFlag(workspaceModeOf(options), input.runId);
   return sharedVolume === undefined ? input : { ...input, runVarFlags: { ...input.runVarFlags, sharedVolume } };
+}
+
+function platformEnginesOf(options: RunCommandOptions, engine: Engine): PlatformEngine[] {
+  const { routes, diagnostics } = parseEngineFor(options.engineFor, engine);
+  if (diagnostics.length > 0) throw new InputError(diagnostics);
+  return routes;
+}
+
+// Every --engine-for engine must answer before anything runs.
+async function checkedPlatformEngines(options: RunCommandOptions, engine: Engine): Promise<PlatformEngine[]> {
+  const routes = platformEnginesOf(options, engine);
+  const silent = (await Promise.all(routes.map(async (route) => ((await isEngineAnswering(route.engine)) ? undefined : route)))).filter((route) => route !== undefined);
+  if (silent.length === 0) return routes;
+  throw new InputError(silent.map((route) => error('engine-unavailable', `--engine-for ${route.platform}=${route.endpoint}: no ${engine.name} engine answers there`, undefined, 'check the URL or context name, and that the engine runs')));
 }
 
 interface GuardedOutput {

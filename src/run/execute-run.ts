@@ -4,6 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Engine } from '../engine/engine.js';
+import type { PlatformEngine } from '../engine/platform-engines.js';
 import { containerNameFor } from '../engine/names.js';
 import type { Plan } from '../plan/plan.js';
 import { isHostDockerStep, startsLabelledContainer } from '../steps/cmd.js';
@@ -31,6 +32,8 @@ export interface RunOptions {
   readonly contextDir: string;
   /** Default `copy`: steps never write the context folder. */
   readonly workspaceMode?: WorkspaceMode;
+  /** `--engine-for`: builds for these platforms go to other engines. */
+  readonly platformEngines?: readonly PlatformEngine[];
   /** Undefined: unbounded, as on ACR. */
   readonly maxParallel?: number;
   readonly runTimeoutSeconds?: number;
@@ -67,7 +70,7 @@ export function defaultScratchDir(runId: string): string {
   return path.join(os.tmpdir(), `taskrun-${runId}`);
 }
 
-type ResourceOptions = Pick<RunOptions, 'task' | 'runId' | 'engine' | 'contextDir' | 'scratchDir' | 'workspaceMode'>;
+type ResourceOptions = Pick<RunOptions, 'task' | 'runId' | 'engine' | 'contextDir' | 'scratchDir' | 'workspaceMode' | 'platformEngines'>;
 
 function planResourcesFor(options: ResourceOptions): ResourcePlan {
   return planRunResources({
@@ -77,6 +80,7 @@ function planResourcesFor(options: ResourceOptions): ResourcePlan {
     contextDir: options.contextDir,
     scratchDir: options.scratchDir ?? defaultScratchDir(options.runId),
     workspaceMode: options.workspaceMode ?? 'copy',
+    ...(options.platformEngines && { platformEngines: options.platformEngines }),
   });
 }
 

@@ -19,6 +19,8 @@ import { ACB_DEFAULT_NETWORK } from '../steps/container-run.js';
 import type { RunResources, StepCommand, WorkspaceMode } from '../steps/context.js';
 import { isHostDockerStep } from '../steps/cmd.js';
 import type { Task } from '../task/types.js';
+import type { PlatformEngine } from '../engine/platform-engines.js';
+import { routedImagesOf } from '../steps/build-platform.js';
 import { describeFillCommand, describeVolumeFillCommand, fillVolume, fillWorkspace, firstSnapshotDir, planWorkspace, taskVolumeName } from './workspace.js';
 
 export interface NetworkToCreate {
@@ -47,6 +49,7 @@ export function planRunResources(input: {
   contextDir: string;
   scratchDir: string;
   workspaceMode: WorkspaceMode;
+  platformEngines?: readonly PlatformEngine[];
 }): ResourcePlan {
   const { task, runId } = input;
   const usesContainers = task.steps.some((step) => step.kind === 'cmd' && !isHostDockerStep(step));
@@ -66,6 +69,8 @@ export function planRunResources(input: {
     // With the copy, no step mounts a host folder: the engine may be on another machine.
     engineVolumes:
       workspace.mode === 'copy' && usesContainers ? Object.fromEntries(task.volumes.map((volume) => [volume.name, taskVolumeName(runId, volume.name)])) : {},
+    platformEngines: input.platformEngines ?? [],
+    routedImages: routedImagesOf(task.steps, input.platformEngines ?? []),
   };
   if (declared.length === 0) {
     const name = runNetworkName(runId);

@@ -1,6 +1,7 @@
 // Stage 5, execute: what a step handler gets (one attempt of one step) and what it returns.
 
 import type { Engine } from '../engine/engine.js';
+import type { PlatformEngine } from '../engine/platform-engines.js';
 import type { RunEventListener } from '../run/events.js';
 
 /**
@@ -43,6 +44,10 @@ export interface RunResources {
   readonly volumeDirs: Readonly<Record<string, string>>;
   /** Copy mode: task `volumes` entry → the engine volume its files are copied into (mounted instead of the folder). */
   readonly engineVolumes: Readonly<Record<string, string>>;
+  /** `--engine-for`: builds for these platforms run on other engines. */
+  readonly platformEngines: readonly PlatformEngine[];
+  /** Images (canonical references) a routed build tags → its engine, which then pushes them. */
+  readonly routedImages: Readonly<Record<string, PlatformEngine>>;
 }
 
 export interface StepContext {
@@ -67,6 +72,8 @@ export interface StepCommand {
   readonly argv: readonly string[];
   readonly cwd?: string;
   readonly inProcess?: boolean;
+  /** Set when the command goes to another engine than the run's (`--engine-for`). */
+  readonly endpoint?: string;
   /** A host command whose stdout feeds this one's stdin (`tar -c … | docker run -i …`). */
   readonly inputFrom?: readonly string[];
 }

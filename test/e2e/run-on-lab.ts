@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { LabEnv } from '../../src/engine/lab-env.js';
 import type { Engine } from '../../src/engine/engine.js';
+import type { PlatformEngine } from '../../src/engine/platform-engines.js';
 import { planTask } from '../../src/plan/plan.js';
 import type { RunEvent } from '../../src/run/events.js';
 import { executeRun } from '../../src/run/execute-run.js';
@@ -73,6 +74,8 @@ export async function runOnLab(input: {
   contextDir?: string;
   /** Replaces the lab engine of the path (an engine elsewhere). */
   engineOverride?: Engine;
+  /** `--engine-for` routes. */
+  platformEngines?: readonly PlatformEngine[];
 }): Promise<LabRun> {
   const runId = input.runId ?? newRunId(input.engine);
   const contextDir = input.contextDir ?? (await writeContext(input.files, input.contextPrefix));
@@ -87,6 +90,7 @@ export async function runOnLab(input: {
     engine: input.engineOverride ?? labEngineFor(input.lab, input.engine),
     contextDir,
     workspaceMode,
+    ...(input.platformEngines && { platformEngines: input.platformEngines }),
     signal: input.signal ?? new AbortController().signal,
     onEvent: (event) => {
       events.push(event);

@@ -26,6 +26,8 @@ function resourcesFor(engine: Engine, scratchDir = '/tmp/taskrun-r1'): RunResour
     scratchDir,
     volumeDirs: { secrets: '/tmp/taskrun-r1/volumes/secrets' },
     engineVolumes: {},
+    platformEngines: [],
+    routedImages: {},
   };
 }
 

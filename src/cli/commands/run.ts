@@ -6,6 +6,7 @@ import { addTaskOptions, type TaskOptions } from '../task-options.js';
 export interface RunCommandOptions extends TaskOptions {
   readonly dryRun?: boolean;
   readonly bind?: boolean;
+  readonly engineFor: string[];
   readonly engine?: string;
   readonly maxParallel?: number;
   readonly timeout: number;
@@ -24,6 +25,7 @@ export function registerRunCommand(program: Command): void {
       .option('--dry-run', 'print the plan and the exact commands; run nothing')
       .option('--bind', 'mount the context folder itself at /workspace, so steps write it (default: a copy in a per-run volume)')
       .option('--engine <engine>', 'docker or podman (default: $TASKRUN_ENGINE, else docker when its daemon answers, else podman)')
+      .option('--engine-for <platform=endpoint>', 'run build steps for PLATFORM (their --platform) on another engine: a DOCKER_HOST/CONTAINER_HOST URL or a context name (repeatable)', (value: string, previous: string[]) => [...previous, value], [])
       .option('--max-parallel <n>', 'run at most N steps at once (default: unbounded, as on ACR)', parsePositiveInt('--max-parallel'))
       .option('--timeout <seconds>', 'time limit of the whole run', parsePositiveInt('--timeout'), 3600)
       .addOption(new Option('--log-format <format>', 'text for people, json for NDJSON events on stdout').choices(['text', 'json']).default('text'))
