@@ -147,3 +147,12 @@ export function buildVolumeTarArgv(input: {
   argv.push(...(input.direction === 'extract' ? ['tar', '-x', '-C', mountPoint] : ['tar', '-c', '-C', mountPoint, '.']));
   return argv;
 }
+
+/** podman only, local only (podman-remote has neither): a volume's files from or to a tar stream, no container. */
+export function buildVolumeImportArgv(input: { volume: string }): string[] {
+  return ['volume', 'import', input.volume, '-'];
+}
+
+export function buildVolumeExportArgv(input: { volume: string; file: string }): string[] {
+  return ['volume', 'export', '--output', input.file, input.volume];
+}

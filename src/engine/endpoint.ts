@@ -39,3 +39,10 @@ export function describeEndpoint(engine: Engine, env: NodeJS.ProcessEnv = proces
   const connection = engineVar(engine, env, 'CONTAINER_CONNECTION');
   return connection !== undefined ? `podman connection ${connection}` : 'local podman';
 }
+
+/** podman talks to a service (CONTAINER_HOST, CONTAINER_CONNECTION, podman-remote) instead of its local storage. */
+export function isRemotePodman(engine: Engine, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (engine.name !== 'podman') return false;
+  if (path.basename(engine.binary).includes('remote')) return true;
+  return engineVar(engine, env, 'CONTAINER_HOST') !== undefined || engineVar(engine, env, 'CONTAINER_CONNECTION') !== undefined;
+}

@@ -3,14 +3,15 @@
 // writes the user's folder and a remote engine needs none of this machine's folders. Builds and host
 // `docker …` steps get a host snapshot of that volume, taken again only after a step could write.
 
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { buildVolumeTarArgv } from '../engine/argv.js';
+import { buildVolumeExportArgv, buildVolumeImportArgv, buildVolumeTarArgv } from '../engine/argv.js';
+import { isRemotePodman } from '../engine/endpoint.js';
 import { describeFailure } from '../engine/describe-failure.js';
 import type { Engine } from '../engine/engine.js';
 import { RUN_LABEL, sanitiseEngineName, uniqueNamePart, workspaceVolumeName } from '../engine/names.js';
-import { runPipeline, type PipelineResult } from '../engine/process.js';
-import { CLEANUP_TIMEOUT_MS, removeContainers } from '../engine/run-engine.js';
+import { runPipeline, runProcess, type PipelineResult } from '../engine/process.js';
+import { removeContainers, runEngine } from '../engine/run-engine.js';
 import type { HostWorkspace, StepCommand, WorkspaceAccess, WorkspaceMode, WorkspaceSpec } from '../steps/context.js';
 import { readDockerignore, selectContextFiles } from './context-files.js';
 
@@ -49,20 +50,40 @@ function fillContainerName(runId: string): string {
 // The docker CLI over podman's socket reports 0 for a failed `run --rm` (see isRemovedAfterExit).
 const removesItself = (engine: Engine) => engine.name === 'podman';
 
-/** `tar -c` of the whole folder, or of the listed entries (NUL-separated on stdin) when `.dockerignore` leaves some out. */
-function hostTarCreateArgs(contextDir: string, isListed: boolean): string[] {
-  return isListed ? ['-c', '--null', '--no-recursion', '-C', contextDir, '-T', '-'] : ['-c', '-C', contextDir, '.'];
-}
+/** Local podman reads and writes a volume's files as tar itself, without starting a container (~0.3 s less). */
+const usesVolumeTar = (engine: Engine) => engine.name === 'podman' && !isRemotePodman(engine);
 
-function fillArgv(input: { engine: Engine; runId: string; volume: string }): string[] {
-  return buildVolumeTarArgv({
+/** The engine command that reads a tar stream on stdin into a volume, and the container it leaves, if any. */
+function volumeFillArgv(input: { engine: Engine; runId: string; volume: string; containerName: string }): { argv: string[]; leftContainer?: string } {
+  const { engine } = input;
+  if (usesVolumeTar(engine)) return { argv: buildVolumeImportArgv({ volume: input.volume }) };
+  const argv = buildVolumeTarArgv({
     direction: 'extract',
     image: WORKSPACE_HELPER_IMAGE,
     volume: input.volume,
-    containerName: fillContainerName(input.runId),
+    containerName: input.containerName,
+    labels: labelsOf(input.runId),
+    remove: removesItself(engine),
+  });
+  return { argv, ...(!removesItself(engine) && { leftContainer: input.containerName }) };
+}
+
+/** The helper container that writes a volume's files as a tar stream to stdout. */
+function volumeReadArgv(input: { engine: Engine; runId: string; volume: string; containerName: string }): { argv: string[]; leftContainer?: string } {
+  const argv = buildVolumeTarArgv({
+    direction: 'create',
+    image: WORKSPACE_HELPER_IMAGE,
+    volume: input.volume,
+    containerName: input.containerName,
     labels: labelsOf(input.runId),
     remove: removesItself(input.engine),
   });
+  return { argv, ...(!removesItself(input.engine) && { leftContainer: input.containerName }) };
+}
+
+/** `tar -c` of the whole folder, or of the listed entries (NUL-separated on stdin) when `.dockerignore` leaves some out. */
+function hostTarCreateArgs(contextDir: string, isListed: boolean): string[] {
+  return isListed ? ['-c', '--null', '--no-recursion', '-C', contextDir, '-T', '-'] : ['-c', '-C', contextDir, '.'];
 }
 
 /** The fill as a dry run shows it (with a `.dockerignore`, tar reads the kept entries on stdin). */
@@ -70,7 +91,7 @@ export function describeFillCommand(input: { engine: Engine; runId: string; spec
   if (input.spec.mode !== 'copy') return undefined;
   return {
     inputFrom: [HOST_TAR, ...hostTarCreateArgs(input.spec.contextDir, input.hasDockerignore)],
-    argv: [input.engine.binary, ...fillArgv({ engine: input.engine, runId: input.runId, volume: input.spec.volume })],
+    argv: [input.engine.binary, ...volumeFillArgv({ engine: input.engine, runId: input.runId, volume: input.spec.volume, containerName: fillContainerName(input.runId) }).argv],
   };
 }
 
@@ -93,23 +114,16 @@ export async function fillVolume(input: {
   entries?: readonly string[];
   signal: AbortSignal;
 }): Promise<string | undefined> {
-  const { engine, runId } = input;
-  const argv = buildVolumeTarArgv({
-    direction: 'extract',
-    image: WORKSPACE_HELPER_IMAGE,
-    volume: input.volume,
-    containerName: input.containerName,
-    labels: labelsOf(runId),
-    remove: removesItself(engine),
-  });
+  const { engine } = input;
+  const fill = volumeFillArgv(input);
   const result = await runPipeline({
     from: { file: HOST_TAR, args: hostTarCreateArgs(input.sourceDir, input.entries !== undefined) },
     ...(input.entries !== undefined && { fromInput: input.entries.map((entry) => `${entry}\0`).join('') }),
-    to: { file: engine.binary, args: argv, env: engine.env },
+    to: { file: engine.binary, args: fill.argv, env: engine.env },
     signal: input.signal,
   });
-  if (!removesItself(engine)) await removeContainers({ engine, names: [input.containerName] });
-  return describePipelineFailure(result, { from: 'tar -c', to: `${engine.name} run ${WORKSPACE_HELPER_IMAGE} tar -x`, fromIsHostTar: true });
+  if (fill.leftContainer !== undefined) await removeContainers({ engine, names: [fill.leftContainer] });
+  return describePipelineFailure(result, { from: 'tar -c', to: `${engine.name} ${fill.argv.slice(0, 2).join(' ')}`, fromIsHostTar: true });
 }
 
 /** A task volume's engine volume in copy mode, and its fill (a dry run shows both). */
@@ -120,17 +134,7 @@ export function taskVolumeName(runId: string, volumeName: string): string {
 export function describeVolumeFillCommand(input: { engine: Engine; runId: string; volume: string; sourceDir: string }): StepCommand {
   return {
     inputFrom: [HOST_TAR, ...hostTarCreateArgs(input.sourceDir, false)],
-    argv: [
-      input.engine.binary,
-      ...buildVolumeTarArgv({
-        direction: 'extract',
-        image: WORKSPACE_HELPER_IMAGE,
-        volume: input.volume,
-        containerName: `${input.volume}-fill`,
-        labels: labelsOf(input.runId),
-        remove: removesItself(input.engine),
-      }),
-    ],
+    argv: [input.engine.binary, ...volumeFillArgv({ ...input, containerName: `${input.volume}-fill` }).argv],
   };
 }
 
@@ -152,21 +156,38 @@ function tailOf(result: { outputTail: string }): string {
 
 /** Copies what the volume holds now into a new host folder, through the engine. */
 async function exportWorkspace(input: { engine: Engine; runId: string; volume: string; intoDir: string; index: number; signal: AbortSignal }): Promise<string | undefined> {
+  await mkdir(input.intoDir, { recursive: true });
+  const failure = usesVolumeTar(input.engine) ? await exportThroughFile(input) : await exportThroughHelper(input);
+  return failure === undefined ? undefined : `failed to read the workspace volume ${input.volume}: ${failure}`;
+}
+
+async function exportThroughHelper(input: { engine: Engine; runId: string; volume: string; intoDir: string; index: number; signal: AbortSignal }): Promise<string | undefined> {
   const { engine, runId } = input;
   const containerName = sanitiseEngineName(`taskrun-${runId}-workspace-read-${input.index}`);
-  await mkdir(input.intoDir, { recursive: true });
+  const read = volumeReadArgv({ engine, runId, volume: input.volume, containerName });
   const result = await runPipeline({
-    from: {
-      file: engine.binary,
-      args: buildVolumeTarArgv({ direction: 'create', image: WORKSPACE_HELPER_IMAGE, volume: input.volume, containerName, labels: labelsOf(runId), remove: removesItself(engine) }),
-      env: engine.env,
-    },
+    from: { file: engine.binary, args: read.argv, env: engine.env },
     to: { file: HOST_TAR, args: ['-x', '--no-same-owner', '-C', input.intoDir] },
     signal: input.signal,
   });
-  if (!removesItself(engine)) await removeContainers({ engine, names: [containerName] });
-  const failure = describePipelineFailure(result, { from: `${engine.name} run ${WORKSPACE_HELPER_IMAGE} tar -c`, to: 'tar -x', fromIsHostTar: false });
-  return failure === undefined ? undefined : `failed to read the workspace volume ${input.volume}: ${failure}`;
+  if (read.leftContainer !== undefined) await removeContainers({ engine, names: [read.leftContainer] });
+  return describePipelineFailure(result, { from: `${engine.name} run ${WORKSPACE_HELPER_IMAGE} tar -c`, to: 'tar -x', fromIsHostTar: false });
+}
+
+// `podman volume export` writes a file (it cannot write to the socket Node gives a child as stdout).
+async function exportThroughFile(input: { engine: Engine; volume: string; intoDir: string; signal: AbortSignal }): Promise<string | undefined> {
+  const { engine } = input;
+  const tarFile = `${input.intoDir}.tar`;
+  try {
+    const exported = await runEngine({ engine, args: buildVolumeExportArgv({ volume: input.volume, file: tarFile }), signal: input.signal });
+    const exportFailure = describeFailure(exported, { command: `${engine.name} volume export` });
+    if (exportFailure !== undefined) return `${named(`${engine.name} volume export`, exportFailure)}${tailOf(exported)}`;
+    const extracted = await runProcess({ file: HOST_TAR, args: ['-x', '--no-same-owner', '-f', tarFile, '-C', input.intoDir], signal: input.signal });
+    const extractFailure = describeFailure(extracted, { command: 'tar -x' });
+    return extractFailure === undefined ? undefined : `${named('tar -x', extractFailure)}${tailOf(extracted)}`;
+  } finally {
+    await rm(tarFile, { force: true });
+  }
 }
 
 /** Copies the context (less what `.dockerignore` leaves out) into a host folder, without the engine. */
@@ -179,7 +200,6 @@ async function copyContext(input: { contextDir: string; intoDir: string; signal:
     ...(listed !== undefined && { fromInput: listed.map((entry) => `${entry}\0`).join('') }),
     to: { file: HOST_TAR, args: ['-x', '-C', input.intoDir] },
     signal: input.signal,
-    timeoutMs: CLEANUP_TIMEOUT_MS * 20,
   });
   const failure = describePipelineFailure(result, { from: 'tar -c', to: 'tar -x', fromIsHostTar: true });
   return failure === undefined ? undefined : `failed to copy ${input.contextDir} for the build: ${failure}`;

@@ -29,3 +29,14 @@ describe('describeEndpoint', () => {
     expect(describeEndpoint(podman(), {})).toBe('local podman');
   });
 });
+
+describe('isRemotePodman', () => {
+  it('is true over a connection or with podman-remote', async () => {
+    const { isRemotePodman } = await import('../../src/engine/endpoint.js');
+    expect(isRemotePodman(podman(), {})).toBe(false);
+    expect(isRemotePodman(podman({ CONTAINER_HOST: 'unix:///run/podman.sock' }), {})).toBe(true);
+    expect(isRemotePodman(podman(), { CONTAINER_CONNECTION: 'arm' })).toBe(true);
+    expect(isRemotePodman({ name: 'podman', binary: '/usr/bin/podman-remote', env: {} }, {})).toBe(true);
+    expect(isRemotePodman(docker(), {})).toBe(false);
+  });
+});

@@ -22,11 +22,17 @@ describe('the workspace plan', () => {
     const commands = describeRunCommands({ task, plan: planTask(task), runId: 'r1', engine: podman, contextDir: '/ctx', scratchDir: '/s', hasDockerignore: true });
     expect(commands.setup.slice(2)).toEqual([
       { argv: ['podman', 'volume', 'create', '--label', 'taskrun.run=r1', 'taskrun-r1-workspace'] },
-      {
-        inputFrom: ['tar', '-c', '--null', '--no-recursion', '-C', '/ctx', '-T', '-'],
-        argv: ['podman', 'run', '--interactive', '--rm', '--network', 'none', '--name', 'taskrun-r1-workspace-fill', '--label', 'taskrun.run=r1', '--volume', 'taskrun-r1-workspace:/workspace', 'busybox', 'tar', '-x', '-C', '/workspace'],
-      },
+      { inputFrom: ['tar', '-c', '--null', '--no-recursion', '-C', '/ctx', '-T', '-'], argv: ['podman', 'volume', 'import', 'taskrun-r1-workspace', '-'] },
     ]);
+    // docker (and podman over a connection) have no volume import: a busybox helper extracts the stream.
+    const viaDocker = describeRunCommands({ task, plan: planTask(task), runId: 'r1', engine: docker, contextDir: '/ctx', scratchDir: '/s' });
+    expect(viaDocker.setup.at(-1)).toEqual({
+      inputFrom: ['tar', '-c', '-C', '/ctx', '.'],
+      argv: ['docker', 'run', '--interactive', '--network', 'none', '--name', 'taskrun-r1-workspace-fill', '--label', 'taskrun.run=r1', '--volume', 'taskrun-r1-workspace:/workspace', 'busybox', 'tar', '-x', '-C', '/workspace'],
+    });
+    const remotePodman: Engine = { ...podman, env: { CONTAINER_HOST: 'ssh://core@vm/run/podman.sock' } };
+    const viaConnection = describeRunCommands({ task, plan: planTask(task), runId: 'r1', engine: remotePodman, contextDir: '/ctx', scratchDir: '/s' });
+    expect(viaConnection.setup.at(-1)?.argv.slice(0, 4)).toEqual(['podman', 'run', '--interactive', '--rm']);
     const [cmd, build] = commands.steps;
     expect(cmd?.commands[0]?.argv).toContain('taskrun-r1-workspace:/workspace');
     expect(cmd?.commands[0]?.argv).not.toContain('--mount');
