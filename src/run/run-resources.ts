@@ -21,7 +21,7 @@ import { isHostDockerStep } from '../steps/cmd.js';
 import type { Task } from '../task/types.js';
 import type { PlatformEngine } from '../engine/platform-engines.js';
 import { routedImagesOf } from '../steps/build-platform.js';
-import { describeFillCommand, describeVolumeFillCommand, fillVolume, fillWorkspace, firstSnapshotDir, planWorkspace, taskVolumeName } from './workspace.js';
+import { describeFillCommands, describeVolumeFillCommands, fillVolume, fillWorkspace, firstSnapshotDir, planWorkspace, taskVolumeName } from './workspace.js';
 
 export interface NetworkToCreate {
   readonly name: string;
@@ -99,14 +99,14 @@ const labelsOf = (runId: string) => ({ [RUN_LABEL]: runId });
 
 export function describeSetupCommands(plan: ResourcePlan, options: { hasDockerignore: boolean } = { hasDockerignore: false }): StepCommand[] {
   const { engine, runId, homeVolume, workspace, engineVolumes, volumeDirs } = plan.resources;
-  const fill = plan.usesWorkspaceVolume ? describeFillCommand({ engine, runId, spec: workspace, hasDockerignore: options.hasDockerignore }) : undefined;
+  const fill = plan.usesWorkspaceVolume ? describeFillCommands({ engine, runId, spec: workspace, hasDockerignore: options.hasDockerignore }) : [];
   return [
     ...plan.networksToCreate.map((network) => ({ argv: [engine.binary, ...buildNetworkCreateArgv({ ...network, labels: labelsOf(runId) })] })),
     ...(plan.usesContainers ? [{ argv: [engine.binary, ...buildVolumeCreateArgv({ name: homeVolume, labels: labelsOf(runId) })] }] : []),
-    ...(fill && workspace.mode === 'copy' ? [{ argv: [engine.binary, ...buildVolumeCreateArgv({ name: workspace.volume, labels: labelsOf(runId) })] }, fill] : []),
+    ...(fill.length > 0 && workspace.mode === 'copy' ? [{ argv: [engine.binary, ...buildVolumeCreateArgv({ name: workspace.volume, labels: labelsOf(runId) })] }, ...fill] : []),
     ...Object.entries(engineVolumes).flatMap(([name, volume]) => [
       { argv: [engine.binary, ...buildVolumeCreateArgv({ name: volume, labels: labelsOf(runId) })] },
-      describeVolumeFillCommand({ engine, runId, volume, sourceDir: volumeDirs[name] ?? '' }),
+      ...describeVolumeFillCommands({ engine, runId, volume, sourceDir: volumeDirs[name] ?? '' }),
     ]),
   ];
 }

@@ -5,7 +5,7 @@
 
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { buildVolumeExportArgv, buildVolumeImportArgv, buildVolumeTarArgv } from '../engine/argv.js';
+import { buildRemoveContainersArgv, buildVolumeExportArgv, buildVolumeImportArgv, buildVolumeTarArgv } from '../engine/argv.js';
 import { isRemotePodman } from '../engine/endpoint.js';
 import { describeFailure } from '../engine/describe-failure.js';
 import type { Engine } from '../engine/engine.js';
@@ -87,12 +87,13 @@ function hostTarCreateArgs(contextDir: string, isListed: boolean): string[] {
 }
 
 /** The fill as a dry run shows it (with a `.dockerignore`, tar reads the kept entries on stdin). */
-export function describeFillCommand(input: { engine: Engine; runId: string; spec: WorkspaceSpec; hasDockerignore: boolean }): StepCommand | undefined {
-  if (input.spec.mode !== 'copy') return undefined;
-  return {
-    inputFrom: [HOST_TAR, ...hostTarCreateArgs(input.spec.contextDir, input.hasDockerignore)],
-    argv: [input.engine.binary, ...volumeFillArgv({ engine: input.engine, runId: input.runId, volume: input.spec.volume, containerName: fillContainerName(input.runId) }).argv],
-  };
+export function describeFillCommands(input: { engine: Engine; runId: string; spec: WorkspaceSpec; hasDockerignore: boolean }): StepCommand[] {
+  if (input.spec.mode !== 'copy') return [];
+  const fill = volumeFillArgv({ engine: input.engine, runId: input.runId, volume: input.spec.volume, containerName: fillContainerName(input.runId) });
+  return [
+    { inputFrom: [HOST_TAR, ...hostTarCreateArgs(input.spec.contextDir, input.hasDockerignore)], argv: [input.engine.binary, ...fill.argv] },
+    ...(fill.leftContainer !== undefined ? [{ argv: [input.engine.binary, ...buildRemoveContainersArgv({ engine: input.engine.name, names: [fill.leftContainer] })] }] : []),
+  ];
 }
 
 /** Streams the context into the (created, empty) workspace volume; an error message when it failed. */
@@ -131,11 +132,12 @@ export function taskVolumeName(runId: string, volumeName: string): string {
   return sanitiseEngineName(`taskrun-${runId}-vol-${uniqueNamePart(volumeName)}`);
 }
 
-export function describeVolumeFillCommand(input: { engine: Engine; runId: string; volume: string; sourceDir: string }): StepCommand {
-  return {
-    inputFrom: [HOST_TAR, ...hostTarCreateArgs(input.sourceDir, false)],
-    argv: [input.engine.binary, ...volumeFillArgv({ ...input, containerName: `${input.volume}-fill` }).argv],
-  };
+export function describeVolumeFillCommands(input: { engine: Engine; runId: string; volume: string; sourceDir: string }): StepCommand[] {
+  const fill = volumeFillArgv({ ...input, containerName: `${input.volume}-fill` });
+  return [
+    { inputFrom: [HOST_TAR, ...hostTarCreateArgs(input.sourceDir, false)], argv: [input.engine.binary, ...fill.argv] },
+    ...(fill.leftContainer !== undefined ? [{ argv: [input.engine.binary, ...buildRemoveContainersArgv({ engine: input.engine.name, names: [fill.leftContainer] })] }] : []),
+  ];
 }
 
 // GNU tar exits 1 when a file changed while it was read: the copy holds what was there, as a snapshot does.

@@ -26,10 +26,13 @@ describe('the workspace plan', () => {
     ]);
     // docker (and podman over a connection) have no volume import: a busybox helper extracts the stream.
     const viaDocker = describeRunCommands({ task, plan: planTask(task), runId: 'r1', engine: docker, contextDir: '/ctx', scratchDir: '/s' });
-    expect(viaDocker.setup.at(-1)).toEqual({
-      inputFrom: ['tar', '-c', '-C', '/ctx', '.'],
-      argv: ['docker', 'run', '--interactive', '--network', 'none', '--name', 'taskrun-r1-workspace-fill', '--label', 'taskrun.run=r1', '--volume', 'taskrun-r1-workspace:/workspace', 'busybox', 'tar', '-x', '-C', '/workspace'],
-    });
+    expect(viaDocker.setup.slice(-2)).toEqual([
+      {
+        inputFrom: ['tar', '-c', '-C', '/ctx', '.'],
+        argv: ['docker', 'run', '--interactive', '--network', 'none', '--name', 'taskrun-r1-workspace-fill', '--label', 'taskrun.run=r1', '--volume', 'taskrun-r1-workspace:/workspace', 'busybox', 'tar', '-x', '-C', '/workspace'],
+      },
+      { argv: ['docker', 'rm', '--force', 'taskrun-r1-workspace-fill'] },
+    ]);
     const remotePodman: Engine = { ...podman, env: { CONTAINER_HOST: 'ssh://core@vm/run/podman.sock' } };
     const viaConnection = describeRunCommands({ task, plan: planTask(task), runId: 'r1', engine: remotePodman, contextDir: '/ctx', scratchDir: '/s' });
     expect(viaConnection.setup.at(-1)?.argv.slice(0, 4)).toEqual(['podman', 'run', '--interactive', '--rm']);
@@ -58,5 +61,20 @@ describe('the workspace plan', () => {
     expect(recordRunSetting(copy, {})).toEqual({ workspace: { mode: 'copy', contextDir: '/ctx', volume: 'taskrun-r1-workspace' }, endpoint: 'tcp://127.0.0.1:2375' });
     const bind = { workspace: planWorkspace({ mode: 'bind', runId: 'r1', contextDir: '/ctx' }), engine: podman, usesEngine: true };
     expect(describeRunSetting(bind, {})[0]).toBe('Workspace: /ctx, bind-mounted (--bind): steps write this folder');
+  });
+
+  it('copies secret volumes into engine volumes with the copy, and binds their folders with --bind', () => {
+    const task = makeTask([cmdStep({ id: 'a', cmd: 'busybox ls', volumeMounts: [{ name: 'creds', mountPath: '/run/creds' }] })], {
+      volumes: [{ name: 'creds', secret: { 'token.txt': 'czNjcmV0' } }],
+    });
+    const copy = describeRunCommands({ task, plan: planTask(task), runId: 'r1', engine: podman, contextDir: '/ctx', scratchDir: '/s' });
+    expect(copy.setup.slice(-2)).toEqual([
+      { argv: ['podman', 'volume', 'create', '--label', 'taskrun.run=r1', 'taskrun-r1-vol-creds'] },
+      { inputFrom: ['tar', '-c', '-C', '/s/volumes/creds', '.'], argv: ['podman', 'volume', 'import', 'taskrun-r1-vol-creds', '-'] },
+    ]);
+    expect(copy.steps[0]?.commands[0]?.argv.join(' ')).toContain('--volume taskrun-r1-vol-creds:/run/creds');
+    expect(copy.cleanup.at(-1)?.argv).toContain('taskrun-r1-vol-creds');
+    const bind = describeRunCommands({ task, plan: planTask(task), runId: 'r1', engine: podman, contextDir: '/ctx', scratchDir: '/s', workspaceMode: 'bind' });
+    expect(bind.steps[0]?.commands[0]?.argv.join(' ')).toContain('type=bind,source=/s/volumes/creds,target=/run/creds');
   });
 });
