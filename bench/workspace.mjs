@@ -5,7 +5,7 @@
 //      of destination), with and without a .dockerignore (which makes taskrun walk and list the files);
 //      a host-folder `tar -c | tar -x` is printed beside, for scale;
 //   2. the 20-step bench run (20 trivial cmd steps) with the copy ≤ 1.05× the same run with --bind.
-// Usage: node bench/workspace.mjs [--engine podman|docker] [--rounds N] [--pairs N]
+// Usage: node bench/workspace.mjs [--engine podman|docker] [--rounds N] [--pairs N] [--only copy|steps]
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +23,7 @@ const option = (name, fallback) => {
 const engineName = option('--engine', 'podman');
 const rounds = Number(option('--rounds', '3'));
 const pairRounds = Number(option('--pairs', '9'));
+const only = option('--only', 'all');
 
 if (!existsSync(path.join(dist, 'run', 'workspace.js'))) {
   console.error('bench: build first with `npm run build`');
@@ -126,12 +127,12 @@ function timeTaskrun(dir, extra) {
   );
 }
 
-const plain = writeContext(false);
-const ignoring = writeContext(true);
+const plain = only === 'steps' ? mkdtempSync(path.join(os.tmpdir(), 'taskrun-bench-ctx-')) : writeContext(false);
+const ignoring = only === 'steps' ? mkdtempSync(path.join(os.tmpdir(), 'taskrun-bench-ctx-')) : writeContext(true);
 const twenty = writeTwentySteps();
 let ok = true;
-try {
-  console.log(`engine: ${engineName}, rounds: ${rounds} (medians)`);
+
+async function benchCopy() {
   timeBaseline(plain); // warm-up: page cache, helper image
   for (const [label, contextDir] of [['no .dockerignore', plain], ['with a .dockerignore', ignoring]]) {
     const baseline = [];
@@ -148,15 +149,18 @@ try {
       `copy of 10,000 files / 200 MiB (${label}): taskrun ${fmt(median(ours))}, tar | ${engineName} run tar -x ${fmt(median(baseline))}, ratio ${ratio.toFixed(3)} (budget 1.50) ${ratio <= 1.5 ? 'ok' : 'OVER'}; tar | tar into a host folder ${fmt(median(host))}`,
     );
   }
+}
+
+// Pairs run back to back, in alternating order; the median of the pair ratios cancels the drift of a shared machine.
+function benchSteps() {
   timeTaskrun(twenty, []); // warm-up
-  // Pairs run back to back, in alternating order; the median of the pair ratios cancels the drift of a shared machine.
   const copy = [];
   const bind = [];
   const pairRatios = [];
   for (let round = 0; round < pairRounds; round++) {
-    const first = round % 2 === 0 ? 'bind' : 'copy';
+    const order = round % 2 === 0 ? ['bind', 'copy'] : ['copy', 'bind'];
     const times = {};
-    for (const mode of first === 'bind' ? ['bind', 'copy'] : ['copy', 'bind']) times[mode] = timeTaskrun(twenty, mode === 'bind' ? ['--bind'] : []);
+    for (const mode of order) times[mode] = timeTaskrun(twenty, mode === 'bind' ? ['--bind'] : []);
     copy.push(times.copy);
     bind.push(times.bind);
     pairRatios.push(times.copy / times.bind);
@@ -164,6 +168,12 @@ try {
   const ratio = median(pairRatios);
   ok &&= ratio <= 1.05;
   console.log(`20 trivial steps (${pairRounds} pairs): copy ${fmt(median(copy))}, --bind ${fmt(median(bind))}, median pair ratio ${ratio.toFixed(3)} (budget 1.05) ${ratio <= 1.05 ? 'ok' : 'OVER'}`);
+}
+
+try {
+  console.log(`engine: ${engineName}, rounds: ${rounds}, pairs: ${pairRounds} (medians)`);
+  if (only !== 'steps') await benchCopy();
+  if (only !== 'copy') benchSteps();
   process.exitCode = ok ? 0 : 1;
 } finally {
   for (const dir of [plain, ignoring, twenty, home]) rmSync(dir, { recursive: true, force: true });

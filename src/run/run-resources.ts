@@ -137,6 +137,8 @@ export interface CreatedResources {
   workspaceVolume?: string;
   /** Copy mode: the engine volumes holding task `volumes`. */
   taskVolumes?: string[];
+  /** Removals of helper containers left to finish in the background; cleanup waits for them. */
+  backgroundRemovals?: Promise<unknown>[];
   scratchDir?: string;
 }
 
@@ -178,7 +180,7 @@ async function createTaskVolumes(input: { plan: ResourcePlan; signal: AbortSigna
     (input.created.taskVolumes ??= []).push(volume);
     const sourceDir = volumeDirs[name];
     if (sourceDir === undefined) continue;
-    const fillFailure = await fillVolume({ engine, runId, volume, sourceDir, containerName: `${volume}-fill`, signal: input.signal });
+    const fillFailure = await fillVolume({ engine, runId, volume, sourceDir, containerName: `${volume}-fill`, signal: input.signal, deferRemoval: deferTo(input.created) });
     if (fillFailure !== undefined) return `failed to copy the files of volume ${name} into ${volume}: ${fillFailure}`;
   }
   return undefined;
@@ -196,7 +198,11 @@ async function createWorkspaceVolume(input: {
   const failure = describeFailure(result, { command: `${engine.name} volume create` });
   if (failure !== undefined) return `failed to create volume: ${spec.volume}, err: ${failure}, msg: ${result.outputTail.trim()}`;
   input.created.workspaceVolume = spec.volume;
-  return fillWorkspace({ engine, runId: input.runId, spec, signal: input.signal });
+  return fillWorkspace({ engine, runId: input.runId, spec, signal: input.signal, deferRemoval: deferTo(input.created) });
+}
+
+function deferTo(created: CreatedResources): (removal: Promise<unknown>) => void {
+  return (removal) => (created.backgroundRemovals ??= []).push(removal);
 }
 
 async function createNetworks(input: {
@@ -241,6 +247,7 @@ export async function removeRunResources(input: {
   sweepLabelled: boolean;
 }): Promise<string[]> {
   const { engine, created } = input;
+  await Promise.all(created.backgroundRemovals ?? []);
   const label = `${RUN_LABEL}=${input.runId}`;
   const sweep = (kind: LabelledKind) => (input.sweepLabelled ? listLabelled({ engine, kind, label }) : Promise.resolve([]));
   const [labelledContainers, labelledNetworks, labelledVolumes] = await Promise.all([sweep('container'), sweep('network'), sweep('volume')]);

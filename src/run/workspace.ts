@@ -97,7 +97,13 @@ export function describeFillCommands(input: { engine: Engine; runId: string; spe
 }
 
 /** Streams the context into the (created, empty) workspace volume; an error message when it failed. */
-export async function fillWorkspace(input: { engine: Engine; runId: string; spec: Extract<WorkspaceSpec, { mode: 'copy' }>; signal: AbortSignal }): Promise<string | undefined> {
+export async function fillWorkspace(input: {
+  engine: Engine;
+  runId: string;
+  spec: Extract<WorkspaceSpec, { mode: 'copy' }>;
+  signal: AbortSignal;
+  deferRemoval?: (removal: Promise<unknown>) => void;
+}): Promise<string | undefined> {
   const { spec } = input;
   const patterns = await readDockerignore(spec.contextDir);
   const listed = patterns !== undefined && patterns.length > 0 ? (await selectContextFiles(spec.contextDir)).entries : undefined;
@@ -114,6 +120,8 @@ export async function fillVolume(input: {
   containerName: string;
   entries?: readonly string[];
   signal: AbortSignal;
+  /** Given: the helper container (docker) is removed in the background and the removal handed over, off the run's start. */
+  deferRemoval?: (removal: Promise<unknown>) => void;
 }): Promise<string | undefined> {
   const { engine } = input;
   const fill = volumeFillArgv(input);
@@ -123,7 +131,11 @@ export async function fillVolume(input: {
     to: { file: engine.binary, args: fill.argv, env: engine.env },
     signal: input.signal,
   });
-  if (fill.leftContainer !== undefined) await removeContainers({ engine, names: [fill.leftContainer] });
+  if (fill.leftContainer !== undefined) {
+    const removal = removeContainers({ engine, names: [fill.leftContainer] });
+    if (input.deferRemoval) input.deferRemoval(removal);
+    else await removal;
+  }
   return describePipelineFailure(result, { from: 'tar -c', to: `${engine.name} ${fill.argv.slice(0, 2).join(' ')}`, fromIsHostTar: true });
 }
 
