@@ -5,8 +5,8 @@ import { open, rm, writeFile } from 'node:fs/promises';
 import { error, InputError } from '../diagnostics.js';
 import { createEngine, type Engine } from '../engine/engine.js';
 import { readLabEnv } from '../engine/lab-env.js';
-import { parseEngineFor, type PlatformEngine } from '../engine/platform-engines.js';
-import { isEngineAnswering, selectEngine } from '../engine/select-engine.js';
+import { checkPlatformEnginesAnswer, requirePlatformEngines, type PlatformEngine } from '../engine/platform-engines.js';
+import { selectEngine } from '../engine/select-engine.js';
 import { planTask } from '../plan/plan.js';
 import { resolveRunFolder, resolveTaskrunHome } from '../record/home.js';
 import { createRunLogger } from '../record/logger.js';
@@ -46,7 +46,7 @@ async function runDry(file: string, options: RunCommandOptions, secrets: Record<
   const engine = needsEngine(prepared.task)
     ? await selectEngine(engineRequest(options)).catch((caught: unknown) => (isEngineUnavailable(caught) ? fallbackEngine(options) : Promise.reject(caught)))
     : await fallbackEngine(options);
-  const platformEngines = platformEnginesOf(options, engine);
+  const platformEngines = requirePlatformEngines(options.engineFor, engine);
   const { printDryRun } = await import('./dry-run.js');
   await printDryRun({
     task: prepared.task,
@@ -86,7 +86,8 @@ async function runForReal(input: {
     // A real run needs every `secrets:` entry supplied; validate, render and --dry-run only warn.
     prepared = await prepareMasked({ ...withWorkspace(toPrepareInput(file, options, { runId, secrets }), options), requireSecrets: true }, masker);
     engine = needsEngine(prepared.task) ? await probe : await fallbackEngine(options);
-    platformEngines = await checkedPlatformEngines(options, engine);
+    platformEngines = requirePlatformEngines(options.engineFor, engine);
+    await checkPlatformEnginesAnswer(platformEngines);
     if (needsEngine(prepared.task)) {
       const { checkBuildkit } = await import('../run/preflight.js');
       const problems = await checkBuildkit({ task: prepared.task, engine, severity: 'error' });
@@ -182,20 +183,6 @@ const workspaceModeOf = (options: RunCommandOptions) => (options.bind ? 'bind' :
 function withWorkspace(input: PrepareInput, options: RunCommandOptions): PrepareInput {
   const sharedVolume = sharedVolumeFlag(workspaceModeOf(options), input.runId);
   return sharedVolume === undefined ? input : { ...input, runVarFlags: { ...input.runVarFlags, sharedVolume } };
-}
-
-function platformEnginesOf(options: RunCommandOptions, engine: Engine): PlatformEngine[] {
-  const { routes, diagnostics } = parseEngineFor(options.engineFor, engine);
-  if (diagnostics.length > 0) throw new InputError(diagnostics);
-  return routes;
-}
-
-// Every --engine-for engine must answer before anything runs.
-async function checkedPlatformEngines(options: RunCommandOptions, engine: Engine): Promise<PlatformEngine[]> {
-  const routes = platformEnginesOf(options, engine);
-  const silent = (await Promise.all(routes.map(async (route) => ((await isEngineAnswering(route.engine)) ? undefined : route)))).filter((route) => route !== undefined);
-  if (silent.length === 0) return routes;
-  throw new InputError(silent.map((route) => error('engine-unavailable', `--engine-for ${route.platform}=${route.endpoint}: no ${engine.name} engine answers there`, undefined, 'check the URL or context name, and that the engine runs')));
 }
 
 interface GuardedOutput {

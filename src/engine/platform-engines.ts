@@ -3,8 +3,9 @@
 // engine's host variable takes (`ssh://…`, `tcp://…`, `unix://…`) or a docker context / podman
 // connection name.
 
-import { error, type Diagnostic } from '../diagnostics.js';
+import { error, InputError, type Diagnostic } from '../diagnostics.js';
 import type { Engine } from './engine.js';
+import { isEngineAnswering } from './select-engine.js';
 
 export interface PlatformEngine {
   /** `os/arch` or `os/arch/variant`, e.g. `linux/arm64`. */
@@ -69,4 +70,22 @@ export function routeFor(routes: readonly PlatformEngine[], platforms: readonly 
   const matched = platforms.map((platform) => routes.find((route) => covers(route.platform, platform.toLowerCase())));
   const first = matched[0];
   return first !== undefined && matched.every((route) => route === first) ? first : undefined;
+}
+
+/** The routes of `--engine-for`; throws an InputError (exit 2) for a malformed one. */
+export function requirePlatformEngines(values: readonly string[], main: Engine): PlatformEngine[] {
+  const { routes, diagnostics } = parseEngineFor(values, main);
+  if (diagnostics.length > 0) throw new InputError(diagnostics);
+  return routes;
+}
+
+/** Before a run: every `--engine-for` engine must answer, else an InputError naming the silent ones. */
+export async function checkPlatformEnginesAnswer(routes: readonly PlatformEngine[], isAnswering: (engine: Engine) => Promise<boolean> = isEngineAnswering): Promise<void> {
+  const silent = (await Promise.all(routes.map(async (route) => ((await isAnswering(route.engine)) ? undefined : route)))).filter((route) => route !== undefined);
+  if (silent.length === 0) return;
+  throw new InputError(
+    silent.map((route) =>
+      error('engine-unavailable', `--engine-for ${route.platform}=${route.endpoint}: no ${route.engine.name} engine answers there`, undefined, 'check the URL or context name, and that the engine runs'),
+    ),
+  );
 }

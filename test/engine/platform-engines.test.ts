@@ -41,3 +41,13 @@ describe('--engine-for', () => {
     expect(routeFor(routes, [])).toBeUndefined();
   });
 });
+
+describe('--engine-for before a run', () => {
+  it('refuses malformed values and engines that do not answer', async () => {
+    const { requirePlatformEngines, checkPlatformEnginesAnswer } = await import('../../src/engine/platform-engines.js');
+    expect(() => requirePlatformEngines(['arm64'], docker)).toThrow(/not a platform/);
+    const routes = requirePlatformEngines(['linux/arm64=ssh://arm', 'linux/arm/v7=ssh://pi'], docker);
+    await expect(checkPlatformEnginesAnswer(routes, async () => true)).resolves.toBeUndefined();
+    await expect(checkPlatformEnginesAnswer(routes, async (engine) => engine.env.DOCKER_HOST === 'ssh://arm')).rejects.toThrow('--engine-for linux/arm/v7=ssh://pi: no docker engine answers there');
+  });
+});
