@@ -35,6 +35,13 @@ export function hostDockerArgs(step: CmdStep, runId: string): string[] {
   return [...args.slice(0, at + 1), '--label', `${RUN_LABEL}=${runId}`, ...args.slice(at + 1)];
 }
 
+/** Host `docker` subcommands that cannot change a volume: after them a build's snapshot stays valid. */
+const VOLUME_SAFE_SUBCOMMANDS = new Set(['build', 'buildx', 'push', 'pull', 'tag', 'images', 'image', 'inspect', 'login', 'logout', 'version', 'info', 'ps', 'rmi', 'logs', 'history', 'search', 'save', 'load', 'network']);
+
+export function mayWriteWorkspace(step: CmdStep): boolean {
+  return !isHostDockerStep(step) || !VOLUME_SAFE_SUBCOMMANDS.has(step.words[1] ?? '');
+}
+
 export function describeCmdCommands(step: CmdStep, resources: RunResources): StepCommand[] {
   if (isHostDockerStep(step)) {
     const args = hostDockerArgs(step, resources.runId);
@@ -76,7 +83,8 @@ async function runHostDocker(step: CmdStep, ctx: StepContext): Promise<StepResul
   const workspace = await ctx.workspace.hostDir(ctx.signal);
   if (!workspace.ok) return { ok: false, error: workspace.error };
   // It may write into the workspace volume (`docker run -v {{.Run.SharedVolume}}:/workspace …`).
-  ctx.workspace.noteWrite();
+  const mayWrite = mayWriteWorkspace(step);
+  if (mayWrite) ctx.workspace.noteWrite();
   try {
     return await runStepCommand({
       ctx,
@@ -86,7 +94,7 @@ async function runHostDocker(step: CmdStep, ctx: StepContext): Promise<StepResul
       env: envRecordOf(step.env),
     });
   } finally {
-    ctx.workspace.noteWrite();
+    if (mayWrite) ctx.workspace.noteWrite();
   }
 }
 

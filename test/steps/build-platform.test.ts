@@ -30,3 +30,16 @@ describe('build platforms', () => {
     expect(endpoints).toEqual([['main'], ['tcp://127.0.0.1:2376'], ['main', 'tcp://127.0.0.1:2376']]);
   });
 });
+
+describe('which cmd steps may write the workspace', () => {
+  it('is every container step and host docker commands that can touch a volume', async () => {
+    const { mayWriteWorkspace } = await import('../../src/steps/cmd.js');
+    const { cmdStep } = await import('../run/make-task.js');
+    const may = (cmd: string) => mayWriteWorkspace(cmdStep({ id: 'a', cmd }));
+    expect(may('busybox true')).toBe(true);
+    expect(may('docker run -v vol:/workspace busybox touch /workspace/x')).toBe(true);
+    expect(may('docker cp x c:/workspace')).toBe(true);
+    expect(may('docker push reg/img:1')).toBe(false);
+    expect(may('docker build -t x .')).toBe(false);
+  });
+});
