@@ -76,7 +76,9 @@ async function shellScriptFor(dir, label) {
   const all = [...commands.setup, ...commands.steps.flatMap((step) => step.commands), ...commands.cleanup];
   const envLines = Object.entries(engine.env).map(([key, value]) => `export ${key}=${quote([value])}`);
   const script = path.join(dir, `${id}.sh`);
-  writeFileSync(script, ['set -e', ...envLines, ...all.map((command) => `${quote(command.argv)} >/dev/null`)].join('\n') + '\n');
+  // A command with inputFrom (the workspace copy) reads that command's output: `tar -c … | docker run -i …`.
+  const line = (command) => `${command.inputFrom ? `${quote(command.inputFrom)} | ` : ''}${quote(command.argv)} >/dev/null`;
+  writeFileSync(script, ['set -e -o pipefail', ...envLines, ...all.map(line)].join('\n') + '\n');
   return script;
 }
 

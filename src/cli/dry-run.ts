@@ -2,12 +2,17 @@
 // would run, and for `docker manifest` steps the registry operations; nothing is executed.
 
 import type { Engine } from '../engine/engine.js';
+import type { PlatformEngine } from '../engine/platform-engines.js';
 import { nodeById, type Plan } from '../plan/plan.js';
 import { describeStep } from '../plan/format.js';
 import type { Masker } from '../record/masker.js';
 import { describeError, planDockerManifest } from '../registry/docker-manifest.js';
 import { createManifestPlanState } from '../registry/manifest-store.js';
+import { formatBytes, selectContextFiles, type ContextSelection } from '../run/context-files.js';
 import { describeRunCommands } from '../run/execute-run.js';
+import { describeRunSetting } from '../run/run-setting.js';
+import { planWorkspace } from '../run/workspace.js';
+import type { WorkspaceMode } from '../steps/context.js';
 import type { StepCommand } from '../steps/index.js';
 import type { Task } from '../task/types.js';
 import { formatCommand } from './format-command.js';
@@ -17,16 +22,23 @@ export async function printDryRun(input: {
   plan: Plan;
   runId: string;
   engine: Engine;
+  usesEngine: boolean;
   contextDir: string;
+  workspaceMode: WorkspaceMode;
+  platformEngines: readonly PlatformEngine[];
   masker: Masker;
   write: (text: string) => void;
 }): Promise<void> {
   const { task, plan, masker } = input;
-  const commands = describeRunCommands(input);
+  const selection = input.workspaceMode === 'copy' ? await selectContextFiles(input.contextDir) : undefined;
+  const commands = describeRunCommands({ ...input, hasDockerignore: selection?.hasDockerignore ?? false });
+  const workspace = planWorkspace({ mode: input.workspaceMode, runId: input.runId, contextDir: input.contextDir });
   const commandsOf = new Map(commands.steps.map((entry) => [entry.stepId, entry.commands]));
   const planState = createManifestPlanState();
   const lines: string[] = [
     `Dry run of ${task.file}: ${plan.nodes.length} step${plan.nodes.length === 1 ? '' : 's'} in ${plan.groups.length} group${plan.groups.length === 1 ? '' : 's'}, engine ${input.engine.name}, run ID ${input.runId}`,
+    ...describeRunSetting({ workspace, engine: input.engine, usesEngine: input.usesEngine, platformEngines: input.platformEngines }),
+    ...(selection ? describeCopy(selection) : []),
   ];
   if (commands.setup.length) lines.push('', 'setup:', ...commands.setup.map((c) => `  ${formatLine(c, masker)}`));
   for (const [index, ids] of plan.groups.entries()) {
@@ -46,11 +58,23 @@ export async function printDryRun(input: {
   input.write(masker.mask(lines.join('\n')));
 }
 
+const LEFT_OUT_SHOWN = 20;
+
+function describeCopy(selection: ContextSelection): string[] {
+  const copied = `Copied: ${selection.fileCount} file${selection.fileCount === 1 ? '' : 's'}, ${formatBytes(selection.totalBytes)}`;
+  if (!selection.hasDockerignore) return [`${copied} (no .dockerignore)`];
+  if (selection.leftOut.length === 0) return [`${copied}; .dockerignore leaves nothing out`];
+  const shown = selection.leftOut.slice(0, LEFT_OUT_SHOWN).join(', ');
+  const more = selection.leftOut.length > LEFT_OUT_SHOWN ? ` and ${selection.leftOut.length - LEFT_OUT_SHOWN} more` : '';
+  return [`${copied}; .dockerignore leaves out ${selection.leftOut.length}: ${shown}${more}`];
+}
+
 // Each word is masked before quoting: quoting a secret (`'` → `'"'"'`) would hide it from the masker.
 function formatLine(command: StepCommand, masker: Masker): string {
-  const where = command.cwd ? `  (in ${command.cwd})` : '';
+  const where = `${command.cwd ? `  (in ${command.cwd})` : ''}${command.endpoint ? `  (on ${command.endpoint})` : ''}`;
   const how = command.inProcess ? '  [in-process, against the registry]' : '';
-  return `$ ${formatCommand(command.argv.map((word) => masker.mask(word)))}${where}${how}`;
+  const input = command.inputFrom ? `${formatCommand(command.inputFrom.map((word) => masker.mask(word)))} | ` : '';
+  return `$ ${input}${formatCommand(command.argv.map((word) => masker.mask(word)))}${where}${how}`;
 }
 
 // The registry is only read (HEAD/GET); a list created by an earlier step lives in planState.

@@ -8,6 +8,10 @@ export type ProgressMode = 'auto' | 'tty' | 'plain';
 
 export interface RunCommandOptions extends TaskOptions {
   readonly dryRun?: boolean;
+  /** `--bind`: the context folder itself at /workspace instead of a copy. */
+  readonly bind?: boolean;
+  /** `--engine-for PLATFORM=ENDPOINT` items. */
+  readonly engineFor: string[];
   readonly engine?: string;
   readonly maxParallel?: number;
   readonly timeout: number;

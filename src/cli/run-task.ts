@@ -7,6 +7,7 @@ import path, { resolve } from 'node:path';
 import { error, InputError } from '../diagnostics.js';
 import { createEngine, type Engine } from '../engine/engine.js';
 import { readLabEnv } from '../engine/lab-env.js';
+import { checkPlatformEnginesAnswer, requirePlatformEngines, type PlatformEngine } from '../engine/platform-engines.js';
 import { selectEngine } from '../engine/select-engine.js';
 import { materializeContext, type ContextSource, type LocalContext } from '../load/context-source.js';
 import { planTask } from '../plan/plan.js';
@@ -18,8 +19,10 @@ import { allocateRunId, claimRunId } from '../record/run-id.js';
 import { formatSummaryJson, formatSummaryMarkdown, summarizeRun } from '../record/summary.js';
 import type { RunEvent } from '../run/events.js';
 import { executeRun, type RunOutcome } from '../run/execute-run.js';
+import { describeRunSetting, recordRunSetting } from '../run/run-setting.js';
+import { planWorkspace, sharedVolumeFlag } from '../run/workspace.js';
 import { isHostDockerStep } from '../steps/cmd.js';
-import type { PreparedTask } from '../task/prepare.js';
+import type { PrepareInput, PreparedTask } from '../task/prepare.js';
 import type { Task } from '../task/types.js';
 import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK } from './exit-codes.js';
 import { annotateDiagnostics } from './ci/annotations.js';
@@ -108,20 +111,24 @@ async function runProgram(file: string, args: readonly string[]): Promise<void> 
 
 async function runDry(task: TaskInput, options: RunCommandOptions, secrets: Record<string, string>, masker: Masker): Promise<void> {
   const runId = options.runId ?? PLACEHOLDER_RUN_ID;
-  const prepared = await prepareMasked(toPrepareInput(task.file, options, { runId, secrets, text: task.text }), masker);
+  const prepared = await prepareMasked(withWorkspace(toPrepareInput(task.file, options, { runId, secrets, text: task.text }), options), masker);
   printDiagnostics(prepared.diagnostics, (text) => process.stderr.write(text));
   annotateDiagnostics({ diagnostics: prepared.diagnostics, ci: options.ci, write: (text) => process.stderr.write(text) });
   // A dry run needs no engine that answers, only its name; a misspelt --engine is still an error.
   const engine = needsEngine(prepared.task)
     ? await selectEngine(engineRequest(options)).catch((caught: unknown) => (isEngineUnavailable(caught) ? fallbackEngine(options) : Promise.reject(caught)))
     : await fallbackEngine(options);
+  const platformEngines = requirePlatformEngines(options.engineFor, engine);
   const { printDryRun } = await import('./dry-run.js');
   await printDryRun({
     task: prepared.task,
     plan: planTask(prepared.task),
     runId,
     engine,
+    usesEngine: needsEngine(prepared.task),
     contextDir: prepared.contextDir,
+    workspaceMode: workspaceModeOf(options),
+    platformEngines,
     masker,
     write: (text) => process.stdout.write(text),
   });
@@ -144,13 +151,16 @@ async function runForReal(input: {
   const release = () => rm(resolveRunFolder(home, runId), { recursive: true, force: true });
   let prepared: PreparedTask;
   let engine: Engine;
+  let platformEngines: PlatformEngine[];
   try {
     // The engine is probed while the task is prepared; a task that needs none ignores the probe.
     const probe = selectEngine(engineRequest(options));
     probe.catch(() => undefined);
     // A real run needs every `secrets:` entry supplied; validate, render and --dry-run only warn.
-    prepared = await prepareMasked({ ...toPrepareInput(file, options, { runId, secrets, text: input.task.text }), requireSecrets: true }, masker);
+    prepared = await prepareMasked({ ...withWorkspace(toPrepareInput(file, options, { runId, secrets, text: input.task.text }), options), requireSecrets: true }, masker);
     engine = needsEngine(prepared.task) ? await probe : await fallbackEngine(options);
+    platformEngines = requirePlatformEngines(options.engineFor, engine);
+    await checkPlatformEnginesAnswer(platformEngines);
     if (needsEngine(prepared.task)) {
       const { checkBuildkit } = await import('../run/preflight.js');
       const problems = await checkBuildkit({ task: prepared.task, engine, severity: 'error' });
@@ -162,6 +172,7 @@ async function runForReal(input: {
     throw caught;
   }
   const { task, contextDir } = prepared;
+  const setting = { workspace: planWorkspace({ mode: workspaceModeOf(options), runId, contextDir }), engine, usesEngine: needsEngine(task), platformEngines };
   const stdout = guardOutput(process.stdout);
   const stderr = guardOutput(process.stderr);
   const engineLabel = needsEngine(task) ? engine.name : 'none';
@@ -201,6 +212,7 @@ async function runForReal(input: {
     renderedTask: prepared.rendered.text,
     arguments: input.argv,
     engine: engineLabel,
+    setting: recordRunSetting(setting),
     masker,
     onWriteError: (cause) => say(`taskrun: could not write the run record: ${cause.message}`),
   });
@@ -221,12 +233,15 @@ async function runForReal(input: {
   let outcome: RunOutcome;
   try {
     stderr.write(`Run ID: ${runId} (engine: ${engineLabel}; record: taskrun runs show ${runId})\n`);
+    if (showsProgress) stderr.write(describeRunSetting(setting).map((line) => `${line}\n`).join(''));
     outcome = await executeRun({
       task,
       plan,
       runId,
       engine,
       contextDir,
+      workspaceMode: setting.workspace.mode,
+      platformEngines,
       runTimeoutSeconds: options.timeout,
       signal: controller.signal,
       onEvent,
@@ -261,6 +276,14 @@ function summaryFiles(requested: string | undefined, ci: CiKind | undefined): st
   const github = ci === 'github' ? process.env.GITHUB_STEP_SUMMARY : undefined;
   const files = [requested, github].filter((file): file is string => file !== undefined && file !== '');
   return [...new Set(files.map((file) => resolve(file)))];
+}
+
+const workspaceModeOf = (options: RunCommandOptions) => (options.bind ? 'bind' : 'copy');
+
+/** With the copy, `{{.Run.SharedVolume}}` names the workspace volume (with --bind, the context folder). */
+function withWorkspace(input: PrepareInput, options: RunCommandOptions): PrepareInput {
+  const sharedVolume = sharedVolumeFlag(workspaceModeOf(options), input.runId);
+  return sharedVolume === undefined ? input : { ...input, runVarFlags: { ...input.runVarFlags, sharedVolume } };
 }
 
 /**

@@ -124,3 +124,35 @@ export function buildListNetworksArgv(input: { label: string }): string[] {
 export function buildListVolumesArgv(input: { label: string }): string[] {
   return ['volume', 'ls', '--filter', `label=${input.label}`, '--format', '{{.Name}}'];
 }
+
+/**
+ * A helper container that runs `tar` over a volume: `extract` reads a tar stream on stdin into it,
+ * `create` writes one of its files to stdout. No network: it needs none.
+ */
+export function buildVolumeTarArgv(input: {
+  direction: 'extract' | 'create';
+  image: string;
+  volume: string;
+  containerName: string;
+  labels: Readonly<Record<string, string>>;
+  remove: boolean;
+}): string[] {
+  const mountPoint = '/workspace';
+  const argv = ['run'];
+  if (input.direction === 'extract') argv.push('--interactive');
+  if (input.remove) argv.push('--rm');
+  argv.push('--network', 'none', '--name', input.containerName);
+  for (const [key, value] of Object.entries(input.labels)) argv.push('--label', `${key}=${value}`);
+  argv.push('--volume', `${input.volume}:${mountPoint}${input.direction === 'create' ? ':ro' : ''}`, input.image);
+  argv.push(...(input.direction === 'extract' ? ['tar', '-x', '-C', mountPoint] : ['tar', '-c', '-C', mountPoint, '.']));
+  return argv;
+}
+
+/** podman only, local only (podman-remote has neither): a volume's files from or to a tar stream, no container. */
+export function buildVolumeImportArgv(input: { volume: string }): string[] {
+  return ['volume', 'import', input.volume, '-'];
+}
+
+export function buildVolumeExportArgv(input: { volume: string; file: string }): string[] {
+  return ['volume', 'export', '--output', input.file, input.volume];
+}

@@ -33,5 +33,10 @@ export function homeVolumeName(runId: string): string {
   return sanitiseEngineName(`taskrun-${runId}-home`);
 }
 
+/** The volume holding a run's copy of the context, mounted at /workspace (`.Run.SharedVolume`). */
+export function workspaceVolumeName(runId: string): string {
+  return sanitiseEngineName(`taskrun-${runId}-workspace`);
+}
+
 /** Label put on every container, network and volume of a run. */
 export const RUN_LABEL = 'taskrun.run';

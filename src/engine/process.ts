@@ -89,3 +89,90 @@ export async function runProcess(input: RunProcessInput): Promise<ExecResult> {
     failed: result.failed,
   };
 }
+
+export interface PipedProcessInput {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly cwd?: string;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export interface PipelineResult {
+  readonly from: ExecResult;
+  readonly to: ExecResult;
+}
+
+/**
+ * `from | to`: the first process's stdout streams into the second's stdin, byte for byte (a tar
+ * stream into an engine client, or out of one). `input` is written to the first process's stdin.
+ */
+export async function runPipeline(input: {
+  from: PipedProcessInput;
+  to: PipedProcessInput;
+  fromInput?: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}): Promise<PipelineResult> {
+  const tailOf = () => {
+    const tail: string[] = [];
+    const collect = function* (line: unknown) {
+      tail.push(String(line));
+      if (tail.length > DEFAULT_TAIL_LINES) tail.shift();
+    };
+    return { tail, collect };
+  };
+  if (!killsAtExit) {
+    process.once('exit', killLiveChildren);
+    killsAtExit = true;
+  }
+  const common = {
+    reject: false,
+    detached: true,
+    cancelSignal: input.signal,
+    forceKillAfterDelay: DEFAULT_FORCE_KILL_AFTER_MS,
+    timeout: input.timeoutMs,
+    windowsHide: true,
+  } as const;
+  const fromTail = tailOf();
+  const toTail = tailOf();
+  const source = execa(input.from.file, [...input.from.args], {
+    ...common,
+    cwd: input.from.cwd,
+    env: input.from.env,
+    ...(input.fromInput !== undefined ? { input: input.fromInput } : { stdin: 'ignore' as const }),
+    stdout: 'pipe',
+    stderr: [fromTail.collect],
+    buffer: { stdout: false },
+  });
+  const destination = execa(input.to.file, [...input.to.args], {
+    ...common,
+    cwd: input.to.cwd,
+    env: input.to.env,
+    stdin: 'pipe',
+    stdout: [toTail.collect],
+    stderr: [toTail.collect],
+  });
+  liveChildren.add(source);
+  liveChildren.add(destination);
+  // A destination that ends early (EPIPE) fails on its own exit code; the stream error is not the news.
+  destination.stdin?.on('error', () => undefined);
+  source.stdout?.pipe(destination.stdin!);
+  const [fromResult, toResult] = await Promise.all([
+    source.finally(() => liveChildren.delete(source)),
+    destination.finally(() => liveChildren.delete(destination)),
+  ]);
+  const toExec = (result: typeof fromResult | typeof toResult, tail: string[]): ExecResult => {
+    const spawnError = result.exitCode === undefined && result.signal === undefined && result.failed ? result.originalMessage || result.shortMessage : undefined;
+    return {
+      ...(result.exitCode !== undefined && { exitCode: result.exitCode }),
+      ...(result.signal !== undefined && { signal: result.signal }),
+      timedOut: result.timedOut,
+      isCanceled: result.isCanceled,
+      durationMs: result.durationMs,
+      outputTail: tail.join('\n'),
+      ...(spawnError && { spawnError }),
+      failed: result.failed,
+    };
+  };
+  return { from: toExec(fromResult, fromTail.tail), to: toExec(toResult, toTail.tail) };
+}

@@ -8,6 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ImageRef, RunEvent, RunStatus, StepStatus } from '../run/events.js';
+import type { RunSettingRecord } from '../run/run-setting.js';
 import type { StepKind } from '../task/types.js';
 import { RECORD_FILE, resolveRunFolder, resolveRunsFolder } from './home.js';
 import type { Masker } from './masker.js';
@@ -69,6 +70,8 @@ export interface RunRecord {
   readonly arguments: readonly string[];
   /** `docker` or `podman`. */
   readonly engine: string;
+  /** What /workspace was (copy or bind) and the engine endpoint; absent in records older than --bind. */
+  readonly setting?: RunSettingRecord;
   readonly startedAt: string;
   readonly endedAt?: string;
   readonly durationMs?: number;
@@ -97,6 +100,7 @@ export interface RecordWriterOptions {
   /** The CLI arguments; `--secret` values are removed here and every secret is masked. */
   readonly arguments: readonly string[];
   readonly engine: string;
+  readonly setting?: RunSettingRecord;
   readonly masker?: Masker;
   /** Where a failed write is reported; without it, the first failure is thrown by `close()`. */
   readonly onWriteError?: (cause: Error) => void;
@@ -148,6 +152,7 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
     },
     arguments: redactArguments(options.arguments),
     engine: options.engine,
+    ...(options.setting && { setting: options.setting }),
     process: { pid: process.pid, hostname: osHostname() },
   };
 

@@ -4,11 +4,13 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Engine } from '../engine/engine.js';
+import type { PlatformEngine } from '../engine/platform-engines.js';
 import { containerNameFor } from '../engine/names.js';
 import type { Plan } from '../plan/plan.js';
 import { isHostDockerStep, startsLabelledContainer } from '../steps/cmd.js';
 import { describeStepCommands, runStep, STEP_HANDLERS } from '../steps/index.js';
 import type { StepCommand, StepHandlers } from '../steps/index.js';
+import type { WorkspaceMode } from '../steps/context.js';
 import type { Step, Task } from '../task/types.js';
 import type { ImageRef, RunEvent, RunEventListener } from './events.js';
 import { createRunResources, describeCleanupCommands, describeSetupCommands, planRunResources, removeRunResources } from './run-resources.js';
@@ -17,6 +19,7 @@ import { runStepWithPolicy } from './run-step.js';
 import { scheduleSteps } from './schedule-steps.js';
 import type { ScheduleResult, StepSummary } from './schedule-steps.js';
 import { childController, stopReasonOf } from './stop-reason.js';
+import { createWorkspaceAccess } from './workspace.js';
 
 export const DEFAULT_RUN_TIMEOUT_SECONDS = 3600;
 
@@ -25,8 +28,12 @@ export interface RunOptions {
   readonly plan: Plan;
   readonly runId: string;
   readonly engine: Engine;
-  /** Absolute path of the build context, bind-mounted at /workspace. */
+  /** Absolute path of the build context: copied into the workspace, or with `bind` mounted at /workspace. */
   readonly contextDir: string;
+  /** Default `copy`: steps never write the context folder. */
+  readonly workspaceMode?: WorkspaceMode;
+  /** `--engine-for`: builds for these platforms go to other engines. */
+  readonly platformEngines?: readonly PlatformEngine[];
   /** Undefined: unbounded, as on ACR. */
   readonly maxParallel?: number;
   readonly runTimeoutSeconds?: number;
@@ -63,7 +70,7 @@ export function defaultScratchDir(runId: string): string {
   return path.join(os.tmpdir(), `taskrun-${runId}`);
 }
 
-type ResourceOptions = Pick<RunOptions, 'task' | 'runId' | 'engine' | 'contextDir' | 'scratchDir'>;
+type ResourceOptions = Pick<RunOptions, 'task' | 'runId' | 'engine' | 'contextDir' | 'scratchDir' | 'workspaceMode' | 'platformEngines'>;
 
 function planResourcesFor(options: ResourceOptions): ResourcePlan {
   return planRunResources({
@@ -72,6 +79,8 @@ function planResourcesFor(options: ResourceOptions): ResourcePlan {
     engine: options.engine,
     contextDir: options.contextDir,
     scratchDir: options.scratchDir ?? defaultScratchDir(options.runId),
+    workspaceMode: options.workspaceMode ?? 'copy',
+    ...(options.platformEngines && { platformEngines: options.platformEngines }),
   });
 }
 
@@ -83,10 +92,10 @@ function containerNamesOf(runId: string, steps: readonly Step[]): string[] {
 const isLabelledContainerStep = (step: Step) => step.kind === 'cmd' && startsLabelledContainer(step);
 
 // Pure: every command a run would execute, in order (`taskrun run --dry-run`).
-export function describeRunCommands(options: ResourceOptions & Pick<RunOptions, 'plan'>): RunCommands {
+export function describeRunCommands(options: ResourceOptions & Pick<RunOptions, 'plan'> & { hasDockerignore?: boolean }): RunCommands {
   const plan = planResourcesFor(options);
   return {
-    setup: describeSetupCommands(plan),
+    setup: describeSetupCommands(plan, { hasDockerignore: options.hasDockerignore ?? false }),
     steps: options.plan.nodes.map((node) => ({ stepId: node.step.id, commands: describeStepCommands(node.step, plan.resources) })),
     cleanup: describeCleanupCommands(plan, containerNamesOf(options.runId, options.task.steps)),
   };
@@ -118,6 +127,13 @@ async function runSteps(options: RunOptions, emit: RunEventListener): Promise<Pa
   const { controller, dispose } = childController(options.signal);
   const timer = setTimeout(() => controller.abort({ kind: 'run-timeout', seconds: runTimeoutSeconds }), runTimeoutSeconds * 1000);
   const created: CreatedResources = { networks: [] };
+  const workspace = createWorkspaceAccess({
+    spec: resourcePlan.resources.workspace,
+    engine: options.engine,
+    runId: options.runId,
+    scratchDir: resourcePlan.resources.scratchDir,
+    hasVolume: resourcePlan.usesWorkspaceVolume,
+  });
   const startedSteps: Step[] = [];
   let setupError: string | undefined;
   let scheduled: ScheduleResult | undefined;
@@ -140,7 +156,7 @@ async function runSteps(options: RunOptions, emit: RunEventListener): Promise<Pa
             runAttempt: ({ attempt, signal: stepSignal, emit: stepEmit }) =>
               runStep({
                 step,
-                ctx: { resources: resourcePlan.resources, attempt, signal: stepSignal, emit: stepEmit },
+                ctx: { resources: resourcePlan.resources, workspace, attempt, signal: stepSignal, emit: stepEmit },
                 handlers: options.handlers ?? STEP_HANDLERS,
               }),
           });
@@ -153,7 +169,7 @@ async function runSteps(options: RunOptions, emit: RunEventListener): Promise<Pa
     // Every path, a throw included. Anything but a clean run sweeps by the run label, as do runs whose
     // host `docker run|create` steps started containers that taskrun did not name.
     const isClean = scheduled !== undefined && scheduled.failure === undefined && !controller.signal.aborted;
-    const mayLeaveContainers = resourcePlan.usesContainers || options.task.steps.some(isLabelledContainerStep);
+    const mayLeaveContainers = resourcePlan.usesContainers || resourcePlan.usesWorkspaceVolume || options.task.steps.some(isLabelledContainerStep);
     warnings = await removeRunResources({
       engine: options.engine,
       runId: options.runId,

@@ -16,9 +16,12 @@ import { homeVolumeName, RUN_LABEL, runNetworkName, sanitiseEngineName, uniqueNa
 import { CLEANUP_TIMEOUT_MS, listLabelled, removeContainers, runEngine } from '../engine/run-engine.js';
 import type { LabelledKind } from '../engine/run-engine.js';
 import { ACB_DEFAULT_NETWORK } from '../steps/container-run.js';
-import type { RunResources, StepCommand } from '../steps/context.js';
+import type { RunResources, StepCommand, WorkspaceMode } from '../steps/context.js';
 import { isHostDockerStep } from '../steps/cmd.js';
 import type { Task } from '../task/types.js';
+import type { PlatformEngine } from '../engine/platform-engines.js';
+import { routedImagesOf } from '../steps/build-platform.js';
+import { describeFillCommands, describeVolumeFillCommands, fillVolume, fillWorkspace, firstSnapshotDir, planWorkspace, taskVolumeName } from './workspace.js';
 
 export interface NetworkToCreate {
   readonly name: string;
@@ -31,27 +34,47 @@ export interface ResourcePlan {
   readonly networksToCreate: readonly NetworkToCreate[];
   /** False when no step starts a container (only builds, pushes and host `docker …`): no network or volume is made. */
   readonly usesContainers: boolean;
+  /** Copy mode with a cmd step other than `docker manifest`: the workspace volume is made and filled. */
+  readonly usesWorkspaceVolume: boolean;
 }
 
 /** Networks every engine has: a step id cannot be an alias on them. */
 const BUILTIN_NETWORKS = new Set(['host', 'none', 'bridge', 'default', 'podman', 'nat']);
 
 // Pure: the same task and run id always give the same names and commands (dry run shows them).
-export function planRunResources(input: { task: Task; runId: string; engine: Engine; contextDir: string; scratchDir: string }): ResourcePlan {
+export function planRunResources(input: {
+  task: Task;
+  runId: string;
+  engine: Engine;
+  contextDir: string;
+  scratchDir: string;
+  workspaceMode: WorkspaceMode;
+  platformEngines?: readonly PlatformEngine[];
+}): ResourcePlan {
   const { task, runId } = input;
   const usesContainers = task.steps.some((step) => step.kind === 'cmd' && !isHostDockerStep(step));
+  const workspace = planWorkspace({ mode: input.workspaceMode, runId, contextDir: input.contextDir });
+  // Host `docker …` steps may mount it by name ({{.Run.SharedVolume}}); builds alone read a host snapshot.
+  const usesWorkspaceVolume =
+    workspace.mode === 'copy' && task.steps.some((step) => step.kind === 'cmd' && !(isHostDockerStep(step) && step.words[1] === 'manifest'));
   const declared = task.networks.filter((network) => network.name !== ACB_DEFAULT_NETWORK);
   const base = {
     runId,
     engine: input.engine,
-    contextDir: input.contextDir,
+    workspace,
+    hostWorkspaceDir: workspace.mode === 'bind' ? workspace.contextDir : firstSnapshotDir(input.scratchDir),
     homeVolume: homeVolumeName(runId),
     scratchDir: input.scratchDir,
     volumeDirs: Object.fromEntries(task.volumes.map((volume) => [volume.name, volumeDirFor(input.scratchDir, volume.name)])),
+    // With the copy, no step mounts a host folder: the engine may be on another machine.
+    engineVolumes:
+      workspace.mode === 'copy' && usesContainers ? Object.fromEntries(task.volumes.map((volume) => [volume.name, taskVolumeName(runId, volume.name)])) : {},
+    platformEngines: input.platformEngines ?? [],
+    routedImages: routedImagesOf(task.steps, input.platformEngines ?? []),
   };
   if (declared.length === 0) {
     const name = runNetworkName(runId);
-    return { resources: { ...base, defaultNetwork: name, aliasNetworks: [name] }, networksToCreate: usesContainers ? [{ name, ipv6: false }] : [], usesContainers };
+    return { resources: { ...base, defaultNetwork: name, aliasNetworks: [name] }, networksToCreate: usesContainers ? [{ name, ipv6: false }] : [], usesContainers, usesWorkspaceVolume };
   }
   const defaultNetwork = declared.filter((network) => network.isDefault).at(-1)?.name;
   return {
@@ -64,6 +87,7 @@ export function planRunResources(input: { task: Task; runId: string; engine: Eng
       .filter((network) => usesContainers && !network.skipCreation)
       .map((network) => ({ name: network.name, ipv6: network.ipv6, ...(network.driver !== undefined && { driver: network.driver }) })),
     usesContainers,
+    usesWorkspaceVolume,
   };
 }
 
@@ -73,11 +97,17 @@ function volumeDirFor(scratchDir: string, volumeName: string): string {
 
 const labelsOf = (runId: string) => ({ [RUN_LABEL]: runId });
 
-export function describeSetupCommands(plan: ResourcePlan): StepCommand[] {
-  const { engine, runId, homeVolume } = plan.resources;
+export function describeSetupCommands(plan: ResourcePlan, options: { hasDockerignore: boolean } = { hasDockerignore: false }): StepCommand[] {
+  const { engine, runId, homeVolume, workspace, engineVolumes, volumeDirs } = plan.resources;
+  const fill = plan.usesWorkspaceVolume ? describeFillCommands({ engine, runId, spec: workspace, hasDockerignore: options.hasDockerignore }) : [];
   return [
     ...plan.networksToCreate.map((network) => ({ argv: [engine.binary, ...buildNetworkCreateArgv({ ...network, labels: labelsOf(runId) })] })),
     ...(plan.usesContainers ? [{ argv: [engine.binary, ...buildVolumeCreateArgv({ name: homeVolume, labels: labelsOf(runId) })] }] : []),
+    ...(fill.length > 0 && workspace.mode === 'copy' ? [{ argv: [engine.binary, ...buildVolumeCreateArgv({ name: workspace.volume, labels: labelsOf(runId) })] }, ...fill] : []),
+    ...Object.entries(engineVolumes).flatMap(([name, volume]) => [
+      { argv: [engine.binary, ...buildVolumeCreateArgv({ name: volume, labels: labelsOf(runId) })] },
+      ...describeVolumeFillCommands({ engine, runId, volume, sourceDir: volumeDirs[name] ?? '' }),
+    ]),
   ];
 }
 
@@ -87,7 +117,16 @@ export function describeCleanupCommands(plan: ResourcePlan, containerNames: read
   return [
     ...(containerNames.length > 0 ? [{ argv: [engine.binary, ...buildRemoveContainersArgv({ engine: engine.name, names: containerNames })] }] : []),
     ...(networks.length > 0 ? [{ argv: [engine.binary, ...buildNetworkRemoveArgv({ names: networks })] }] : []),
-    ...(plan.usesContainers ? [{ argv: [engine.binary, ...buildVolumeRemoveArgv({ names: [homeVolume] })] }] : []),
+    ...(volumesOf(plan).length > 0 ? [{ argv: [engine.binary, ...buildVolumeRemoveArgv({ names: volumesOf(plan) })] }] : []),
+  ];
+}
+
+function volumesOf(plan: ResourcePlan): string[] {
+  const { homeVolume, workspace } = plan.resources;
+  return [
+    ...(plan.usesContainers ? [homeVolume] : []),
+    ...(plan.usesWorkspaceVolume && workspace.mode === 'copy' ? [workspace.volume] : []),
+    ...Object.values(plan.resources.engineVolumes),
   ];
 }
 
@@ -95,6 +134,11 @@ export function describeCleanupCommands(plan: ResourcePlan, containerNames: read
 export interface CreatedResources {
   networks: string[];
   homeVolume?: string;
+  workspaceVolume?: string;
+  /** Copy mode: the engine volumes holding task `volumes`. */
+  taskVolumes?: string[];
+  /** Removals of helper containers left to finish in the background; cleanup waits for them. */
+  backgroundRemovals?: Promise<unknown>[];
   scratchDir?: string;
 }
 
@@ -117,12 +161,48 @@ export async function createRunResources(input: { plan: ResourcePlan; task: Task
       await chmod(file, 0o644);
     }
   }
-  if (!plan.usesContainers) return undefined;
-  const [networkError, volumeError] = await Promise.all([
-    createNetworks({ engine, runId, networks: plan.networksToCreate, signal, created }),
-    createHomeVolume({ engine, runId, name: plan.resources.homeVolume, signal, created }),
+  const workspace = plan.resources.workspace;
+  const [networkError, volumeError, workspaceError, taskVolumeError] = await Promise.all([
+    plan.usesContainers ? createNetworks({ engine, runId, networks: plan.networksToCreate, signal, created }) : undefined,
+    plan.usesContainers ? createHomeVolume({ engine, runId, name: plan.resources.homeVolume, signal, created }) : undefined,
+    plan.usesWorkspaceVolume && workspace.mode === 'copy' ? createWorkspaceVolume({ engine, runId, spec: workspace, signal, created }) : undefined,
+    createTaskVolumes({ plan, signal, created }),
   ]);
-  return networkError ?? volumeError;
+  return networkError ?? volumeError ?? workspaceError ?? taskVolumeError;
+}
+
+async function createTaskVolumes(input: { plan: ResourcePlan; signal: AbortSignal; created: CreatedResources }): Promise<string | undefined> {
+  const { engine, runId, engineVolumes, volumeDirs } = input.plan.resources;
+  for (const [name, volume] of Object.entries(engineVolumes)) {
+    const result = await runEngine({ engine, args: buildVolumeCreateArgv({ name: volume, labels: labelsOf(runId) }), signal: input.signal });
+    const failure = describeFailure(result, { command: `${engine.name} volume create` });
+    if (failure !== undefined) return `failed to create volume: ${volume}, err: ${failure}, msg: ${result.outputTail.trim()}`;
+    (input.created.taskVolumes ??= []).push(volume);
+    const sourceDir = volumeDirs[name];
+    if (sourceDir === undefined) continue;
+    const fillFailure = await fillVolume({ engine, runId, volume, sourceDir, containerName: `${volume}-fill`, signal: input.signal, deferRemoval: deferTo(input.created) });
+    if (fillFailure !== undefined) return `failed to copy the files of volume ${name} into ${volume}: ${fillFailure}`;
+  }
+  return undefined;
+}
+
+async function createWorkspaceVolume(input: {
+  engine: Engine;
+  runId: string;
+  spec: Extract<RunResources['workspace'], { mode: 'copy' }>;
+  signal: AbortSignal;
+  created: CreatedResources;
+}): Promise<string | undefined> {
+  const { engine, spec } = input;
+  const result = await runEngine({ engine, args: buildVolumeCreateArgv({ name: spec.volume, labels: labelsOf(input.runId) }), signal: input.signal });
+  const failure = describeFailure(result, { command: `${engine.name} volume create` });
+  if (failure !== undefined) return `failed to create volume: ${spec.volume}, err: ${failure}, msg: ${result.outputTail.trim()}`;
+  input.created.workspaceVolume = spec.volume;
+  return fillWorkspace({ engine, runId: input.runId, spec, signal: input.signal, deferRemoval: deferTo(input.created) });
+}
+
+function deferTo(created: CreatedResources): (removal: Promise<unknown>) => void {
+  return (removal) => (created.backgroundRemovals ??= []).push(removal);
 }
 
 async function createNetworks(input: {
@@ -167,13 +247,16 @@ export async function removeRunResources(input: {
   sweepLabelled: boolean;
 }): Promise<string[]> {
   const { engine, created } = input;
+  await Promise.all(created.backgroundRemovals ?? []);
   const label = `${RUN_LABEL}=${input.runId}`;
   const sweep = (kind: LabelledKind) => (input.sweepLabelled ? listLabelled({ engine, kind, label }) : Promise.resolve([]));
   const [labelledContainers, labelledNetworks, labelledVolumes] = await Promise.all([sweep('container'), sweep('network'), sweep('volume')]);
   // Containers first: a network still in use cannot be removed.
   await removeContainers({ engine, names: [...new Set([...input.containerNames, ...labelledContainers])] });
   const networks = [...new Set([...created.networks, ...labelledNetworks])];
-  const volumes = [...new Set([...(created.homeVolume !== undefined ? [created.homeVolume] : []), ...labelledVolumes])];
+  const volumes = [
+    ...new Set([...(created.homeVolume !== undefined ? [created.homeVolume] : []), ...(created.workspaceVolume !== undefined ? [created.workspaceVolume] : []), ...(created.taskVolumes ?? []), ...labelledVolumes]),
+  ];
   const warnings: string[] = [];
   const removals: Promise<void>[] = [];
   if (networks.length > 0) {

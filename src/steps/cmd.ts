@@ -35,10 +35,17 @@ export function hostDockerArgs(step: CmdStep, runId: string): string[] {
   return [...args.slice(0, at + 1), '--label', `${RUN_LABEL}=${runId}`, ...args.slice(at + 1)];
 }
 
+/** Host `docker` subcommands that cannot change a volume: after them a build's snapshot stays valid. */
+const VOLUME_SAFE_SUBCOMMANDS = new Set(['build', 'buildx', 'push', 'pull', 'tag', 'images', 'image', 'inspect', 'login', 'logout', 'version', 'info', 'ps', 'rmi', 'logs', 'history', 'search', 'save', 'load', 'network']);
+
+export function mayWriteWorkspace(step: CmdStep): boolean {
+  return !isHostDockerStep(step) || !VOLUME_SAFE_SUBCOMMANDS.has(step.words[1] ?? '');
+}
+
 export function describeCmdCommands(step: CmdStep, resources: RunResources): StepCommand[] {
   if (isHostDockerStep(step)) {
     const args = hostDockerArgs(step, resources.runId);
-    return [{ argv: [resources.engine.binary, ...args], cwd: hostDirFor(step, resources.contextDir), ...(args[0] === 'manifest' && { inProcess: true }) }];
+    return [{ argv: [resources.engine.binary, ...args], cwd: hostDirFor(step, resources.hostWorkspaceDir), ...(args[0] === 'manifest' && { inProcess: true }) }];
   }
   const run = describeContainerRun({ step, resources });
   const pull = step.pull && step.cmdDownloadRetries >= 0 ? [{ argv: [resources.engine.binary, ...buildPullArgv({ image: run.image })] }] : [];
@@ -60,16 +67,22 @@ export async function runCmdStep(step: CmdStep, ctx: StepContext): Promise<StepR
   }
   // With keep (no --rm) an earlier attempt's container still holds the name.
   if (step.keep && ctx.attempt > 1) await removeContainers({ engine: ctx.resources.engine, names: [run.containerName] });
-  const result = await runStepCommand({ ctx, stepId: step.id, args: buildRunArgv(run), containerName: run.containerName });
-  if (isRemovedAfterExit({ step, resources: ctx.resources })) await removeContainers({ engine: ctx.resources.engine, names: [run.containerName] });
-  // 125: the engine failed, most often to find or pull the image: say which one and where it came from.
-  return !result.ok && result.exitCode === ENGINE_FAILED ? { ...result, error: `${result.error ?? 'failed'} (${describeStepImage(step)})` } : result;
+  ctx.workspace.noteWrite();
+  try {
+    const result = await runStepCommand({ ctx, stepId: step.id, args: buildRunArgv(run), containerName: run.containerName });
+    if (isRemovedAfterExit({ step, resources: ctx.resources })) await removeContainers({ engine: ctx.resources.engine, names: [run.containerName] });
+    // 125: the engine failed, most often to find or pull the image: say which one and where it came from.
+    return !result.ok && result.exitCode === ENGINE_FAILED ? { ...result, error: `${result.error ?? 'failed'} (${describeStepImage(step)})` } : result;
+  } finally {
+    // A detached container may go on writing: a later build then snapshots again anyway.
+    ctx.workspace.noteWrite();
+  }
 }
 
 const ENGINE_FAILED = 125;
 
 /** The image a cmd step runs, where its name came from, and how to run another one instead. */
-export function describeStepImage(step: CmdStep): string {
+function describeStepImage(step: CmdStep): string {
   const image = step.words[0] ?? '';
   const origin = step.imageOrigin;
   if (origin?.mappedFrom !== undefined) return `image ${image}, given by --image-map for ${origin.written}`;
@@ -79,13 +92,22 @@ export function describeStepImage(step: CmdStep): string {
 
 async function runHostDocker(step: CmdStep, ctx: StepContext): Promise<StepResult> {
   if (step.words[1] === 'manifest') return runManifest(step, ctx);
-  return runStepCommand({
-    ctx,
-    stepId: step.id,
-    args: hostDockerArgs(step, ctx.resources.runId),
-    cwd: hostDirFor(step, ctx.resources.contextDir),
-    env: envRecordOf(step.env),
-  });
+  const workspace = await ctx.workspace.hostDir(ctx.signal);
+  if (!workspace.ok) return { ok: false, error: workspace.error };
+  // It may write into the workspace volume (`docker run -v {{.Run.SharedVolume}}:/workspace …`).
+  const mayWrite = mayWriteWorkspace(step);
+  if (mayWrite) ctx.workspace.noteWrite();
+  try {
+    return await runStepCommand({
+      ctx,
+      stepId: step.id,
+      args: hostDockerArgs(step, ctx.resources.runId),
+      cwd: hostDirFor(step, workspace.dir),
+      env: envRecordOf(step.env),
+    });
+  } finally {
+    if (mayWrite) ctx.workspace.noteWrite();
+  }
 }
 
 // docker manifest talks to the registry itself; taskrun does the same in-process, so it works with podman too.

@@ -1,5 +1,6 @@
 // Stage 5, execute: a cmd step's container options → the `run` argv input
-// (acb-spec §4.2 adapted: no docker socket, context folder at /workspace, per-run home volume).
+// (acb-spec §4.2 adapted: no docker socket, the workspace volume (or with --bind the context folder)
+// at /workspace, per-run home volume).
 
 import path from 'node:path';
 import type { RunArgvInput, VolumeBinding } from '../engine/argv.js';
@@ -19,7 +20,7 @@ export function normaliseWorkdir(dir: string): string {
   return cleaned.length > 1 && cleaned.endsWith('/') ? cleaned.slice(0, -1) : cleaned;
 }
 
-/** The host folder for a container working directory: under the context folder when it is under /workspace. */
+/** The host folder for a container working directory: under the workspace's host folder when it is under /workspace. */
 export function hostDirFor(options: ContainerOptions, contextDir: string): string {
   if (options.disableWorkingDirectoryOverride) return contextDir;
   const workdir = normaliseWorkdir(options.workingDirectory);
@@ -45,9 +46,13 @@ export function describeContainerRun(input: { step: CmdStep; resources: RunResou
   const { step, resources } = input;
   const network = resolveStepNetwork(step, resources);
   const volumes: VolumeBinding[] = [
-    { kind: 'bind', source: resources.contextDir, target: WORKSPACE_DIR },
+    resources.workspace.mode === 'bind'
+      ? { kind: 'bind', source: resources.workspace.contextDir, target: WORKSPACE_DIR }
+      : { kind: 'volume', source: resources.workspace.volume, target: WORKSPACE_DIR },
     { kind: 'volume', source: resources.homeVolume, target: HOME_DIR },
     ...step.volumeMounts.map((mount): VolumeBinding => {
+      const engineVolume = resources.engineVolumes[mount.name];
+      if (engineVolume !== undefined) return { kind: 'volume', source: engineVolume, target: mount.mountPath };
       const dir = resources.volumeDirs[mount.name];
       return dir !== undefined ? { kind: 'bind', source: dir, target: mount.mountPath } : { kind: 'volume', source: mount.name, target: mount.mountPath };
     }),

@@ -1,14 +1,37 @@
 // Stage 5, execute: what a step handler gets (one attempt of one step) and what it returns.
 
 import type { Engine } from '../engine/engine.js';
+import type { PlatformEngine } from '../engine/platform-engines.js';
 import type { RunEventListener } from '../run/events.js';
+
+/**
+ * What /workspace is: `copy` (default), a per-run engine volume filled from the context folder, so
+ * steps never write the user's folder and the engine needs no access to it; `bind`, the live folder.
+ */
+export type WorkspaceSpec =
+  | { readonly mode: 'copy'; readonly contextDir: string; readonly volume: string }
+  | { readonly mode: 'bind'; readonly contextDir: string };
+
+export type WorkspaceMode = WorkspaceSpec['mode'];
+
+/** The host folder for builds and host `docker …` steps, or why there is none. */
+export type HostWorkspace = { readonly ok: true; readonly dir: string } | { readonly ok: false; readonly error: string };
+
+/** The run's workspace as steps use it while the run goes. */
+export interface WorkspaceAccess {
+  /** bind: the context folder; copy: a host snapshot of the workspace volume as it is now. */
+  readonly hostDir: (signal: AbortSignal) => Promise<HostWorkspace>;
+  /** A step that may write into the workspace starts or ends: the next hostDir takes a fresh snapshot. */
+  readonly noteWrite: () => void;
+}
 
 /** The engine resources a run created before its steps started. */
 export interface RunResources {
   readonly runId: string;
   readonly engine: Engine;
-  /** Absolute host folder bind-mounted at /workspace and used as the cwd of host commands. */
-  readonly contextDir: string;
+  readonly workspace: WorkspaceSpec;
+  /** The host folder a dry run names as the cwd of builds and host commands. */
+  readonly hostWorkspaceDir: string;
   /** The network steps without their own `network` join; undefined → no `--network` flag. */
   readonly defaultNetwork?: string;
   /** Networks on which a step container gets its step id as network alias. */
@@ -19,10 +42,17 @@ export interface RunResources {
   readonly scratchDir: string;
   /** Task `volumes` entry → host folder holding its files. */
   readonly volumeDirs: Readonly<Record<string, string>>;
+  /** Copy mode: task `volumes` entry → the engine volume its files are copied into (mounted instead of the folder). */
+  readonly engineVolumes: Readonly<Record<string, string>>;
+  /** `--engine-for`: builds for these platforms run on other engines. */
+  readonly platformEngines: readonly PlatformEngine[];
+  /** Images (canonical references) a routed build tags → its engine, which then pushes them. */
+  readonly routedImages: Readonly<Record<string, PlatformEngine>>;
 }
 
 export interface StepContext {
   readonly resources: RunResources;
+  readonly workspace: WorkspaceAccess;
   /** 1-based, counted across retries and repeats. */
   readonly attempt: number;
   /** Aborted when the step times out, another step fails or the run is cancelled. */
@@ -42,4 +72,8 @@ export interface StepCommand {
   readonly argv: readonly string[];
   readonly cwd?: string;
   readonly inProcess?: boolean;
+  /** Set when the command goes to another engine than the run's (`--engine-for`). */
+  readonly endpoint?: string;
+  /** A host command whose stdout feeds this one's stdin (`tar -c … | docker run -i …`). */
+  readonly inputFrom?: readonly string[];
 }

@@ -9,6 +9,7 @@ import { buildPushArgv } from '../engine/argv.js';
 import { uniqueNamePart } from '../engine/names.js';
 import type { PushStep } from '../task/types.js';
 import type { RunResources, StepCommand, StepContext, StepResult } from './context.js';
+import { engineForImage } from './build-platform.js';
 import { runStepCommand } from './run-step-command.js';
 
 export const PUSH_ATTEMPTS = 3;
@@ -31,8 +32,12 @@ function pushArgvFor(input: { step: PushStep; resources: RunResources; index: nu
   return buildPushArgv({ engine: input.resources.engine.name, image: input.image, ...(digestFile && { digestFile }) });
 }
 
+// An image a build made on another engine (--engine-for) is pushed from there.
 export function describePushCommands(step: PushStep, resources: RunResources): StepCommand[] {
-  return step.images.map((image, index) => ({ argv: [resources.engine.binary, ...pushArgvFor({ step, resources, index, image })] }));
+  return step.images.map((image, index) => {
+    const { engine, endpoint } = engineForImage(image, resources.routedImages, resources.engine);
+    return { argv: [engine.binary, ...pushArgvFor({ step, resources, index, image })], ...(endpoint !== undefined && { endpoint }) };
+  });
 }
 
 export async function runPushStep(step: PushStep, ctx: StepContext): Promise<StepResult> {
@@ -53,6 +58,7 @@ async function pushWithRetries(input: { step: PushStep; ctx: StepContext; index:
       ctx,
       stepId: step.id,
       args: pushArgvFor({ step, resources: ctx.resources, index, image }),
+      engine: engineForImage(image, ctx.resources.routedImages, ctx.resources.engine).engine,
       onStdout: (line) => {
         printedDigest = DIGEST_LINE.exec(line)?.[1] ?? printedDigest;
       },

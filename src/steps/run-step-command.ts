@@ -3,6 +3,7 @@
 // step's signal aborts (timeout, cancel), not only the client process.
 
 import { describeFailure } from '../engine/describe-failure.js';
+import type { Engine } from '../engine/engine.js';
 import type { ExecResult } from '../engine/process.js';
 import { removeContainers, runEngine } from '../engine/run-engine.js';
 import type { StepContext, StepResult } from './context.js';
@@ -15,6 +16,8 @@ export async function runStepCommand(input: {
   ctx: StepContext;
   stepId: string;
   args: readonly string[];
+  /** Default: the run's engine. */
+  engine?: Engine;
   cwd?: string;
   env?: Readonly<Record<string, string>>;
   /** Set for `run`: the container to remove when the step is stopped. */
@@ -23,7 +26,7 @@ export async function runStepCommand(input: {
   onStdout?: (line: string) => void;
 }): Promise<StepCommandResult> {
   const { ctx, stepId } = input;
-  const engine = ctx.resources.engine;
+  const engine = input.engine ?? ctx.resources.engine;
   let removal: Promise<unknown> | undefined;
   const removeOnAbort = () => {
     if (input.containerName !== undefined) removal = removeContainers({ engine, names: [input.containerName] });

@@ -211,12 +211,12 @@ describe('taskrun run', () => {
     const show = await runCli(['runs', 'show', runId, '--json'], { env });
     expect(JSON.parse(show.stdout).status).toBe('interrupted');
     // The detached container stays; the foreground one may go with its orphaned engine client.
-    expect(await engineObjects(runId)).toEqual(expect.arrayContaining([`taskrun-${runId}`, `taskrun-${runId}-home`, `taskrun-${runId}-service`]));
+    expect(await engineObjects(runId)).toEqual(expect.arrayContaining([`taskrun-${runId}`, `taskrun-${runId}-home`, `taskrun-${runId}-workspace`, `taskrun-${runId}-service`]));
 
     const prune = await runCli(['runs', 'prune'], { env });
     expect(prune.stderr).toBe('');
     expect(prune.stdout).toMatch(
-      new RegExp(`^Removed 0 runs; kept 1\\.\\nCleaned up after interrupted run ${runId}: [12] containers?, 1 network, 1 volume(, its scratch folder \\S+)?\\.\\n$`),
+      new RegExp(`^Removed 0 runs; kept 1\\.\\nCleaned up after interrupted run ${runId}: [12] containers?, 1 network, 2 volumes(, its scratch folder \\S+)?\\.\\n$`),
     );
     expect(prune.exitCode).toBe(0);
     expect(await engineObjects(runId)).toEqual([]);
@@ -225,7 +225,7 @@ describe('taskrun run', () => {
     expect((await runCli(['runs', 'prune'], { env })).stdout).toBe('Removed 0 runs; kept 1.\n');
     await execa('podman', ['rm', '--force', '--time', '0', `taskrun-${runId}-long`, `taskrun-${runId}-service`], { env: { ...process.env, ...lab.vars }, reject: false });
     await execa('podman', ['network', 'rm', '--force', `taskrun-${runId}`], { env: { ...process.env, ...lab.vars }, reject: false });
-    await execa('podman', ['volume', 'rm', '--force', `taskrun-${runId}-home`], { env: { ...process.env, ...lab.vars }, reject: false });
+    await execa('podman', ['volume', 'rm', '--force', `taskrun-${runId}-home`, `taskrun-${runId}-workspace`], { env: { ...process.env, ...lab.vars }, reject: false });
     rmSync(path.join(tmpdir(), `taskrun-${runId}`), { recursive: true, force: true });
   });
 

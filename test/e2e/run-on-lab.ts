@@ -5,11 +5,15 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { LabEnv } from '../../src/engine/lab-env.js';
+import type { Engine } from '../../src/engine/engine.js';
+import type { PlatformEngine } from '../../src/engine/platform-engines.js';
 import { planTask } from '../../src/plan/plan.js';
 import type { RunEvent } from '../../src/run/events.js';
 import { executeRun } from '../../src/run/execute-run.js';
 import type { RunOutcome } from '../../src/run/execute-run.js';
 import { prepareTask } from '../../src/task/prepare.js';
+import type { WorkspaceMode } from '../../src/steps/context.js';
+import { planWorkspace, sharedVolumeOf } from '../../src/run/workspace.js';
 
 import type { PreparedTask } from '../../src/task/prepare.js';
 import { labEngineFor, type EnginePath } from '../helpers/lab.js';
@@ -64,17 +68,29 @@ export async function runOnLab(input: {
   runId?: string;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
+  /** Default copy, as `taskrun run` without --bind. */
+  workspace?: WorkspaceMode;
+  /** A context folder already written (default: a new one holding `files`). */
+  contextDir?: string;
+  /** Replaces the lab engine of the path (an engine elsewhere). */
+  engineOverride?: Engine;
+  /** `--engine-for` routes. */
+  platformEngines?: readonly PlatformEngine[];
 }): Promise<LabRun> {
   const runId = input.runId ?? newRunId(input.engine);
-  const contextDir = await writeContext(input.files, input.contextPrefix);
-  const { task } = await prepareTask({ file: path.join(contextDir, 'acr-task.yaml'), runId, registry: input.lab.registry, contextDir });
+  const contextDir = input.contextDir ?? (await writeContext(input.files, input.contextPrefix));
+  const workspaceMode = input.workspace ?? 'copy';
+  const sharedVolume = sharedVolumeOf(planWorkspace({ mode: workspaceMode, runId, contextDir }));
+  const { task } = await prepareTask({ file: path.join(contextDir, 'acr-task.yaml'), runId, registry: input.lab.registry, contextDir, runVarFlags: { sharedVolume } });
   const events: RunEvent[] = [];
   const outcome = await executeRun({
     task,
     plan: planTask(task),
     runId,
-    engine: labEngineFor(input.lab, input.engine),
+    engine: input.engineOverride ?? labEngineFor(input.lab, input.engine),
     contextDir,
+    workspaceMode,
+    ...(input.platformEngines && { platformEngines: input.platformEngines }),
     signal: input.signal ?? new AbortController().signal,
     onEvent: (event) => {
       events.push(event);

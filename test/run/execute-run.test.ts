@@ -17,7 +17,7 @@ const podman: Engine = { name: 'podman', binary: 'podman', env: {} };
 describe('describeRunCommands', () => {
   it('lists setup, step and cleanup commands in order', () => {
     const task = makeTask([cmdStep({ id: 'a', cmd: 'busybox true' }), pushStep({ id: 'p', images: ['x:1'] })]);
-    const commands = describeRunCommands({ task, plan: planTask(task), runId: 'r1', engine: podman, contextDir: '/ctx', scratchDir: '/s' });
+    const commands = describeRunCommands({ task, plan: planTask(task), runId: 'r1', engine: podman, contextDir: '/ctx', scratchDir: '/s', workspaceMode: 'bind' });
     expect(commands.setup.map((c) => c.argv)).toEqual([
       ['podman', 'network', 'create', '--label', 'taskrun.run=r1', 'taskrun-r1'],
       ['podman', 'volume', 'create', '--label', 'taskrun.run=r1', 'taskrun-r1-home'],
@@ -40,7 +40,7 @@ describe('describeRunCommands', () => {
         { name: 'host', ipv6: false, skipCreation: true, isDefault: false },
       ],
     });
-    const commands = describeRunCommands({ task, plan: planTask(task), runId: 'r1', engine: podman, contextDir: '/ctx', scratchDir: '/s' });
+    const commands = describeRunCommands({ task, plan: planTask(task), runId: 'r1', engine: podman, contextDir: '/ctx', scratchDir: '/s', workspaceMode: 'bind' });
     expect(commands.setup[0]?.argv).toEqual(['podman', 'network', 'create', '--driver', 'bridge', '--label', 'taskrun.run=r1', 'mine']);
     expect(commands.steps[0]?.commands[0]?.argv.slice(0, 4)).toEqual(['podman', 'run', '--rm', '--network']);
     expect(commands.steps[0]?.commands[0]?.argv[4]).toBe('host');
@@ -71,6 +71,7 @@ describe('executeRun', () => {
       runId: 'r1',
       engine: engineWith(),
       contextDir: dir,
+      workspaceMode: 'bind',
       scratchDir: path.join(dir, 'scratch'),
       signal: new AbortController().signal,
       onEvent: () => {},
@@ -99,6 +100,7 @@ describe('executeRun', () => {
       runId: 'r2',
       engine: engineWith(),
       contextDir: dir,
+      workspaceMode: 'bind',
       scratchDir: path.join(dir, 'scratch'),
       runTimeoutSeconds: 0.2,
       signal: new AbortController().signal,
@@ -117,6 +119,7 @@ describe('executeRun', () => {
       runId: 'r3',
       engine: engineWith(),
       contextDir: dir,
+      workspaceMode: 'bind',
       scratchDir: path.join(dir, 'scratch'),
       signal: new AbortController().signal,
       onEvent: (event) => {
@@ -141,6 +144,7 @@ describe('executeRun', () => {
       runId: 'r4',
       engine: engineWith({ FAKE_CREATE_SLEEP: '9' }),
       contextDir: dir,
+      workspaceMode: 'bind',
       scratchDir: path.join(dir, 'scratch'),
       signal: controller.signal,
       onEvent: (event) => events.push(event),
@@ -164,6 +168,7 @@ describe('executeRun', () => {
       runId: 'r5',
       engine: engineWith({ FAKE_CREATE_EXIT: '1' }),
       contextDir: dir,
+      workspaceMode: 'bind',
       scratchDir: path.join(dir, 'scratch'),
       signal: new AbortController().signal,
       onEvent: () => {},
@@ -183,6 +188,7 @@ describe('executeRun', () => {
       runId: 'r6',
       engine: engineWith(),
       contextDir: dir,
+      workspaceMode: 'bind',
       scratchDir: path.join(dir, 'scratch'),
       signal: controller.signal,
       onEvent: () => {},
@@ -211,6 +217,7 @@ describe('executeRun', () => {
       runId: 'r7',
       engine: engineWith(),
       contextDir: dir,
+      workspaceMode: 'bind',
       scratchDir,
       signal: new AbortController().signal,
       onEvent: () => {},
@@ -236,6 +243,7 @@ describe('executeRun', () => {
       runId: 'r8',
       engine: engineWith(),
       contextDir: dir,
+      workspaceMode: 'bind',
       scratchDir: path.join(dir, 'scratch'),
       signal: new AbortController().signal,
       onEvent: () => {},

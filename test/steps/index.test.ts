@@ -18,12 +18,16 @@ function resourcesFor(engine: Engine, scratchDir = '/tmp/taskrun-r1'): RunResour
   return {
     runId: 'r1',
     engine,
-    contextDir: '/ctx',
+    workspace: { mode: 'bind', contextDir: '/ctx' },
+    hostWorkspaceDir: '/ctx',
     defaultNetwork: 'taskrun-r1',
     aliasNetworks: ['taskrun-r1'],
     homeVolume: 'taskrun-r1-home',
     scratchDir,
     volumeDirs: { secrets: '/tmp/taskrun-r1/volumes/secrets' },
+    engineVolumes: {},
+    platformEngines: [],
+    routedImages: {},
   };
 }
 
@@ -104,7 +108,7 @@ describe('describeStepCommands', () => {
 
   it('bind-mounts a context folder whose path holds `:` or `,`', () => {
     const step = cmdStep({ id: 'a', cmd: 'busybox true' });
-    const argv = describeStepCommands(step, { ...resourcesFor(podman), contextDir: '/tmp/a:b,c' })[0]?.argv ?? [];
+    const argv = describeStepCommands(step, { ...resourcesFor(podman), workspace: { mode: 'bind', contextDir: '/tmp/a:b,c' } })[0]?.argv ?? [];
     expect(argv.slice(argv.indexOf('--mount'), argv.indexOf('--mount') + 2)).toEqual(['--mount', 'type=bind,"source=/tmp/a:b,c",target=/workspace']);
   });
 
@@ -125,7 +129,8 @@ describe('step handlers on a fake engine', () => {
   let events: RunEvent[];
   const fake = (name: 'docker' | 'podman', env: Record<string, string> = {}): Engine => ({ name, binary: fakeEngine, env: { FAKE_ENGINE_LOG: log, ...env } });
   const ctxFor = (engine: Engine, signal = new AbortController().signal): StepContext => ({
-    resources: { ...resourcesFor(engine, scratchDir), contextDir: scratchDir },
+    resources: { ...resourcesFor(engine, scratchDir), workspace: { mode: 'bind', contextDir: scratchDir }, hostWorkspaceDir: scratchDir },
+    workspace: { hostDir: async () => ({ ok: true, dir: scratchDir }), noteWrite: () => undefined },
     attempt: 1,
     signal,
     emit: (event) => events.push(event),
