@@ -13,6 +13,10 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const at = process.argv.indexOf('--rounds');
 const rounds = at > 0 ? Number(process.argv[at + 1]) : 3;
+if (!Number.isInteger(rounds) || rounds < 1) {
+  console.error('bench: --rounds takes a whole number greater than 0');
+  process.exit(2);
+}
 const LAB_UP_BUDGET_MS = 5_000;
 
 function readLabEnv() {
@@ -79,4 +83,8 @@ try {
   }
 } finally {
   rmSync(context, { recursive: true, force: true });
+  for (const engine of engines) {
+    const tags = [nativePlatform, foreignPlatform].map((platform) => `taskrun-bench-lab:${platform.replaceAll('/', '-')}`);
+    spawnSync(engine.file, ['image', 'rm', '--force', ...tags], { env: engine.env, stdio: 'ignore' });
+  }
 }
