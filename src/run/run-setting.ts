@@ -38,8 +38,8 @@ export function describeRunSetting(setting: RunSetting, env: NodeJS.ProcessEnv =
   const { workspace } = setting;
   const workspaceLine =
     workspace.mode === 'copy'
-      ? `Workspace: a copy of ${workspace.contextDir} (volume ${workspace.volume}); the folder itself is not written (--bind mounts it instead)`
-      : `Workspace: ${workspace.contextDir}, bind-mounted (--bind): steps write this folder`;
+      ? `Workspace: a copy of ${workspace.contextDir} (volume ${workspace.volume})`
+      : `Workspace: ${workspace.contextDir}, bind-mounted: steps write it (--bind)`;
   const engineLine = setting.usesEngine ? `Engine: ${setting.engine.name} at ${describeEndpoint(setting.engine, env)}` : 'Engine: none (docker manifest steps talk to the registry)';
   const routeLines = (setting.platformEngines ?? []).map((route) => `Builds for ${route.platform}: ${setting.engine.name} at ${describeEndpoint(route.engine, env)} (--engine-for)`);
   return [workspaceLine, engineLine, ...routeLines];

@@ -40,7 +40,8 @@ describe.each(['podman', 'docker'])('the live view on the lab with %s (tmux)', (
     );
     requireBuild();
   const session = await startInTmux({
-      argv: [process.execPath, TASKRUN_BIN, 'run', file, '--engine', engine],
+      // --bind: the steps wait for a file the test writes into the folder.
+      argv: [process.execPath, TASKRUN_BIN, 'run', file, '--engine', engine, '--bind'],
       env: { TASKRUN_HOME: path.join(dir, 'home') },
       columns: 120,
       rows: 40,

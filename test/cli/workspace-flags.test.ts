@@ -41,8 +41,8 @@ describe('taskrun run and the workspace', () => {
     const selection = cliEngineFor(lab, 'podman');
     const result = await runCli(['run', path.join(dir, 'acr-task.yaml'), ...selection.args, '--run-id', 'wscopy'], { env: { ...process.env, ...selection.env, TASKRUN_HOME: home } });
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain(`Workspace: a copy of ${dir} (volume taskrun-wscopy-workspace); the folder itself is not written (--bind mounts it instead)\n`);
-    expect(result.stdout).toContain('Engine: podman at ');
+    expect(result.stderr).toContain(`Workspace: a copy of ${dir} (volume taskrun-wscopy-workspace)\n`);
+    expect(result.stderr).toContain('Engine: podman at ');
     expect(await hashTree(dir)).toBe(before);
     const record = JSON.parse(await readFile(path.join(home, 'runs', 'wscopy', 'record.json'), 'utf8'));
     expect(record.setting.workspace).toEqual({ mode: 'copy', contextDir: dir, volume: 'taskrun-wscopy-workspace' });
@@ -55,7 +55,7 @@ describe('taskrun run and the workspace', () => {
     const selection = cliEngineFor(lab, 'podman');
     const result = await runCli(['run', path.join(dir, 'acr-task.yaml'), '--bind', ...selection.args, '--run-id', 'wsbind'], { env: { ...process.env, ...selection.env, TASKRUN_HOME: home } });
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain(`Workspace: ${dir}, bind-mounted (--bind): steps write this folder\n`);
+    expect(result.stderr).toContain(`Workspace: ${dir}, bind-mounted: steps write it (--bind)\n`);
     expect(await readFile(path.join(dir, 'hello.txt'), 'utf8')).toBe('out\n');
     expect(await readFile(path.join(dir, 'data.txt'), 'utf8')).toBe('baa\n');
     const record = JSON.parse(await readFile(path.join(home, 'runs', 'wsbind', 'record.json'), 'utf8'));

@@ -55,12 +55,12 @@ describe('the workspace plan', () => {
   it('says the mode and the endpoint in the first lines and the record', () => {
     const copy = { workspace: planWorkspace({ mode: 'copy', runId: 'r1', contextDir: '/ctx' }), engine: docker, usesEngine: true };
     expect(describeRunSetting(copy, {})).toEqual([
-      'Workspace: a copy of /ctx (volume taskrun-r1-workspace); the folder itself is not written (--bind mounts it instead)',
+      'Workspace: a copy of /ctx (volume taskrun-r1-workspace)',
       'Engine: docker at tcp://127.0.0.1:2375',
     ]);
     expect(recordRunSetting(copy, {})).toEqual({ workspace: { mode: 'copy', contextDir: '/ctx', volume: 'taskrun-r1-workspace' }, endpoint: 'tcp://127.0.0.1:2375' });
     const bind = { workspace: planWorkspace({ mode: 'bind', runId: 'r1', contextDir: '/ctx' }), engine: podman, usesEngine: true };
-    expect(describeRunSetting(bind, {})[0]).toBe('Workspace: /ctx, bind-mounted (--bind): steps write this folder');
+    expect(describeRunSetting(bind, {})[0]).toBe('Workspace: /ctx, bind-mounted: steps write it (--bind)');
   });
 
   it('copies secret volumes into engine volumes with the copy, and binds their folders with --bind', () => {
