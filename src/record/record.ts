@@ -3,7 +3,7 @@
 // the previous complete record, never half a file.
 
 import { createHash } from 'node:crypto';
-import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -202,7 +202,7 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
     if (!lastWritten) return;
     incomplete.push(`record.json could not be rewritten after ${lastWritten.at} (${describeWriteError(failure)}); this shorter copy was written over the last one at the end of the run`);
     const text = `${JSON.stringify(masker.maskValue(current()))}\n`;
-    if (Buffer.byteLength(text) > lastWritten.bytes) return;
+    if (Buffer.byteLength(text) > Math.max(lastWritten.bytes, allocatedBytes(join(folder, RECORD_FILE)))) return;
     try {
       overwriteFile(join(folder, RECORD_FILE), text);
     } catch {
@@ -374,6 +374,15 @@ function overwriteFile(path: string, text: string): void {
     ftruncateSync(fd, data.length);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Bytes the file system already holds for a file (whole blocks), 0 when unknown. */
+function allocatedBytes(path: string): number {
+  try {
+    return statSync(path).blocks * 512;
+  } catch {
+    return 0;
   }
 }
 
