@@ -74,6 +74,7 @@ describe('a full TASKRUN_HOME', () => {
       !run.output().includes('after\n') &&
       record.status === 'failed' &&
       /ENOSPC/.test(record.error) &&
+      (record.incomplete ?? []).some((note: string) => note.includes('ENOSPC')) &&
       leftovers.length === 0 &&
       tempFiles(tmpfs.dir).length === 0;
     expect(tally.record('full during the run', held), `${run.output().slice(-2000)}\n${JSON.stringify(record)}\n${leftovers.join(' ')}`).toBe(true);
