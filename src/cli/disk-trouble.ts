@@ -5,8 +5,8 @@
 // - only the log cannot be written: the run goes on, output still reaches the terminal, and
 //   the record notes that the log ends early.
 
-import { InputError } from '../diagnostics.js';
-import { describeDiskErrorCode, diskErrorDiagnostic, diskErrorHint, isDiskError } from '../record/disk-errors.js';
+import { error, InputError } from '../diagnostics.js';
+import { describeDiskErrorCode, diskErrorHint, diskErrorMessage, isDiskError } from '../record/disk-errors.js';
 import { LOG_FILE, resolveRunFolder } from '../record/home.js';
 import type { RunEvent } from '../run/events.js';
 
@@ -60,6 +60,7 @@ export function watchDiskTrouble(input: { home: string; runId: string; say: (tex
     },
     adjustOutcome: (outcome) => (stopReason === undefined ? outcome : { ...outcome, status: 'failed', error: stopReason }),
     hasStoppedRun: () => stopReason !== undefined,
-    beforeRun: (cause) => (isDiskError(cause) ? new InputError([diskErrorDiagnostic(cause, folder)]) : cause),
+    beforeRun: (cause) =>
+      isDiskError(cause) ? new InputError([error('home-unwritable', diskErrorMessage(cause, folder), undefined, diskErrorHint(cause.code, input.home))]) : cause,
   };
 }

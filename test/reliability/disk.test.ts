@@ -31,14 +31,17 @@ function quietTask(): string {
 }
 
 describe('a full TASKRUN_HOME', () => {
+  // podman with an allocated run ID, docker with --run-id (claimed).
   it.each<EnginePath>(['podman', 'docker'])('before the run (%s): exit 2 naming the folder, no run folder or temp file left', async (engine) => {
     emptyFolder(tmpfs.dir);
     await tmpfs.fill();
-    const result = await runCli(['run', quietTask(), '--engine', engine], { env: { ...process.env, TASKRUN_HOME: tmpfs.dir } });
+    const idArgs = engine === 'docker' ? ['--run-id', uniqueId('full')] : [];
+    const result = await runCli(['run', quietTask(), '--engine', engine, ...idArgs], { env: { ...process.env, TASKRUN_HOME: tmpfs.dir } });
     const runsFolder = path.join(tmpfs.dir, 'runs');
     const held =
       result.exitCode === 2 &&
-      result.stderr.includes(`cannot write to ${runsFolder}: the disk is full (ENOSPC)`) &&
+      result.stderr.includes(`cannot write to ${runsFolder}`) &&
+      result.stderr.includes('the disk is full (ENOSPC)') &&
       !result.stderr.includes('internal error') &&
       readdirSync(runsFolder).length === 0 &&
       tempFiles(tmpfs.dir).length === 0;
