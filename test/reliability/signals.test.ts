@@ -53,8 +53,10 @@ describe.each<EnginePath>(ENGINE_PATHS)('on %s', (engine) => {
     const runId = uniqueId('sigb');
     const dir = tempDir('build');
     const file = taskIn(dir, `steps:\n  - build: -t rel-${runId}:latest .\n`, {
-      Dockerfile: `FROM ${lab.registry}/busybox\nRUN echo building && sleep 60\n`,
+      // The first RUN commits a layer before the stop: it must not stay behind as a dangling image.
+      Dockerfile: `FROM ${lab.registry}/busybox\nRUN echo ${runId} > /marker\nRUN echo building && sleep 60\n`,
     });
+    const imagesBefore = await imageIds(engine);
     const startedAt = Date.now();
     const before = storagePathOf(engine) === 'docker' ? await dockerContainerIds() : [];
     const run = startRun({ lab, file, runId, home, engine, ...(builder === 'classic builder' && { env: { DOCKER_BUILDKIT: '0' } }) });
@@ -67,10 +69,25 @@ describe.each<EnginePath>(ENGINE_PATHS)('on %s', (engine) => {
     const working = storagePathOf(engine) === 'podman' ? await buildahContainersSince(lab, startedAt) : [];
     // The Docker Engine's classic builder removes the stopped RUN container itself, a moment after the client left.
     const intermediate = storagePathOf(engine) === 'docker' ? await eventually(async () => (await dockerContainerIds()).filter((id) => !before.includes(id) && isBuildContainer(id))) : [];
-    const held = exitCode === 130 && record.status === 'cancelled' && record.steps[0]?.exitCode === undefined && working.length === 0 && intermediate.length === 0;
-    expect(tally.record(`SIGINT during a build (${builder})`, held), `${run.output()}\nworking: ${working.join(' ')}\nintermediate: ${intermediate.join(' ')}`).toBe(true);
+    const layers = await eventually(async () => {
+      const fresh = (await imageIds(engine)).filter((id) => !imagesBefore.includes(id));
+      const ours = await Promise.all(fresh.map(async (id) => ((await imageHistory(engine, id)).includes(runId) ? [id] : [])));
+      return ours.flat();
+    });
+    const held = exitCode === 130 && record.status === 'cancelled' && record.steps[0]?.exitCode === undefined && working.length === 0 && intermediate.length === 0 && layers.length === 0;
+    expect(tally.record(`SIGINT during a build (${builder})`, held), `${run.output()}\nworking: ${working.join(' ')}\nintermediate: ${intermediate.join(' ')}\nlayers: ${layers.join(' ')}`).toBe(true);
   });
 });
+
+async function imageIds(engine: EnginePath): Promise<string[]> {
+  const { stdout } = await runEngineCli(lab, storagePathOf(engine), ['images', '--all', '--quiet', '--no-trunc'], { reject: false });
+  return [...new Set(stdout.split('\n').filter(Boolean))];
+}
+
+async function imageHistory(engine: EnginePath, id: string): Promise<string> {
+  const { stdout } = await runEngineCli(lab, storagePathOf(engine), ['image', 'history', '--no-trunc', '--format', '{{.CreatedBy}}', id], { reject: false });
+  return stdout;
+}
 
 /** `probe()` until it finds nothing, for up to 15 s; what it found last. */
 async function eventually(probe: () => Promise<string[]>): Promise<string[]> {
