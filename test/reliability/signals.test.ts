@@ -47,8 +47,14 @@ describe.each<EnginePath>(ENGINE_PATHS)('on %s', (engine) => {
   });
 
   // The real Docker Engine: BuildKit (its default) and the classic builder.
-  const builders = engine === 'docker' ? ['default builder', 'classic builder'] : ['default builder'];
-  it.each(builders)('SIGINT during a build RUN instruction (%s) leaves no working or intermediate container', { timeout: 90_000 }, async (builder) => {
+  // podman also gets SIGTERM and SIGHUP (the same stop path; podman is where builds left most).
+  const builds: [string, NodeJS.Signals][] =
+    engine === 'docker'
+      ? [['default builder', 'SIGINT'], ['classic builder', 'SIGINT']]
+      : engine === 'podman'
+        ? SIGNALS.map((signal) => ['default builder', signal])
+        : [['default builder', 'SIGINT']];
+  it.each(builds)('during a build RUN instruction (%s), %s leaves no working or intermediate container or layer', { timeout: 90_000 }, async (builder, signal) => {
     const home = tempDir('home');
     const runId = uniqueId('sigb');
     const dir = tempDir('build');
@@ -63,7 +69,7 @@ describe.each<EnginePath>(ENGINE_PATHS)('on %s', (engine) => {
     await run.waitFor('sleep 60');
     // The RUN instruction's container is up once the engine echoed its command.
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    run.child.kill('SIGINT');
+    run.child.kill(signal);
     const exitCode = await run.exited;
     const record = cancelledRecord(home, runId);
     const working = storagePathOf(engine) === 'podman' ? await buildahContainersSince(lab, startedAt) : [];
@@ -75,7 +81,7 @@ describe.each<EnginePath>(ENGINE_PATHS)('on %s', (engine) => {
       return ours.flat();
     });
     const held = exitCode === 130 && record.status === 'cancelled' && record.steps[0]?.exitCode === undefined && working.length === 0 && intermediate.length === 0 && layers.length === 0;
-    expect(tally.record(`SIGINT during a build (${builder})`, held), `${run.output()}\nworking: ${working.join(' ')}\nintermediate: ${intermediate.join(' ')}\nlayers: ${layers.join(' ')}`).toBe(true);
+    expect(tally.record(`${signal} during a build (${builder})`, held), `${run.output()}\nworking: ${working.join(' ')}\nintermediate: ${intermediate.join(' ')}\nlayers: ${layers.join(' ')}`).toBe(true);
   });
 });
 
