@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { InputError } from '../diagnostics.js';
+import { describeDiskErrorCode, isDiskError } from '../record/disk-errors.js';
 import { annotateDiagnostics } from './ci/annotations.js';
 import type { CiChoice } from './ci/ci-kind.js';
 import { registerGraphCommand } from './commands/graph.js';
@@ -70,6 +71,12 @@ function exitCodeFor(caught: unknown, ci: CiChoice | undefined): number {
   if (caught instanceof ExitError) {
     if (caught.message) process.stderr.write(`taskrun: ${caught.message}\n`);
     return caught.exitCode;
+  }
+  if (isDiskError(caught)) {
+    // A write refused by the file system that no command caught itself: still the user's disk, not a bug.
+    const where = caught.path ?? 'a file';
+    process.stderr.write(`taskrun: cannot write ${where}: ${describeDiskErrorCode(caught.code)}\n`);
+    return EXIT_FAILED;
   }
   const detail = caught instanceof Error ? (process.env.TASKRUN_DEBUG ? caught.stack : caught.message) : String(caught);
   process.stderr.write(`taskrun: internal error: ${detail}\nThis is a bug in taskrun; please report it with the command you ran.\n`);

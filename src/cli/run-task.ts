@@ -38,6 +38,7 @@ import { maskDiagnostics, PLACEHOLDER_RUN_ID, prepareMasked, readSecrets, toPrep
 import type { RunSource } from './az-habits.js';
 import type { RunCommandOptions } from './run-options.js';
 import { handleStopSignals } from './stop-signals.js';
+import { watchDiskTrouble } from './disk-trouble.js';
 
 export async function runTaskCommand(input: { source: RunSource; options: RunCommandOptions; argv: readonly string[] }): Promise<number> {
   const { source } = input;
@@ -204,6 +205,8 @@ async function runForReal(input: {
     if (viewMode === 'live') reporter.notice(text);
     else stderr.write(`${isUrgent ? '\n' : ''}${text}\n`);
   };
+  const controller = new AbortController();
+  const diskTrouble = watchDiskTrouble({ home, runId, say: (text) => say(text, true), stopRun: () => controller.abort({ kind: 'cancelled' }) });
   const writer = createRecordWriter({
     home,
     runId,
@@ -214,16 +217,27 @@ async function runForReal(input: {
     engine: engineLabel,
     setting: recordRunSetting(setting),
     masker,
-    onWriteError: (cause) => say(`taskrun: could not write the run record: ${cause.message}`),
+    onWriteError: diskTrouble.recordFailed,
   });
-  const logger = createRunLogger({ home, runId, masker, ...(isJsonLog && { jsonStream: { write: stdout.write } }) });
-  const onEvent = (event: RunEvent) => {
+  let logger: ReturnType<typeof createRunLogger>;
+  try {
+    const firstWriteError = writer.writeError();
+    if (firstWriteError) throw firstWriteError;
+    logger = createRunLogger({ home, runId, masker, onWriteError: (cause) => writer.markIncomplete(diskTrouble.logFailed(cause)), ...(isJsonLog && { jsonStream: { write: stdout.write } }) });
+  } catch (caught) {
+    // The home takes no record: nothing ran, the ID is given back.
+    writer.close();
+    await release().catch(() => undefined);
+    throw diskTrouble.beforeRun(caught as Error);
+  }
+  diskTrouble.runStarted();
+  const onEvent = (rawEvent: RunEvent) => {
+    const event = diskTrouble.adjust(rawEvent);
     writer.handle(event);
     logger.handle(event);
     reporter.onEvent(event);
   };
 
-  const controller = new AbortController();
   const stopSignals = handleStopSignals({
     onFirst: (signal) => {
       say(`taskrun: ${signal} received: stopping run ${runId} and removing its containers (again to force)`, true);
@@ -252,6 +266,7 @@ async function runForReal(input: {
     await logger.close();
     writer.close();
   }
+  outcome = diskTrouble.adjustOutcome(outcome);
   const failures = reporter.finish(outcome);
   // Plain lines showed every output line already; the other modes show why the run failed here.
   const showsEveryLine = viewMode === 'plain' && showsProgress;
@@ -268,6 +283,7 @@ async function runForReal(input: {
       stderr.write(`taskrun: warning: could not write the summary to ${summaryFile}: ${(caught as Error).message}\n`);
     });
   }
+  if (diskTrouble.hasStoppedRun()) return EXIT_FAILED;
   return outcome.status === 'succeeded' ? EXIT_OK : outcome.status === 'cancelled' ? EXIT_CANCELLED : EXIT_FAILED;
 }
 

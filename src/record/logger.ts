@@ -2,13 +2,13 @@
 // output one line per output line) in `runs/<id>/log.ndjson`, and on stdout too for
 // `--log-format json`. Secrets are masked in pino's logMethod hook, before any stream sees a byte.
 
-import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { DestinationStream, Level, Logger } from 'pino';
 import type { RunEvent } from '../run/events.js';
 import { formatDuration } from './duration.js';
 import { LOG_FILE, resolveRunFolder } from './home.js';
+import { openLogFile } from './log-file.js';
 import type { Masker } from './masker.js';
 import { createMasker } from './masker.js';
 import type { OutputLine } from './output-lines.js';
@@ -35,6 +35,11 @@ export interface RunLoggerOptions {
   readonly masker?: Masker;
   /** A second destination for the same lines (stdout for `--log-format json`); the caller closes it. */
   readonly jsonStream?: DestinationStream;
+  /**
+   * Told once when `log.ndjson` cannot be written (full disk, read-only): the file ends there,
+   * later lines still reach `jsonStream`, and the run is not disturbed.
+   */
+  readonly onWriteError?: (cause: Error) => void;
 }
 
 export interface RunLogger {
@@ -47,8 +52,7 @@ export function createRunLogger(options: RunLoggerOptions): RunLogger {
   const masker = options.masker ?? createMasker([]);
   const splitter = createOutputLineSplitter(masker);
   // Opened here, synchronously, so the exit handler can always flush to it.
-  const fd = openSync(join(resolveRunFolder(options.home, options.runId), LOG_FILE), 'a');
-  const file = pino.destination({ dest: fd, sync: false });
+  const file = openLogFile({ path: join(resolveRunFolder(options.home, options.runId), LOG_FILE), ...(options.onWriteError && { onError: options.onWriteError }) });
   const streams: pino.StreamEntry[] = [{ stream: file, level: 'trace' }];
   if (options.jsonStream) streams.push({ stream: options.jsonStream, level: 'trace' });
 
@@ -68,13 +72,8 @@ export function createRunLogger(options: RunLoggerOptions): RunLogger {
     pino.multistream(streams),
   );
 
-  const flushOnExit = (): void => {
-    try {
-      file.flushSync();
-    } catch {
-      // Already closed, or the disk is gone: nothing more can be saved at exit.
-    }
-  };
+  // One synchronous attempt; a disk that refuses it is given up on, never retried.
+  const flushOnExit = (): void => file.flushSync();
   process.on('exit', flushOnExit);
 
   const logOutputLines = (lines: readonly OutputLine[], time: number): void => {
@@ -102,11 +101,7 @@ export function createRunLogger(options: RunLoggerOptions): RunLogger {
       isClosed = true;
       logOutputLines(splitter.flushAll(), Date.now());
       process.off('exit', flushOnExit);
-      await new Promise<void>((resolve, reject) => {
-        file.once('close', () => resolve());
-        file.once('error', reject);
-        file.end();
-      }).catch(() => closeSync(fd));
+      await file.close();
     },
   };
 }

@@ -3,7 +3,7 @@
 // the previous complete record, never half a file.
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -86,6 +86,11 @@ export interface RunRecord {
   readonly manifests: readonly ManifestRecord[];
   readonly warnings: readonly string[];
   readonly error?: string;
+  /**
+   * Why this record or the run's log is not whole (a full or read-only disk during the run),
+   * one sentence each; absent when both are.
+   */
+  readonly incomplete?: readonly string[];
 }
 
 export interface RecordWriterOptions {
@@ -113,6 +118,10 @@ export interface RecordWriter {
   readonly current: () => RunRecord;
   /** Writes what is pending and stops the timers. Safe to call more than once. */
   readonly close: () => void;
+  /** The failure of the latest write, undefined once a write succeeded. */
+  readonly writeError: () => Error | undefined;
+  /** Notes that part of the run's files is missing (see RunRecord.incomplete); written with the next write. */
+  readonly markIncomplete: (note: string) => void;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
@@ -130,6 +139,7 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
   const pushed: ImageRecord[] = [];
   const manifests: ManifestRecord[] = [];
   const warnings: string[] = [];
+  const incomplete: string[] = [];
   const run: {
     status: RunStatus;
     startedAt: string;
@@ -140,6 +150,8 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
   let writeTimer: NodeJS.Timeout | undefined;
   let isClosed = false;
   let firstWriteError: Error | undefined;
+  let lastWriteError: Error | undefined;
+  let lastWritten: { bytes: number; at: string } | undefined;
 
   const base = {
     formatVersion: RECORD_FORMAT_VERSION,
@@ -167,18 +179,39 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
     manifests: [...manifests],
     warnings: [...warnings],
     ...(run.error !== undefined && { error: run.error }),
+    ...(incomplete.length > 0 && { incomplete: [...incomplete] }),
   });
 
-  const writeNow = (): void => {
+  const writeNow = (): boolean => {
     if (writeTimer) clearTimeout(writeTimer);
     writeTimer = undefined;
     try {
       // The one place the record is masked: everything in it, just before it is written.
-      writeRecordFile(folder, masker.maskValue(current()));
+      const record = masker.maskValue(current());
+      lastWritten = { bytes: writeRecordFile(folder, record), at: record.updatedAt };
+      lastWriteError = undefined;
+      return true;
     } catch (cause) {
       const failure = cause instanceof Error ? cause : new Error(String(cause));
+      lastWriteError = failure;
       if (options.onWriteError) options.onWriteError(failure);
       else firstWriteError ??= failure;
+      return false;
+    }
+  };
+
+  // A full disk has no room for a new file, but the last record's own blocks can take a
+  // shorter text: the final state, compact, marked incomplete. Too long for them: the last
+  // complete record stays (and reads as interrupted once this process is gone).
+  const writeFinalInPlace = (failure: Error): void => {
+    if (!lastWritten) return;
+    incomplete.push(`record.json could not be rewritten after ${lastWritten.at} (${describeWriteError(failure)}); this shorter copy was written over the last one at the end of the run`);
+    const text = `${JSON.stringify(masker.maskValue(current()))}\n`;
+    if (Buffer.byteLength(text) > Math.max(lastWritten.bytes, allocatedBytes(join(folder, RECORD_FILE)))) return;
+    try {
+      overwriteFile(join(folder, RECORD_FILE), text);
+    } catch {
+      // The last complete record stays as it was.
     }
   };
 
@@ -273,9 +306,15 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
   return {
     handle,
     current: () => masker.maskValue(current()),
+    writeError: () => lastWriteError,
+    markIncomplete(note) {
+      if (isClosed) return;
+      incomplete.push(note);
+      writeSoon();
+    },
     close() {
       if (isClosed) return;
-      writeNow();
+      if (!writeNow() && lastWriteError) writeFinalInPlace(lastWriteError);
       isClosed = true;
       clearInterval(heartbeat);
       liveRunIds.delete(options.runId);
@@ -317,10 +356,48 @@ function upsertImage(list: ImageRecord[], stepId: string, image: ImageRef): void
   else list[index] = { ...list[index]!, ...entry };
 }
 
-function writeRecordFile(folder: string, record: RunRecord): void {
+/** Writes the record (temp file + rename); returns its size. A failed write leaves no temp file behind. */
+function writeRecordFile(folder: string, record: RunRecord): number {
   const temporary = join(folder, `.${RECORD_FILE}.${process.pid}.tmp`);
-  writeFileSync(temporary, `${JSON.stringify(record, null, 2)}\n`);
-  renameSync(temporary, join(folder, RECORD_FILE));
+  const text = `${JSON.stringify(record, null, 2)}\n`;
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, join(folder, RECORD_FILE));
+  } catch (cause) {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // A read-only folder holds no temp file of ours.
+    }
+    throw cause;
+  }
+  return Buffer.byteLength(text);
+}
+
+/** Rewrites a file's content in place (no new blocks needed when the text is not longer). */
+function overwriteFile(path: string, text: string): void {
+  const fd = openSync(path, 'r+');
+  try {
+    const data = Buffer.from(text);
+    let offset = 0;
+    while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset, offset);
+    ftruncateSync(fd, data.length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Bytes the file system already holds for a file (whole blocks), 0 when unknown. */
+function allocatedBytes(path: string): number {
+  try {
+    return statSync(path).blocks * 512;
+  } catch {
+    return 0;
+  }
+}
+
+function describeWriteError(failure: Error): string {
+  return (failure as NodeJS.ErrnoException).code ?? failure.message;
 }
 
 function toIso(timeMs: number): string {

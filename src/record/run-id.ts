@@ -1,10 +1,11 @@
 // Record stage: run IDs. Allocated ones are `tr` + a base-36 counter, claimed with an
 // atomic `mkdir` of the run's folder, so concurrent runs in one TASKRUN_HOME never share one.
 
-import { mkdir, readdir, rename, writeFile, readFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, rmdir, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { error, InputError } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
+import { asHomeInputError } from './disk-errors.js';
 import { resolveRunFolder, resolveRunsFolder } from './home.js';
 
 export const RUN_ID_PREFIX = 'tr';
@@ -16,8 +17,17 @@ const COLLISIONS_BEFORE_RESCAN = 8;
 
 const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
+/** A disk error (full, read-only, no permission) is an InputError naming the runs folder: nothing ran yet. */
 export async function allocateRunId(home: string): Promise<string> {
   const runsFolder = resolveRunsFolder(home);
+  try {
+    return await allocateIn(home, runsFolder);
+  } catch (cause) {
+    throw asHomeInputError(cause, runsFolder);
+  }
+}
+
+async function allocateIn(home: string, runsFolder: string): Promise<string> {
   await mkdir(runsFolder, { recursive: true });
   let counter = (await readCounterHint(runsFolder)) + 1;
   for (let collisions = 0; ; collisions++) {
@@ -25,8 +35,15 @@ export async function allocateRunId(home: string): Promise<string> {
       counter = Math.max(counter, (await findHighestCounter(runsFolder)) + 1);
     }
     const runId = `${RUN_ID_PREFIX}${counter.toString(36)}`;
-    if (await tryClaimFolder(resolveRunFolder(home, runId))) {
-      await writeCounterHint(runsFolder, counter);
+    const folder = resolveRunFolder(home, runId);
+    if (await tryClaimFolder(folder)) {
+      try {
+        await writeCounterHint(runsFolder, counter);
+      } catch (cause) {
+        // A home that cannot take four bytes cannot take the run either: give the ID back.
+        await rmdir(folder).catch(() => undefined);
+        throw cause;
+      }
       return runId;
     }
     counter++;
@@ -54,8 +71,14 @@ export function validateRunId(id: string): Diagnostic | undefined {
 export async function claimRunId(home: string, id: string): Promise<void> {
   const invalid = validateRunId(id);
   if (invalid) throw new InputError([invalid]);
-  await mkdir(resolveRunsFolder(home), { recursive: true });
-  if (!(await tryClaimFolder(resolveRunFolder(home, id)))) {
+  let isClaimed: boolean;
+  try {
+    await mkdir(resolveRunsFolder(home), { recursive: true });
+    isClaimed = await tryClaimFolder(resolveRunFolder(home, id));
+  } catch (cause) {
+    throw asHomeInputError(cause, resolveRunsFolder(home));
+  }
+  if (!isClaimed) {
     throw new InputError([
       error(
         'run-id-taken',
@@ -88,8 +111,13 @@ async function readCounterHint(runsFolder: string): Promise<number> {
 
 async function writeCounterHint(runsFolder: string, counter: number): Promise<void> {
   const temporary = join(runsFolder, `${COUNTER_FILE}.${process.pid}.tmp`);
-  await writeFile(temporary, `${counter}\n`);
-  await rename(temporary, join(runsFolder, COUNTER_FILE));
+  try {
+    await writeFile(temporary, `${counter}\n`);
+    await rename(temporary, join(runsFolder, COUNTER_FILE));
+  } catch (cause) {
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw cause;
+  }
 }
 
 async function findHighestCounter(runsFolder: string): Promise<number> {

@@ -46,7 +46,9 @@ export async function runStepWithPolicy(input: {
       const reason = stopReasonOf(controller.signal);
       const exit = result.exitCode !== undefined ? { exitCode: result.exitCode } : {};
       if (reason.kind === 'step-timeout') return { status: 'failed', attempts: result.attempts, durationMs, ...exit, error: `timed out after ${reason.seconds} s` };
-      return { status: 'cancelled', attempts: result.attempts, durationMs, ...exit, error: describeStop(reason) };
+      // No exit code: the code of an engine client taskrun stopped says nothing about the step (podman build
+      // says 0, podman run 137, docker 130 or 143), so a cancelled step reads `-` on every engine.
+      return { status: 'cancelled', attempts: result.attempts, durationMs, error: describeStop(reason) };
     }
     return { ...result, durationMs };
   } finally {

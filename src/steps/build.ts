@@ -9,6 +9,7 @@ import type { RunResources, StepCommand, StepContext, StepResult } from './conte
 import { envRecordOf, hostDirFor } from './container-run.js';
 import { buildRouteOf } from './build-platform.js';
 import { runStepCommand } from './run-step-command.js';
+import { watchBuildLeftovers } from './build-cleanup.js';
 
 export function describeBuildCommands(step: BuildStep, resources: RunResources): StepCommand[] {
   const route = buildRouteOf(step, resources.platformEngines);
@@ -20,6 +21,8 @@ export async function runBuildStep(step: BuildStep, ctx: StepContext): Promise<S
   const workspace = await ctx.workspace.hostDir(ctx.signal);
   if (!workspace.ok) return { ok: false, error: workspace.error };
   const route = buildRouteOf(step, ctx.resources.platformEngines);
+  // A build on another engine (--engine-for) leaves its leftovers there.
+  const leftovers = watchBuildLeftovers(route?.engine ?? ctx.resources.engine);
   const result = await runStepCommand({
     ctx,
     stepId: step.id,
@@ -28,6 +31,7 @@ export async function runBuildStep(step: BuildStep, ctx: StepContext): Promise<S
     cwd: hostDirFor(step, workspace.dir),
     env: envRecordOf(step.env),
   });
+  if (ctx.signal.aborted) await leftovers.afterStop();
   if (result.ok) {
     for (const tag of step.tags) ctx.emit({ type: 'image-built', stepId: step.id, image: { reference: tag }, time: Date.now() });
   }

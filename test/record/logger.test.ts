@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -135,5 +135,25 @@ describe('createRunLogger', () => {
     expect(JSON.stringify(file)).not.toContain(secret);
     expect(file.map((line) => line.msg)).toEqual(['step a started', 'token: ***', 'saw ***', 'step a failed in 1 ms: bad ***']);
     expect(file[0]).toMatchObject({ command: ['-e', 'T=***'] });
+  });
+});
+
+describe('createRunLogger on a disk that refuses writes', () => {
+  // log.ndjson points at /dev/full, which answers every write with ENOSPC.
+  it('reports the failure once, keeps feeding the JSON stream and closes without hanging', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'taskrun-logger-full-'));
+    homes.push(home);
+    mkdirSync(join(home, 'runs', 'tr1'), { recursive: true });
+    symlinkSync('/dev/full', join(home, 'runs', 'tr1', 'log.ndjson'));
+    let stdout = '';
+    const failures: Error[] = [];
+    const logger = createRunLogger({ home, runId: 'tr1', jsonStream: { write: (text: string) => void (stdout += text) }, onWriteError: (cause) => failures.push(cause) });
+    logger.handle({ type: 'run-start', runId: 'tr1', time: T0, stepIds: ['a'] });
+    for (let index = 0; index < 200; index++) logger.handle({ type: 'step-output', stepId: 'a', stream: 'stdout', text: `line ${index}\n`, time: T0 + index });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    logger.handle({ type: 'run-end', runId: 'tr1', status: 'succeeded', time: T0 + 500, durationMs: 500 });
+    await logger.close();
+    expect(failures.map((cause) => (cause as NodeJS.ErrnoException).code)).toEqual(['ENOSPC']);
+    expect(stdout.trim().split('\n')).toHaveLength(202);
   });
 });

@@ -9,7 +9,8 @@ import type { RunStatus } from '../../run/events.js';
 import { formatDuration } from '../../record/duration.js';
 import { runDurationMs } from '../../record/last-event.js';
 import { RECORD_FILE, resolveRunFolder, resolveRunsFolder, resolveTaskrunHome } from '../../record/home.js';
-import { listRecords, readRecord } from '../../record/record.js';
+import { isProcessAlive, listRecords, readRecord } from '../../record/record.js';
+import { diskErrorHint, diskErrorMessage, isDiskError } from '../../record/disk-errors.js';
 import type { RunRecord } from '../../record/record.js';
 import { defaultCommandIo, type CommandIo } from '../command-io.js';
 import { EXIT_USAGE } from '../exit-codes.js';
@@ -98,11 +99,19 @@ async function pruneRuns({ io, keep }: { io: CommandIo; keep?: string }): Promis
   const home = resolveTaskrunHome(io.env);
   const records = await listRecords(home);
   const removable = records.slice(keepCount).filter((record) => record.status !== 'running');
-  for (const record of removable) await rm(resolveRunFolder(home, record.id), { recursive: true, force: true });
-  const abandoned = await removeAbandonedFolders({ home, known: new Set(records.map((record) => record.id)) });
-  const kept = records.length - removable.length;
-  const extra = abandoned > 0 ? ` and ${abandoned} empty run folder${abandoned === 1 ? '' : 's'}` : '';
-  io.stdout(`Removed ${removable.length} run${removable.length === 1 ? '' : 's'}${extra}; kept ${kept}.\n`);
+  try {
+    for (const record of removable) await rm(resolveRunFolder(home, record.id), { recursive: true, force: true });
+    const abandoned = await removeAbandonedFolders({ home, known: new Set(records.map((record) => record.id)) });
+    await removeDeadTempFiles(home, records);
+    const kept = records.length - removable.length;
+    const extra = abandoned > 0 ? ` and ${abandoned} empty run folder${abandoned === 1 ? '' : 's'}` : '';
+    io.stdout(`Removed ${removable.length} run${removable.length === 1 ? '' : 's'}${extra}; kept ${kept}.\n`);
+  } catch (cause) {
+    if (!isDiskError(cause)) throw cause;
+    // A read-only or full home: say so, and still clean the engines below (that needs no write here).
+    const folder = resolveRunsFolder(home);
+    reportUsage(io, `${diskErrorMessage(cause, folder)}: no run was removed`, diskErrorHint(cause.code, folder));
+  }
   const interrupted = records.filter((record) => record.status === 'interrupted');
   if (interrupted.length > 0) {
     const { cleanUpAfterInterruptedRuns } = await import('../interrupted-runs.js');
@@ -129,6 +138,22 @@ async function removeAbandonedFolders({ home, known }: { home: string; known: Re
     removed++;
   }
   return removed;
+}
+
+/**
+ * Temp files whose writer is gone (killed while writing): `.record.json.PID.tmp` in run folders,
+ * `.counter.PID.tmp` in the runs folder. Hidden from `runs`, so only prune can find them.
+ */
+async function removeDeadTempFiles(home: string, records: readonly RunRecord[]): Promise<void> {
+  const folders = [resolveRunsFolder(home), ...records.map((record) => resolveRunFolder(home, record.id))];
+  for (const folder of folders) {
+    const names = await readdir(folder).catch(() => [] as string[]);
+    for (const name of names) {
+      const pid = /^\..+\.(\d+)\.tmp$/.exec(name)?.[1];
+      if (pid === undefined || isProcessAlive(Number(pid))) continue;
+      await rm(join(folder, name), { force: true });
+    }
+  }
 }
 
 /** The record of run `id`, or undefined after telling the user there is none (exit 2). */

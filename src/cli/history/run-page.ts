@@ -55,6 +55,7 @@ export function formatRunPage({ record, durationMs }: RunPageInput): string {
     ['Images pushed', record.images.pushed.map(formatImage)],
     ['Manifest lists pushed', record.manifests.map(formatManifest)],
     ['Warnings', record.warnings],
+    ['Incomplete', record.incomplete ?? []],
   ];
   for (const [title, lines] of lists) if (lines.length > 0) section(out, title, lines.map((line) => `${line}\n`).join(''));
   out.push(`\nLogs: taskrun logs ${record.id}\n`);

@@ -264,4 +264,16 @@ describe('taskrun runs prune', () => {
     expect((await runCli(home, ['runs', 'prune'])).stdout).toBe('Removed 0 runs and 1 empty run folder; kept 0.\n');
     expect([existsSync(folder), existsSync(join(home, 'runs', 'tr10'))]).toEqual([false, true]);
   });
+
+  it('removes temp files a killed writer left, and keeps those of live writers', async () => {
+    const home = makeHome();
+    recordRun(home, 'tr1', { status: 'succeeded', offsetMs: 0 });
+    // Above Linux's largest pid: no such process.
+    const deadPid = 4_194_399;
+    const dead = [join(home, 'runs', 'tr1', `.record.json.${deadPid}.tmp`), join(home, 'runs', `.counter.${deadPid}.tmp`)];
+    const live = join(home, 'runs', 'tr1', `.record.json.${process.pid}.tmp`);
+    for (const file of [...dead, live]) writeFileSync(file, '');
+    expect((await runCli(home, ['runs', 'prune'])).exitCode).toBe(0);
+    expect([...dead, live].map((file) => existsSync(file))).toEqual([false, false, true]);
+  });
 });
