@@ -1,7 +1,7 @@
 // Stage 5, execute: the one place that starts engine processes. An argv array,
 // never a shell; success and failure come back as one ExecResult value.
 
-import { execa } from 'execa';
+import { execa, type Result } from 'execa';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -77,6 +77,11 @@ export async function runProcess(input: RunProcessInput): Promise<ExecResult> {
   });
   liveChildren.add(subprocess);
   const result = await subprocess.finally(() => liveChildren.delete(subprocess));
+  return toExecResult(result, tail);
+}
+
+/** What execa's result says, in taskrun's terms, with the output's last lines. */
+function toExecResult(result: Result, tail: readonly string[]): ExecResult {
   const spawnError = result.exitCode === undefined && result.signal === undefined && result.failed ? result.originalMessage || result.shortMessage : undefined;
   return {
     ...(result.exitCode !== undefined && { exitCode: result.exitCode }),
@@ -161,18 +166,5 @@ export async function runPipeline(input: {
     source.finally(() => liveChildren.delete(source)),
     destination.finally(() => liveChildren.delete(destination)),
   ]);
-  const toExec = (result: typeof fromResult | typeof toResult, tail: string[]): ExecResult => {
-    const spawnError = result.exitCode === undefined && result.signal === undefined && result.failed ? result.originalMessage || result.shortMessage : undefined;
-    return {
-      ...(result.exitCode !== undefined && { exitCode: result.exitCode }),
-      ...(result.signal !== undefined && { signal: result.signal }),
-      timedOut: result.timedOut,
-      isCanceled: result.isCanceled,
-      durationMs: result.durationMs,
-      outputTail: tail.join('\n'),
-      ...(spawnError && { spawnError }),
-      failed: result.failed,
-    };
-  };
-  return { from: toExec(fromResult, fromTail.tail), to: toExec(toResult, toTail.tail) };
+  return { from: toExecResult(fromResult, fromTail.tail), to: toExecResult(toResult, toTail.tail) };
 }

@@ -23,14 +23,18 @@ interface ExternalContainer {
 }
 
 /** Ids of buildah working containers created at or after `sinceMs`, from `podman ps --external` JSON. */
-export function pickWorkingContainers(json: string, sinceMs: number): string[] {
-  let entries: unknown;
+/** The entries of a JSON array an engine printed; none when it printed something else. */
+function parseJsonArray(json: string): unknown[] {
   try {
-    entries = JSON.parse(json);
+    const entries: unknown = JSON.parse(json);
+    return Array.isArray(entries) ? entries : [];
   } catch {
     return [];
   }
-  if (!Array.isArray(entries)) return [];
+}
+
+export function pickWorkingContainers(json: string, sinceMs: number): string[] {
+  const entries = parseJsonArray(json);
   // The CLI's Created has whole seconds: a container made in the step's first second counts.
   const sinceSeconds = Math.floor(sinceMs / 1000);
   const createdSeconds = (created: unknown): number =>
@@ -56,13 +60,7 @@ interface ImageEntry {
 
 /** Ids of untagged images created at or after `sinceMs` that no container uses, newest (a child) first. */
 export function pickBuildImages(json: string, sinceMs: number): string[] {
-  let entries: unknown;
-  try {
-    entries = JSON.parse(json);
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(entries)) return [];
+  const entries = parseJsonArray(json);
   const sinceSeconds = Math.floor(sinceMs / 1000);
   return (entries as ImageEntry[])
     .filter((entry) => typeof entry.Id === 'string' && typeof entry.Created === 'number' && entry.Created >= sinceSeconds)
