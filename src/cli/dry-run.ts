@@ -26,6 +26,8 @@ export async function printDryRun(input: {
   contextDir: string;
   workspaceMode: WorkspaceMode;
   platformEngines: readonly PlatformEngine[];
+  /** Shows the secret env items as the run passes them: by name (`--env NAME`). */
+  secretValues?: readonly string[];
   masker: Masker;
   write: (text: string) => void;
 }): Promise<void> {

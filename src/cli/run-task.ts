@@ -130,6 +130,7 @@ async function runDry(task: TaskInput, options: RunCommandOptions, secrets: Reco
     contextDir: prepared.contextDir,
     workspaceMode: workspaceModeOf(options),
     platformEngines,
+    secretValues: Object.values(secrets),
     masker,
     write: (text) => process.stdout.write(text),
   });
@@ -256,6 +257,7 @@ async function runForReal(input: {
       contextDir,
       workspaceMode: setting.workspace.mode,
       platformEngines,
+      secretValues: Object.values(secrets),
       runTimeoutSeconds: options.timeout,
       signal: controller.signal,
       onEvent,

@@ -42,6 +42,8 @@ export interface RunOptions {
   readonly onEvent: RunEventListener;
   /** Host folder for the run's own files; default `<tmp>/taskrun-<runId>`. */
   readonly scratchDir?: string;
+  /** Secret values, kept off engine command lines. */
+  readonly secretValues?: readonly string[];
   /** Replaces the step handlers (tests). */
   readonly handlers?: StepHandlers;
 }
@@ -70,7 +72,7 @@ export function defaultScratchDir(runId: string): string {
   return path.join(os.tmpdir(), `taskrun-${runId}`);
 }
 
-type ResourceOptions = Pick<RunOptions, 'task' | 'runId' | 'engine' | 'contextDir' | 'scratchDir' | 'workspaceMode' | 'platformEngines'>;
+type ResourceOptions = Pick<RunOptions, 'task' | 'runId' | 'engine' | 'contextDir' | 'scratchDir' | 'workspaceMode' | 'platformEngines' | 'secretValues'>;
 
 function planResourcesFor(options: ResourceOptions): ResourcePlan {
   return planRunResources({
@@ -81,6 +83,7 @@ function planResourcesFor(options: ResourceOptions): ResourcePlan {
     scratchDir: options.scratchDir ?? defaultScratchDir(options.runId),
     workspaceMode: options.workspaceMode ?? 'copy',
     ...(options.platformEngines && { platformEngines: options.platformEngines }),
+    ...(options.secretValues && { secretValues: options.secretValues }),
   });
 }
 

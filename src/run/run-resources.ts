@@ -50,6 +50,7 @@ export function planRunResources(input: {
   scratchDir: string;
   workspaceMode: WorkspaceMode;
   platformEngines?: readonly PlatformEngine[];
+  secretValues?: readonly string[];
 }): ResourcePlan {
   const { task, runId } = input;
   const usesContainers = task.steps.some((step) => step.kind === 'cmd' && !isHostDockerStep(step));
@@ -65,6 +66,7 @@ export function planRunResources(input: {
     hostWorkspaceDir: workspace.mode === 'bind' ? workspace.contextDir : firstSnapshotDir(input.scratchDir),
     homeVolume: homeVolumeName(runId),
     scratchDir: input.scratchDir,
+    secretValues: input.secretValues ?? [],
     volumeDirs: Object.fromEntries(task.volumes.map((volume) => [volume.name, volumeDirFor(input.scratchDir, volume.name)])),
     // With the copy, no step mounts a host folder: the engine may be on another machine.
     engineVolumes:

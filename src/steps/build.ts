@@ -10,6 +10,7 @@ import { envRecordOf, hostDirFor } from './container-run.js';
 import { buildRouteOf } from './build-platform.js';
 import { runStepCommand } from './run-step-command.js';
 import { watchBuildLeftovers } from './build-cleanup.js';
+import { placeSecretBuildArgs } from './secret-env.js';
 
 export function describeBuildCommands(step: BuildStep, resources: RunResources): StepCommand[] {
   const route = buildRouteOf(step, resources.platformEngines);
@@ -23,13 +24,14 @@ export async function runBuildStep(step: BuildStep, ctx: StepContext): Promise<S
   const route = buildRouteOf(step, ctx.resources.platformEngines);
   // A build on another engine (--engine-for) leaves its leftovers there.
   const leftovers = watchBuildLeftovers(route?.engine ?? ctx.resources.engine);
+  const buildArgs = placeSecretBuildArgs(step.args, ctx.resources.secretValues);
   const result = await runStepCommand({
     ctx,
     stepId: step.id,
-    args: buildBuildArgv({ args: step.args }),
+    args: buildBuildArgv({ args: buildArgs.words }),
     ...(route && { engine: route.engine }),
     cwd: hostDirFor(step, workspace.dir),
-    env: envRecordOf(step.env),
+    env: { ...envRecordOf(step.env), ...buildArgs.env },
   });
   if (ctx.signal.aborted) await leftovers.afterStop();
   if (result.ok) {

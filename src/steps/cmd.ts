@@ -69,7 +69,7 @@ export async function runCmdStep(step: CmdStep, ctx: StepContext): Promise<StepR
   if (step.keep && ctx.attempt > 1) await removeContainers({ engine: ctx.resources.engine, names: [run.containerName] });
   ctx.workspace.noteWrite();
   try {
-    const result = await runStepCommand({ ctx, stepId: step.id, args: buildRunArgv(run), containerName: run.containerName });
+    const result = await runStepCommand({ ctx, stepId: step.id, args: buildRunArgv(run), env: run.engineEnv, containerName: run.containerName });
     if (isRemovedAfterExit({ step, resources: ctx.resources })) await removeContainers({ engine: ctx.resources.engine, names: [run.containerName] });
     // 125: the engine failed, most often to find or pull the image: say which one and where it came from.
     return !result.ok && result.exitCode === ENGINE_FAILED ? { ...result, error: `${result.error ?? 'failed'} (${describeStepImage(step)})` } : result;

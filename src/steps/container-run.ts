@@ -4,6 +4,7 @@
 
 import path from 'node:path';
 import type { RunArgvInput, VolumeBinding } from '../engine/argv.js';
+import { placeSecretValues } from './secret-env.js';
 import { containerNameFor, RUN_LABEL } from '../engine/names.js';
 import type { CmdStep, ContainerOptions } from '../task/types.js';
 import type { RunResources } from './context.js';
@@ -42,7 +43,10 @@ export function isRemovedAfterExit(input: { step: CmdStep; resources: RunResourc
   return input.resources.engine.name === 'docker' && !input.step.keep && !input.step.detach;
 }
 
-export function describeContainerRun(input: { step: CmdStep; resources: RunResources }): RunArgvInput {
+/** A cmd step's `run`: its argv input, and the values that reach the engine CLI by its environment (secrets). */
+export type ContainerRun = RunArgvInput & { readonly engineEnv: Readonly<Record<string, string>> };
+
+export function describeContainerRun(input: { step: CmdStep; resources: RunResources }): ContainerRun {
   const { step, resources } = input;
   const network = resolveStepNetwork(step, resources);
   const volumes: VolumeBinding[] = [
@@ -58,6 +62,7 @@ export function describeContainerRun(input: { step: CmdStep; resources: RunResou
     }),
   ];
   const [image = '', ...args] = step.words;
+  const env = placeSecretValues([`HOME=${HOME_DIR}`, ...step.env], resources.secretValues);
   return {
     image,
     args,
@@ -76,7 +81,8 @@ export function describeContainerRun(input: { step: CmdStep; resources: RunResou
     ...(step.entryPoint !== undefined && { entryPoint: step.entryPoint }),
     labels: { [RUN_LABEL]: resources.runId },
     volumes,
-    env: [`HOME=${HOME_DIR}`, ...step.env],
+    env: env.items,
+    engineEnv: env.env,
     ...(!step.disableWorkingDirectoryOverride && { workdir: normaliseWorkdir(step.workingDirectory) }),
   };
 }

@@ -38,6 +38,8 @@ export interface RunResources {
   readonly aliasNetworks: readonly string[];
   /** Named volume mounted at /acb/home. */
   readonly homeVolume: string;
+  /** The run's secret values: they are passed to the engine outside its command line. */
+  readonly secretValues: readonly string[];
   /** A per-run host folder for taskrun's own files (secret volumes, digest files); removed at cleanup. */
   readonly scratchDir: string;
   /** Task `volumes` entry → host folder holding its files. */

@@ -17,6 +17,7 @@ import type { RunVars, TemplateData } from '../template/data.js';
 import { buildTemplateData, renderTemplate } from '../template/render.js';
 import { parseTask } from './parse-task.js';
 import { checkBuildInputs } from './build-inputs.js';
+import { checkSecretsOnCommandLines } from './secret-arguments.js';
 import { applyImageMap, parseImageMapFlags, readImageMapFile } from './image-map.js';
 import { checkValuesKeepStructure } from './value-structure.js';
 import type { Task } from './types.js';
@@ -93,6 +94,7 @@ export async function prepareTask(input: PrepareInput): Promise<PreparedTask> {
   const inactiveAliases = !aliases && parsed.task?.version === 'v1.1.0' ? describeInactiveAliasBlock(rendered) : undefined;
   if (inactiveAliases) diagnostics.push(inactiveAliases);
   if (parsed.task) diagnostics.push(...checkSecretsSupplied(parsed.task, input.secrets ?? {}, input.requireSecrets ?? false));
+  if (parsed.task) diagnostics.push(...checkSecretsOnCommandLines(parsed.task, input.secrets ?? {}));
   const mapped = parsed.task && (await mapImages(parsed.task, input, diagnostics));
   if (parsed.task) diagnostics.push(...(await checkBuildInputs(parsed.task, contextDir)));
   const final = finish();

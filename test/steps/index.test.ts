@@ -24,6 +24,7 @@ function resourcesFor(engine: Engine, scratchDir = '/tmp/taskrun-r1'): RunResour
     aliasNetworks: ['taskrun-r1'],
     homeVolume: 'taskrun-r1-home',
     scratchDir,
+    secretValues: [],
     volumeDirs: { secrets: '/tmp/taskrun-r1/volumes/secrets' },
     engineVolumes: {},
     platformEngines: [],
