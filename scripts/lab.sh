@@ -32,7 +32,8 @@ readonly BUSYBOX_LIST="$REGISTRY_NAME/busybox:latest"
 readonly BUSYBOX_LOCAL_LIST='localhost/taskrun-lab/busybox-list'
 readonly READY_TIMEOUT_SECONDS=30
 readonly DOCKER_STOP_TIMEOUT_SECONDS=30
-# The commands the lab and the tests run (and a monospace font for `graph --format png`), each
+# The commands the lab and the tests run (and a monospace font for `graph --format png`, the tz
+# database for template date functions), each
 # with the Debian package that provides it.
 readonly REQUIRED_COMMANDS=(
   podman:podman runc:runc conmon:conmon /usr/lib/podman/netavark:netavark
@@ -41,6 +42,7 @@ readonly REQUIRED_COMMANDS=(
   busybox:busybox-static update-binfmts:binfmt-support curl:curl tmux:tmux setsid:util-linux
   mount:mount dpkg-deb:dpkg apt-get:apt git:git
   /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf:fonts-dejavu-core /etc/fonts/fonts.conf:fontconfig-config
+  /usr/share/zoneinfo/Europe/Berlin:tzdata
 )
 IS_CONFIG_CHANGED=no
 IS_IMAGE_CHANGED=no
