@@ -7,18 +7,18 @@ import type { LabEnv } from '../../src/engine/lab-env.js';
 import { runCli } from '../helpers/cli.js';
 import { requireLab } from '../helpers/lab.js';
 import { createTally, removeTempDirs, tempDir } from './helpers.js';
-import { startRegistryFaultProxy, type RegistryFault, type RegistryFaultProxy } from './registry-proxy.js';
+import { startFaultProxy, type Fault, type FaultProxy } from '../registry/helpers/fault-proxy.js';
 
 const tally = createTally('registry');
 let lab: LabEnv;
-let proxy: RegistryFaultProxy;
+let proxy: FaultProxy;
 let baseline: string;
 
 const inspect = (host: string) => runCli(['manifest', 'inspect', '--insecure', `${host}/busybox:latest`], { env: { ...process.env, TASKRUN_HOME: tempDir('home') }, timeoutMs: 90_000 });
 
 beforeAll(async () => {
   lab = await requireLab();
-  proxy = await startRegistryFaultProxy(lab.registry.replace(/^localhost/, '127.0.0.1'));
+  proxy = await startFaultProxy(lab.registry.replace(/^localhost/, '127.0.0.1'));
   proxy.setPolicy(() => 'pass');
   const clean = await inspect(proxy.host);
   expect(clean.exitCode, clean.stderr).toBe(0);
@@ -30,8 +30,8 @@ afterAll(async () => {
   tally.report();
 });
 
-const PASSING: readonly RegistryFault[] = ['http-500', 'reset', 'truncated-body', 'slow'];
-const PERMANENT: readonly RegistryFault[] = ['http-500', 'reset', 'truncated-body', 'wrong-digest'];
+const PASSING: readonly Fault[] = ['http-500', 'reset', 'truncated-body', 'slow'];
+const PERMANENT: readonly Fault[] = ['http-500', 'reset', 'truncated-body', 'wrong-digest'];
 
 describe('the docker manifest client', () => {
   it.each(PASSING)('survives a passing %s with the same answer', { timeout: 120_000 }, async (fault) => {
