@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './support.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'taskrun.cjs');
@@ -41,7 +42,6 @@ function measure(args) {
   return { ms, rssKb };
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const validateArgs = [bin, 'validate', 'samples/multi-arch/acr-task.yaml'];
 const renderArgs = [bin, 'render', big, '--set', 'greeting=hello', '--run-id', 'bench'];
 // A small file both tools render: the article's multi-arch flow with Go templates only (acb

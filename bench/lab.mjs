@@ -3,31 +3,19 @@
 //   1. `npm run lab` when everything is already up: budget under 5 s;
 //   2. an emulated RUN step (linux/arm64, or linux/amd64 on an arm64 machine) against the same step
 //      on the machine's own platform, per engine: no budget, the ratio says what emulation costs.
-// Usage: node bench/lab.mjs [--rounds N]
+// Usage: npm run build && node bench/lab.mjs [--rounds N]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { median, option, requireBuild, requireLab, root } from './support.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const at = process.argv.indexOf('--rounds');
-const rounds = at > 0 ? Number(process.argv[at + 1]) : 3;
+const rounds = Number(option('--rounds', '3'));
 if (!Number.isInteger(rounds) || rounds < 1) {
   console.error('bench: --rounds takes a whole number greater than 0');
   process.exit(2);
 }
 const LAB_UP_BUDGET_MS = 5_000;
-
-function readLabEnv() {
-  const stateHome = process.env.XDG_STATE_HOME || path.join(os.homedir(), '.local', 'state');
-  try {
-    const text = readFileSync(path.join(stateHome, 'taskrun', 'lab.env'), 'utf8');
-    return Object.fromEntries(text.split('\n').filter((line) => line.includes('=')).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
-  } catch {
-    return undefined;
-  }
-}
 
 function timeMs(file, args, options = {}) {
   const started = process.hrtime.bigint();
@@ -37,14 +25,10 @@ function timeMs(file, args, options = {}) {
   return ms;
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
-const lab = readLabEnv();
-if (!lab) {
-  console.error('bench: the lab is not running: `npm run lab`');
-  process.exit(2);
-}
+requireBuild('engine/lab-env.js');
+const { vars: lab } = await requireLab();
 
 const labUp = [];
 for (let round = 0; round < rounds; round++) labUp.push(timeMs('bash', [path.join(root, 'scripts', 'lab.sh'), 'up']));

@@ -13,6 +13,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { median } from './support.mjs';
 
 const BUDGET_RATIO = 0.5;
 const registry = process.env.BENCH_REGISTRY ?? '127.0.0.1:5000';
@@ -49,11 +50,6 @@ async function pushImage(repo, tag, [os, architecture, variant]) {
     method: 'PUT', body: manifest, headers: { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' },
   });
   if (put.status !== 201) throw new Error(`manifest put: HTTP ${put.status}`);
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 async function main() {

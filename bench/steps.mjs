@@ -5,41 +5,25 @@
 //   2. 4 independent 1-second steps ≤ 1.5× one such step.
 // Usage: node bench/steps.mjs [--engine podman|docker] [--rounds N]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bin, dist, median, option, requireBuild, requireLab } from './support.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dist = path.join(root, 'dist');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = args.indexOf(name);
-  return at >= 0 && args[at + 1] ? args[at + 1] : fallback;
-};
 const engineName = option('--engine', 'podman');
 const rounds = Number(option('--rounds', '3'));
 
-if (!existsSync(path.join(dist, 'run', 'execute-run.js'))) {
-  console.error('bench: build first with `npm run build`');
-  process.exit(2);
-}
+requireBuild('run/execute-run.js');
 
 const { quote } = await import('shell-quote');
-const { readLabEnv } = await import(path.join(dist, 'engine/lab-env.js'));
 const { createEngine } = await import(path.join(dist, 'engine/engine.js'));
 const { describeRunCommands } = await import(path.join(dist, 'run/execute-run.js'));
 const { prepareTask } = await import(path.join(dist, 'task/prepare.js'));
 const { planTask } = await import(path.join(dist, 'plan/plan.js'));
 
-const lab = await readLabEnv();
-if (!lab) {
-  console.error('bench: the lab is not running: `npm run lab`');
-  process.exit(2);
-}
+const lab = await requireLab();
 const engine = createEngine({ name: engineName, labVars: lab.vars });
 
-const bin = path.join(root, 'bin', 'taskrun.cjs');
 const home = mkdtempSync(path.join(os.tmpdir(), 'taskrun-bench-home-'));
 
 let sequence = 0;
@@ -81,8 +65,6 @@ async function shellScriptFor(dir, label) {
   writeFileSync(script, ['set -e -o pipefail', ...envLines, ...all.map(line)].join('\n') + '\n');
   return script;
 }
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const twenty = writeTask(Array.from({ length: 20 }, () => ({ cmd: 'busybox true' })));
 const four = writeTask(Array.from({ length: 4 }, () => ({ cmd: 'busybox sleep 1', parallel: true })));

@@ -8,42 +8,25 @@
 // Usage: node bench/workspace.mjs [--engine podman|docker] [--rounds N] [--pairs N] [--only copy|steps]
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bin, dist, median, option, requireBuild, requireLab } from './support.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dist = path.join(root, 'dist');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = args.indexOf(name);
-  return at >= 0 && args[at + 1] ? args[at + 1] : fallback;
-};
 const engineName = option('--engine', 'podman');
 const rounds = Number(option('--rounds', '3'));
 const pairRounds = Number(option('--pairs', '9'));
 const only = option('--only', 'all');
 
-if (!existsSync(path.join(dist, 'run', 'workspace.js'))) {
-  console.error('bench: build first with `npm run build`');
-  process.exit(2);
-}
+requireBuild('run/workspace.js');
 const { quote } = await import('shell-quote');
-const { readLabEnv } = await import(path.join(dist, 'engine/lab-env.js'));
 const { createEngine } = await import(path.join(dist, 'engine/engine.js'));
 const { fillWorkspace } = await import(path.join(dist, 'run/workspace.js'));
 
-const lab = await readLabEnv();
-if (!lab) {
-  console.error('bench: the lab is not running: `npm run lab`');
-  process.exit(2);
-}
+const lab = await requireLab();
 const engine = createEngine({ name: engineName, labVars: lab.vars });
 const engineEnv = { ...process.env, ...engine.env };
-const bin = path.join(root, 'bin', 'taskrun.cjs');
 const home = mkdtempSync(path.join(os.tmpdir(), 'taskrun-bench-home-'));
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
 let sequence = 0;
 const nextId = (label) => `benchws${label}${process.pid}${(sequence += 1)}`;
