@@ -21,6 +21,7 @@ export async function printDryRun(input: {
   task: Task;
   plan: Plan;
   runId: string;
+  homeKey: string;
   engine: Engine;
   usesEngine: boolean;
   contextDir: string;
@@ -34,7 +35,7 @@ export async function printDryRun(input: {
   const { task, plan, masker } = input;
   const selection = input.workspaceMode === 'copy' ? await selectContextFiles(input.contextDir) : undefined;
   const commands = describeRunCommands({ ...input, hasDockerignore: selection?.hasDockerignore ?? false });
-  const workspace = planWorkspace({ mode: input.workspaceMode, runId: input.runId, contextDir: input.contextDir });
+  const workspace = planWorkspace({ mode: input.workspaceMode, runId: input.runId, homeKey: input.homeKey, contextDir: input.contextDir });
   const commandsOf = new Map(commands.steps.map((entry) => [entry.stepId, entry.commands]));
   const planState = createManifestPlanState();
   const lines: string[] = [

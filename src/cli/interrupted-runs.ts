@@ -10,8 +10,8 @@ import { countLeftovers, findLeftovers, removeLeftovers } from '../run/leftovers
 import type { Leftovers } from '../run/leftovers.js';
 import type { CommandIo } from './command-io.js';
 
-export async function cleanUpAfterInterruptedRuns(input: { io: CommandIo; records: readonly RunRecord[] }): Promise<void> {
-  const { io } = input;
+export async function cleanUpAfterInterruptedRuns(input: { io: CommandIo; homeKey: string; records: readonly RunRecord[] }): Promise<void> {
+  const { io, homeKey } = input;
   const labVars = (await readLabEnv(io.env))?.vars ?? {};
   const answering = new Map<EngineName, boolean>();
   for (const record of input.records) {
@@ -22,9 +22,11 @@ export async function cleanUpAfterInterruptedRuns(input: { io: CommandIo; record
       io.stderr(`taskrun: warning: interrupted run ${record.id} may have left containers on ${engine.name}, which does not answer; run \`taskrun runs prune\` again once it does\n`);
       continue;
     }
-    const leftovers = await findLeftovers({ engine, runId: record.id });
+    // Only what carries this home's label: another home's run with the same id is not ours.
+    const scope = { runId: record.id, homeKey };
+    const leftovers = await findLeftovers({ engine, scope });
     if (countLeftovers(leftovers) === 0) continue;
-    const warnings = await removeLeftovers({ engine, runId: record.id, leftovers });
+    const warnings = await removeLeftovers({ engine, scope, leftovers });
     io.stdout(`Cleaned up after interrupted run ${record.id}: ${describeLeftovers(leftovers)}.\n`);
     for (const warning of warnings) io.stderr(`taskrun: warning: ${warning}\n`);
   }

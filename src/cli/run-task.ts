@@ -7,6 +7,7 @@ import path, { resolve } from 'node:path';
 import { error, InputError } from '../diagnostics.js';
 import { createEngine, type Engine } from '../engine/engine.js';
 import { readLabEnv } from '../engine/lab-env.js';
+import { homeKeyOf } from '../engine/names.js';
 import { checkPlatformEnginesAnswer, requirePlatformEngines, type PlatformEngine } from '../engine/platform-engines.js';
 import { selectEngine } from '../engine/select-engine.js';
 import { materializeContext, type ContextSource, type LocalContext } from '../load/context-source.js';
@@ -38,6 +39,7 @@ import { maskDiagnostics, PLACEHOLDER_RUN_ID, prepareMasked, readSecrets, toPrep
 import type { RunSource } from './az-habits.js';
 import type { RunCommandOptions } from './run-options.js';
 import { handleStopSignals } from './stop-signals.js';
+import { describeHomeCleanup, healHome, type HomeCleanup } from './heal-home.js';
 import { watchDiskTrouble } from './disk-trouble.js';
 
 export async function runTaskCommand(input: { source: RunSource; options: RunCommandOptions; argv: readonly string[] }): Promise<number> {
@@ -112,19 +114,28 @@ async function runProgram(file: string, args: readonly string[]): Promise<void> 
 
 async function runDry(task: TaskInput, options: RunCommandOptions, secrets: Record<string, string>, masker: Masker): Promise<void> {
   const runId = options.runId ?? PLACEHOLDER_RUN_ID;
-  const prepared = await prepareMasked(withWorkspace(toPrepareInput(task.file, options, { runId, secrets, text: task.text }), options), masker);
+  const home = resolveTaskrunHome();
+  const homeKey = homeKeyOf(home);
+  const prepared = await prepareMasked(withWorkspace(toPrepareInput(task.file, options, { runId, secrets, text: task.text }), options, homeKey), masker);
   printDiagnostics(prepared.diagnostics, (text) => process.stderr.write(text));
   annotateDiagnostics({ diagnostics: prepared.diagnostics, ci: options.ci, write: (text) => process.stderr.write(text) });
   // A dry run needs no engine that answers, only its name; a misspelt --engine is still an error.
+  let isAnswering = needsEngine(prepared.task);
   const engine = needsEngine(prepared.task)
-    ? await selectEngine(engineRequest(options)).catch((caught: unknown) => (isEngineUnavailable(caught) ? fallbackEngine(options) : Promise.reject(caught)))
+    ? await selectEngine(engineRequest(options)).catch((caught: unknown) => {
+        isAnswering = false;
+        return isEngineUnavailable(caught) ? fallbackEngine(options) : Promise.reject(caught);
+      })
     : await fallbackEngine(options);
+  // Nothing is removed; the user is told what the next real run would clean up.
+  if (isAnswering) reportHomeCleanup(await healHome({ engine, home, homeKey, isDryRun: true }), (text) => process.stderr.write(text), { isDryRun: true });
   const platformEngines = requirePlatformEngines(options.engineFor, engine);
   const { printDryRun } = await import('./dry-run.js');
   await printDryRun({
     task: prepared.task,
     plan: planTask(prepared.task),
     runId,
+    homeKey,
     engine,
     usesEngine: needsEngine(prepared.task),
     contextDir: prepared.contextDir,
@@ -146,6 +157,7 @@ async function runForReal(input: {
   const { options, secrets, masker } = input;
   const { file } = input.task;
   const home = resolveTaskrunHome();
+  const homeKey = homeKeyOf(home);
   const runId = options.runId ?? (await allocateRunId(home));
   if (options.runId !== undefined) await claimRunId(home, options.runId);
 
@@ -154,12 +166,18 @@ async function runForReal(input: {
   let prepared: PreparedTask;
   let engine: Engine;
   let platformEngines: PlatformEngine[];
+  let homeCleanup: Promise<HomeCleanup | undefined> = Promise.resolve(undefined);
   try {
     // The engine is probed while the task is prepared; a task that needs none ignores the probe.
     const probe = selectEngine(engineRequest(options));
     probe.catch(() => undefined);
+    // Meanwhile, what dead runs of this home left on that engine is found and removed.
+    homeCleanup = probe.then(
+      (probed) => healHome({ engine: probed, home, homeKey }),
+      () => undefined,
+    );
     // A real run needs every `secrets:` entry supplied; validate, render and --dry-run only warn.
-    prepared = await prepareMasked({ ...withWorkspace(toPrepareInput(file, options, { runId, secrets, text: input.task.text }), options), requireSecrets: true }, masker);
+    prepared = await prepareMasked({ ...withWorkspace(toPrepareInput(file, options, { runId, secrets, text: input.task.text }), options, homeKey), requireSecrets: true }, masker);
     engine = needsEngine(prepared.task) ? await probe : await fallbackEngine(options);
     platformEngines = requirePlatformEngines(options.engineFor, engine);
     await checkPlatformEnginesAnswer(platformEngines);
@@ -174,7 +192,9 @@ async function runForReal(input: {
     throw caught;
   }
   const { task, contextDir } = prepared;
-  const setting = { workspace: planWorkspace({ mode: workspaceModeOf(options), runId, contextDir }), engine, usesEngine: needsEngine(task), platformEngines };
+  // Before this run creates anything: a dead run with this run's id may have left its network.
+  const cleanedUp = await homeCleanup;
+  const setting = { workspace: planWorkspace({ mode: workspaceModeOf(options), runId, homeKey, contextDir }), engine, usesEngine: needsEngine(task), platformEngines };
   const stdout = guardOutput(process.stdout);
   const stderr = guardOutput(process.stderr);
   const engineLabel = needsEngine(task) ? engine.name : 'none';
@@ -247,12 +267,15 @@ async function runForReal(input: {
   });
   let outcome: RunOutcome;
   try {
+    const cleanupLine = cleanedUp && reportHomeCleanup(cleanedUp, stderr.write);
+    if (cleanupLine !== undefined) onEvent({ type: 'leftovers-removed', runIds: cleanedUp?.runIds ?? [], message: cleanupLine, time: Date.now() });
     stderr.write(`Run ID: ${runId} (engine: ${engineLabel}; record: taskrun runs show ${runId})\n`);
     if (showsProgress) stderr.write(describeRunSetting(setting).map((line) => `${line}\n`).join(''));
     outcome = await executeRun({
       task,
       plan,
       runId,
+      homeKey,
       engine,
       contextDir,
       workspaceMode: setting.workspace.mode,
@@ -289,6 +312,14 @@ async function runForReal(input: {
   return outcome.status === 'succeeded' ? EXIT_OK : outcome.status === 'cancelled' ? EXIT_CANCELLED : EXIT_FAILED;
 }
 
+/** Writes the cleanup's line and its warnings; returns the line (undefined when nothing was found). */
+function reportHomeCleanup(cleanup: HomeCleanup, write: (text: string) => void, options: { isDryRun?: boolean } = {}): string | undefined {
+  const line = describeHomeCleanup(cleanup, options);
+  if (line !== undefined) write(`${line}\n`);
+  for (const warning of cleanup.warnings) write(`taskrun: warning: ${warning}\n`);
+  return line;
+}
+
 /** `--summary FILE`, and on GitHub Actions the job's summary file too (once when they are the same). */
 function summaryFiles(requested: string | undefined, ci: CiKind | undefined): string[] {
   const github = ci === 'github' ? process.env.GITHUB_STEP_SUMMARY : undefined;
@@ -299,8 +330,8 @@ function summaryFiles(requested: string | undefined, ci: CiKind | undefined): st
 const workspaceModeOf = (options: RunCommandOptions) => (options.bind ? 'bind' : 'copy');
 
 /** With the copy, `{{.Run.SharedVolume}}` names the workspace volume (with --bind, the context folder). */
-function withWorkspace(input: PrepareInput, options: RunCommandOptions): PrepareInput {
-  const sharedVolume = sharedVolumeFlag(workspaceModeOf(options), input.runId);
+function withWorkspace(input: PrepareInput, options: RunCommandOptions, homeKey: string): PrepareInput {
+  const sharedVolume = sharedVolumeFlag(workspaceModeOf(options), { runId: input.runId, homeKey });
   return sharedVolume === undefined ? input : { ...input, runVarFlags: { ...input.runVarFlags, sharedVolume } };
 }
 

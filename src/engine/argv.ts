@@ -113,16 +113,31 @@ export function buildRemoveContainersArgv(input: { engine: EngineName; names: re
   return input.engine === 'podman' ? ['rm', '--force', '--ignore', '--time', '0', ...input.names] : ['rm', '--force', ...input.names];
 }
 
-export function buildListContainersArgv(input: { label: string }): string[] {
-  return ['ps', '--all', '--quiet', '--filter', `label=${input.label}`];
+/** What a labelled listing prints per object: its id or name, or that and the value of one label, tab-separated. */
+export type ListColumns = { readonly labelValue?: string; readonly engine?: EngineName };
+
+const labelFilters = (labels: readonly string[]) => labels.flatMap((label) => ['--filter', `label=${label}`]);
+
+// The docker CLI reads a label with `.Label "key"`; podman's CLI has no such method and nests network labels.
+function withLabelColumn(field: string, columns: ListColumns | undefined, podmanLabels: string): string {
+  if (columns?.labelValue === undefined) return field;
+  const key = JSON.stringify(columns.labelValue);
+  return columns.engine === 'podman' ? `${field}\t{{index ${podmanLabels} ${key}}}` : `${field}\t{{.Label ${key}}}`;
 }
 
-export function buildListNetworksArgv(input: { label: string }): string[] {
-  return ['network', 'ls', '--filter', `label=${input.label}`, '--format', '{{.Name}}'];
+/** Every container (running or not) carrying all `labels` (`key=value`). */
+export function buildListContainersArgv(input: { labels: readonly string[]; columns?: ListColumns }): string[] {
+  return input.columns?.labelValue === undefined
+    ? ['ps', '--all', '--quiet', ...labelFilters(input.labels)]
+    : ['ps', '--all', ...labelFilters(input.labels), '--format', withLabelColumn('{{.ID}}', input.columns, '.Labels')];
 }
 
-export function buildListVolumesArgv(input: { label: string }): string[] {
-  return ['volume', 'ls', '--filter', `label=${input.label}`, '--format', '{{.Name}}'];
+export function buildListNetworksArgv(input: { labels: readonly string[]; columns?: ListColumns }): string[] {
+  return ['network', 'ls', ...labelFilters(input.labels), '--format', withLabelColumn('{{.Name}}', input.columns, '.Network.Labels')];
+}
+
+export function buildListVolumesArgv(input: { labels: readonly string[]; columns?: ListColumns }): string[] {
+  return ['volume', 'ls', ...labelFilters(input.labels), '--format', withLabelColumn('{{.Name}}', input.columns, '.Labels')];
 }
 
 /**

@@ -40,22 +40,49 @@ export async function removeContainers(input: { engine: Engine; names: readonly 
 
 export type LabelledKind = 'container' | 'network' | 'volume';
 
-const LIST_ARGV: Readonly<Record<LabelledKind, (input: { label: string }) => string[]>> = {
+const LIST_ARGV: Readonly<Record<LabelledKind, typeof buildListContainersArgv>> = {
   container: buildListContainersArgv,
   network: buildListNetworksArgv,
   volume: buildListVolumesArgv,
 };
 
-/** Containers (ids), networks or volumes (names) carrying the label; none when the engine cannot list them. */
-export async function listLabelled(input: { engine: Engine; kind: LabelledKind; label: string }): Promise<string[]> {
+/** Containers (ids), networks or volumes (names) carrying every one of `labels` (`key=value`); none when the engine cannot list them. */
+export async function listLabelled(input: { engine: Engine; kind: LabelledKind; labels: readonly string[] }): Promise<string[]> {
+  return (await listLines({ engine: input.engine, args: LIST_ARGV[input.kind]({ labels: input.labels }) })) ?? [];
+}
+
+export interface LabelledObject {
+  readonly kind: LabelledKind;
+  /** Container id, network or volume name. */
+  readonly name: string;
+  /** The value of the label asked for; empty when the object lacks it. */
+  readonly labelValue: string;
+}
+
+/**
+ * Like `listLabelled`, with the value of label `labelValue` of each object. Undefined when the
+ * engine did not answer (unlike an empty list: nothing there).
+ */
+export async function listLabelledWithValue(input: { engine: Engine; kind: LabelledKind; labels: readonly string[]; labelValue: string; signal?: AbortSignal }): Promise<LabelledObject[] | undefined> {
+  const { engine, kind } = input;
+  const lines = await listLines({ engine, args: LIST_ARGV[kind]({ labels: input.labels, columns: { labelValue: input.labelValue, engine: engine.name } }), ...(input.signal && { signal: input.signal }) });
+  return lines?.map((line) => {
+    const [name = '', labelValue = ''] = line.split('\t');
+    // podman prints `<no value>` for a label the object lacks.
+    return { kind, name, labelValue: labelValue === '<no value>' ? '' : labelValue };
+  });
+}
+
+async function listLines(input: { engine: Engine; args: readonly string[]; signal?: AbortSignal }): Promise<string[] | undefined> {
   const found: string[] = [];
   const result = await runEngine({
     engine: input.engine,
-    args: LIST_ARGV[input.kind]({ label: input.label }),
+    args: input.args,
     timeoutMs: CLEANUP_TIMEOUT_MS,
+    ...(input.signal && { signal: input.signal }),
     onLine: (line, stream) => {
       if (stream === 'stdout' && line.trim() !== '') found.push(line.trim());
     },
   });
-  return result.exitCode === 0 ? found : [];
+  return result.exitCode === 0 ? found : undefined;
 }

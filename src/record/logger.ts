@@ -173,6 +173,8 @@ function describeEvent(event: Exclude<RunEvent, { type: 'step-output' }>): Event
         fields: { ...(event.stepId && { stepId: event.stepId }), message: event.message },
         msg: event.message,
       };
+    case 'leftovers-removed':
+      return { level: 'info', fields: { runIds: event.runIds }, msg: event.message };
     case 'run-end':
       return {
         level: event.status === 'failed' ? 'error' : 'info',

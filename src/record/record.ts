@@ -285,6 +285,7 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
         warnings.push(event.stepId ? `${event.stepId}: ${event.message}` : event.message);
         return false;
       case 'step-output':
+      case 'leftovers-removed':
         return false;
       case 'run-end':
         run.status = event.status;

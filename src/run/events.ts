@@ -36,6 +36,8 @@ export type RunEvent =
   | { readonly type: 'image-pushed'; readonly stepId: string; readonly image: ImageRef; readonly time: number }
   | { readonly type: 'manifest-pushed'; readonly stepId: string; readonly image: ImageRef; readonly mediaType: string; readonly time: number }
   | { readonly type: 'warning'; readonly stepId?: string; readonly message: string; readonly time: number }
+  /** Before the run: what dead runs of the same home had left on the engine was removed (`message` says what). */
+  | { readonly type: 'leftovers-removed'; readonly runIds: readonly string[]; readonly message: string; readonly time: number }
   | { readonly type: 'run-end'; readonly runId: string; readonly status: Exclude<RunStatus, 'running' | 'interrupted'>; readonly time: number; readonly durationMs: number; readonly error?: string };
 
 export type RunEventListener = (event: RunEvent) => void;

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import type { PlatformEngine } from '../engine/platform-engines.js';
-import { containerNameFor } from '../engine/names.js';
+import { containerNameFor, runNamePrefix, type RunScope } from '../engine/names.js';
 import type { Plan } from '../plan/plan.js';
 import { isHostDockerStep, startsLabelledContainer } from '../steps/cmd.js';
 import { describeStepCommands, runStep, STEP_HANDLERS } from '../steps/index.js';
@@ -27,6 +27,8 @@ export interface RunOptions {
   readonly task: Task;
   readonly plan: Plan;
   readonly runId: string;
+  /** `homeKeyOf(TASKRUN_HOME)`: names and labels carry it beside the run id. */
+  readonly homeKey: string;
   readonly engine: Engine;
   /** Absolute path of the build context: copied into the workspace, or with `bind` mounted at /workspace. */
   readonly contextDir: string;
@@ -40,7 +42,7 @@ export interface RunOptions {
   /** Aborted on SIGINT/SIGTERM/SIGHUP: the run stops, cleans up and ends `cancelled`. */
   readonly signal: AbortSignal;
   readonly onEvent: RunEventListener;
-  /** Host folder for the run's own files; default `<tmp>/taskrun-<runId>`. */
+  /** Host folder for the run's own files; default `<tmp>/taskrun-<home6>-<runId>`. */
   readonly scratchDir?: string;
   /** Secret values, kept off engine command lines. */
   readonly secretValues?: readonly string[];
@@ -68,19 +70,20 @@ export interface RunOutcome {
   readonly warnings: readonly string[];
 }
 
-export function defaultScratchDir(runId: string): string {
-  return path.join(os.tmpdir(), `taskrun-${runId}`);
+export function defaultScratchDir(scope: RunScope): string {
+  return path.join(os.tmpdir(), runNamePrefix(scope));
 }
 
-type ResourceOptions = Pick<RunOptions, 'task' | 'runId' | 'engine' | 'contextDir' | 'scratchDir' | 'workspaceMode' | 'platformEngines' | 'secretValues'>;
+type ResourceOptions = Pick<RunOptions, 'task' | 'runId' | 'homeKey' | 'engine' | 'contextDir' | 'scratchDir' | 'workspaceMode' | 'platformEngines' | 'secretValues'>;
 
 function planResourcesFor(options: ResourceOptions): ResourcePlan {
   return planRunResources({
     task: options.task,
     runId: options.runId,
+    homeKey: options.homeKey,
     engine: options.engine,
     contextDir: options.contextDir,
-    scratchDir: options.scratchDir ?? defaultScratchDir(options.runId),
+    scratchDir: options.scratchDir ?? defaultScratchDir(options),
     workspaceMode: options.workspaceMode ?? 'copy',
     ...(options.platformEngines && { platformEngines: options.platformEngines }),
     ...(options.secretValues && { secretValues: options.secretValues }),
@@ -88,8 +91,8 @@ function planResourcesFor(options: ResourceOptions): ResourcePlan {
 }
 
 /** Containers a step may leave behind (keep, detach, a stopped run); host `docker …` steps start none taskrun names. */
-function containerNamesOf(runId: string, steps: readonly Step[]): string[] {
-  return steps.filter((step) => step.kind === 'cmd' && !isHostDockerStep(step)).map((step) => containerNameFor({ runId, stepId: step.id }));
+function containerNamesOf(scope: RunScope, steps: readonly Step[]): string[] {
+  return steps.filter((step) => step.kind === 'cmd' && !isHostDockerStep(step)).map((step) => containerNameFor(scope, step.id));
 }
 
 const isLabelledContainerStep = (step: Step) => step.kind === 'cmd' && startsLabelledContainer(step);
@@ -100,7 +103,7 @@ export function describeRunCommands(options: ResourceOptions & Pick<RunOptions, 
   return {
     setup: describeSetupCommands(plan, { hasDockerignore: options.hasDockerignore ?? false }),
     steps: options.plan.nodes.map((node) => ({ stepId: node.step.id, commands: describeStepCommands(node.step, plan.resources) })),
-    cleanup: describeCleanupCommands(plan, containerNamesOf(options.runId, options.task.steps)),
+    cleanup: describeCleanupCommands(plan, containerNamesOf(options, options.task.steps)),
   };
 }
 
@@ -134,6 +137,7 @@ async function runSteps(options: RunOptions, emit: RunEventListener): Promise<Pa
     spec: resourcePlan.resources.workspace,
     engine: options.engine,
     runId: options.runId,
+    homeKey: options.homeKey,
     scratchDir: resourcePlan.resources.scratchDir,
     hasVolume: resourcePlan.usesWorkspaceVolume,
   });
@@ -175,9 +179,9 @@ async function runSteps(options: RunOptions, emit: RunEventListener): Promise<Pa
     const mayLeaveContainers = resourcePlan.usesContainers || resourcePlan.usesWorkspaceVolume || options.task.steps.some(isLabelledContainerStep);
     warnings = await removeRunResources({
       engine: options.engine,
-      runId: options.runId,
+      scope: options,
       created,
-      containerNames: containerNamesOf(options.runId, startedSteps),
+      containerNames: containerNamesOf(options, startedSteps),
       sweepLabelled: (!isClean && mayLeaveContainers) || startedSteps.some(isLabelledContainerStep),
     });
   }

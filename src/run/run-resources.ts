@@ -12,7 +12,7 @@ import {
 } from '../engine/argv.js';
 import { describeFailure } from '../engine/describe-failure.js';
 import type { Engine } from '../engine/engine.js';
-import { homeVolumeName, RUN_LABEL, runNetworkName, sanitiseEngineName, uniqueNamePart } from '../engine/names.js';
+import { homeVolumeName, runLabelFilters, runLabels, runNetworkName, sanitiseEngineName, uniqueNamePart, type RunScope } from '../engine/names.js';
 import { CLEANUP_TIMEOUT_MS, listLabelled, removeContainers, runEngine } from '../engine/run-engine.js';
 import type { LabelledKind } from '../engine/run-engine.js';
 import { ACB_DEFAULT_NETWORK } from '../steps/container-run.js';
@@ -45,6 +45,7 @@ const BUILTIN_NETWORKS = new Set(['host', 'none', 'bridge', 'default', 'podman',
 export function planRunResources(input: {
   task: Task;
   runId: string;
+  homeKey: string;
   engine: Engine;
   contextDir: string;
   scratchDir: string;
@@ -52,30 +53,32 @@ export function planRunResources(input: {
   platformEngines?: readonly PlatformEngine[];
   secretValues?: readonly string[];
 }): ResourcePlan {
-  const { task, runId } = input;
+  const { task, runId, homeKey } = input;
+  const scope: RunScope = { runId, homeKey };
   const usesContainers = task.steps.some((step) => step.kind === 'cmd' && !isHostDockerStep(step));
-  const workspace = planWorkspace({ mode: input.workspaceMode, runId, contextDir: input.contextDir });
+  const workspace = planWorkspace({ ...scope, mode: input.workspaceMode, contextDir: input.contextDir });
   // Host `docker …` steps may mount it by name ({{.Run.SharedVolume}}); builds alone read a host snapshot.
   const usesWorkspaceVolume =
     workspace.mode === 'copy' && task.steps.some((step) => step.kind === 'cmd' && !(isHostDockerStep(step) && step.words[1] === 'manifest'));
   const declared = task.networks.filter((network) => network.name !== ACB_DEFAULT_NETWORK);
   const base = {
     runId,
+    homeKey,
     engine: input.engine,
     workspace,
     hostWorkspaceDir: workspace.mode === 'bind' ? workspace.contextDir : firstSnapshotDir(input.scratchDir),
-    homeVolume: homeVolumeName(runId),
+    homeVolume: homeVolumeName(scope),
     scratchDir: input.scratchDir,
     secretValues: input.secretValues ?? [],
     volumeDirs: Object.fromEntries(task.volumes.map((volume) => [volume.name, volumeDirFor(input.scratchDir, volume.name)])),
     // With the copy, no step mounts a host folder: the engine may be on another machine.
     engineVolumes:
-      workspace.mode === 'copy' && usesContainers ? Object.fromEntries(task.volumes.map((volume) => [volume.name, taskVolumeName(runId, volume.name)])) : {},
+      workspace.mode === 'copy' && usesContainers ? Object.fromEntries(task.volumes.map((volume) => [volume.name, taskVolumeName(scope, volume.name)])) : {},
     platformEngines: input.platformEngines ?? [],
     routedImages: routedImagesOf(task.steps, input.platformEngines ?? []),
   };
   if (declared.length === 0) {
-    const name = runNetworkName(runId);
+    const name = runNetworkName(scope);
     return { resources: { ...base, defaultNetwork: name, aliasNetworks: [name] }, networksToCreate: usesContainers ? [{ name, ipv6: false }] : [], usesContainers, usesWorkspaceVolume };
   }
   const defaultNetwork = declared.filter((network) => network.isDefault).at(-1)?.name;
@@ -93,22 +96,26 @@ export function planRunResources(input: {
   };
 }
 
+/** Just the run id and home key of a run's resources: what names and labels are made of. */
+function scopeOf(resources: RunScope): RunScope {
+  return { runId: resources.runId, homeKey: resources.homeKey };
+}
+
 function volumeDirFor(scratchDir: string, volumeName: string): string {
   return path.join(scratchDir, 'volumes', sanitiseEngineName(uniqueNamePart(volumeName)));
 }
 
-const labelsOf = (runId: string) => ({ [RUN_LABEL]: runId });
-
 export function describeSetupCommands(plan: ResourcePlan, options: { hasDockerignore: boolean } = { hasDockerignore: false }): StepCommand[] {
-  const { engine, runId, homeVolume, workspace, engineVolumes, volumeDirs } = plan.resources;
-  const fill = plan.usesWorkspaceVolume ? describeFillCommands({ engine, runId, spec: workspace, hasDockerignore: options.hasDockerignore }) : [];
+  const { engine, homeVolume, workspace, engineVolumes, volumeDirs } = plan.resources;
+  const labels = runLabels(plan.resources);
+  const fill = plan.usesWorkspaceVolume ? describeFillCommands({ ...scopeOf(plan.resources), engine, spec: workspace, hasDockerignore: options.hasDockerignore }) : [];
   return [
-    ...plan.networksToCreate.map((network) => ({ argv: [engine.binary, ...buildNetworkCreateArgv({ ...network, labels: labelsOf(runId) })] })),
-    ...(plan.usesContainers ? [{ argv: [engine.binary, ...buildVolumeCreateArgv({ name: homeVolume, labels: labelsOf(runId) })] }] : []),
-    ...(fill.length > 0 && workspace.mode === 'copy' ? [{ argv: [engine.binary, ...buildVolumeCreateArgv({ name: workspace.volume, labels: labelsOf(runId) })] }, ...fill] : []),
+    ...plan.networksToCreate.map((network) => ({ argv: [engine.binary, ...buildNetworkCreateArgv({ ...network, labels })] })),
+    ...(plan.usesContainers ? [{ argv: [engine.binary, ...buildVolumeCreateArgv({ name: homeVolume, labels })] }] : []),
+    ...(fill.length > 0 && workspace.mode === 'copy' ? [{ argv: [engine.binary, ...buildVolumeCreateArgv({ name: workspace.volume, labels })] }, ...fill] : []),
     ...Object.entries(engineVolumes).flatMap(([name, volume]) => [
-      { argv: [engine.binary, ...buildVolumeCreateArgv({ name: volume, labels: labelsOf(runId) })] },
-      ...describeVolumeFillCommands({ engine, runId, volume, sourceDir: volumeDirs[name] ?? '' }),
+      { argv: [engine.binary, ...buildVolumeCreateArgv({ name: volume, labels })] },
+      ...describeVolumeFillCommands({ ...scopeOf(plan.resources), engine, volume, sourceDir: volumeDirs[name] ?? '' }),
     ]),
   ];
 }
@@ -147,7 +154,8 @@ export interface CreatedResources {
 // Stops at the first failure with acb's message shape; whatever was created is in `created` for cleanup.
 export async function createRunResources(input: { plan: ResourcePlan; task: Task; signal: AbortSignal; created: CreatedResources }): Promise<string | undefined> {
   const { plan, task, signal, created } = input;
-  const { engine, runId, scratchDir, volumeDirs } = plan.resources;
+  const { engine, scratchDir, volumeDirs } = plan.resources;
+  const scope = scopeOf(plan.resources);
   await mkdir(scratchDir, { recursive: true, mode: 0o700 });
   created.scratchDir = scratchDir;
   // Only the owner reaches the scratch folder; inside it, a secret volume's files are readable by any
@@ -165,24 +173,25 @@ export async function createRunResources(input: { plan: ResourcePlan; task: Task
   }
   const workspace = plan.resources.workspace;
   const [networkError, volumeError, workspaceError, taskVolumeError] = await Promise.all([
-    plan.usesContainers ? createNetworks({ engine, runId, networks: plan.networksToCreate, signal, created }) : undefined,
-    plan.usesContainers ? createHomeVolume({ engine, runId, name: plan.resources.homeVolume, signal, created }) : undefined,
-    plan.usesWorkspaceVolume && workspace.mode === 'copy' ? createWorkspaceVolume({ engine, runId, spec: workspace, signal, created }) : undefined,
+    plan.usesContainers ? createNetworks({ engine, scope, networks: plan.networksToCreate, signal, created }) : undefined,
+    plan.usesContainers ? createHomeVolume({ engine, scope, name: plan.resources.homeVolume, signal, created }) : undefined,
+    plan.usesWorkspaceVolume && workspace.mode === 'copy' ? createWorkspaceVolume({ engine, scope, spec: workspace, signal, created }) : undefined,
     createTaskVolumes({ plan, signal, created }),
   ]);
   return networkError ?? volumeError ?? workspaceError ?? taskVolumeError;
 }
 
 async function createTaskVolumes(input: { plan: ResourcePlan; signal: AbortSignal; created: CreatedResources }): Promise<string | undefined> {
-  const { engine, runId, engineVolumes, volumeDirs } = input.plan.resources;
+  const { engine, engineVolumes, volumeDirs } = input.plan.resources;
+  const scope = scopeOf(input.plan.resources);
   for (const [name, volume] of Object.entries(engineVolumes)) {
-    const result = await runEngine({ engine, args: buildVolumeCreateArgv({ name: volume, labels: labelsOf(runId) }), signal: input.signal });
+    const result = await runEngine({ engine, args: buildVolumeCreateArgv({ name: volume, labels: runLabels(scope) }), signal: input.signal });
     const failure = describeFailure(result, { command: `${engine.name} volume create` });
     if (failure !== undefined) return `failed to create volume: ${volume}, err: ${failure}, msg: ${result.outputTail.trim()}`;
     (input.created.taskVolumes ??= []).push(volume);
     const sourceDir = volumeDirs[name];
     if (sourceDir === undefined) continue;
-    const fillFailure = await fillVolume({ engine, runId, volume, sourceDir, containerName: `${volume}-fill`, signal: input.signal, deferRemoval: deferTo(input.created) });
+    const fillFailure = await fillVolume({ ...scope, engine, volume, sourceDir, containerName: `${volume}-fill`, signal: input.signal, deferRemoval: deferTo(input.created) });
     if (fillFailure !== undefined) return `failed to copy the files of volume ${name} into ${volume}: ${fillFailure}`;
   }
   return undefined;
@@ -190,17 +199,17 @@ async function createTaskVolumes(input: { plan: ResourcePlan; signal: AbortSigna
 
 async function createWorkspaceVolume(input: {
   engine: Engine;
-  runId: string;
+  scope: RunScope;
   spec: Extract<RunResources['workspace'], { mode: 'copy' }>;
   signal: AbortSignal;
   created: CreatedResources;
 }): Promise<string | undefined> {
   const { engine, spec } = input;
-  const result = await runEngine({ engine, args: buildVolumeCreateArgv({ name: spec.volume, labels: labelsOf(input.runId) }), signal: input.signal });
+  const result = await runEngine({ engine, args: buildVolumeCreateArgv({ name: spec.volume, labels: runLabels(input.scope) }), signal: input.signal });
   const failure = describeFailure(result, { command: `${engine.name} volume create` });
   if (failure !== undefined) return `failed to create volume: ${spec.volume}, err: ${failure}, msg: ${result.outputTail.trim()}`;
   input.created.workspaceVolume = spec.volume;
-  return fillWorkspace({ engine, runId: input.runId, spec, signal: input.signal, deferRemoval: deferTo(input.created) });
+  return fillWorkspace({ ...input.scope, engine, spec, signal: input.signal, deferRemoval: deferTo(input.created) });
 }
 
 function deferTo(created: CreatedResources): (removal: Promise<unknown>) => void {
@@ -209,7 +218,7 @@ function deferTo(created: CreatedResources): (removal: Promise<unknown>) => void
 
 async function createNetworks(input: {
   engine: Engine;
-  runId: string;
+  scope: RunScope;
   networks: readonly NetworkToCreate[];
   signal: AbortSignal;
   created: CreatedResources;
@@ -217,7 +226,7 @@ async function createNetworks(input: {
   for (const network of input.networks) {
     const result = await runEngine({
       engine: input.engine,
-      args: buildNetworkCreateArgv({ ...network, labels: labelsOf(input.runId) }),
+      args: buildNetworkCreateArgv({ ...network, labels: runLabels(input.scope) }),
       signal: input.signal,
     });
     const failure = describeFailure(result, { command: `${input.engine.name} network create` });
@@ -227,8 +236,8 @@ async function createNetworks(input: {
   return undefined;
 }
 
-async function createHomeVolume(input: { engine: Engine; runId: string; name: string; signal: AbortSignal; created: CreatedResources }): Promise<string | undefined> {
-  const result = await runEngine({ engine: input.engine, args: buildVolumeCreateArgv({ name: input.name, labels: labelsOf(input.runId) }), signal: input.signal });
+async function createHomeVolume(input: { engine: Engine; scope: RunScope; name: string; signal: AbortSignal; created: CreatedResources }): Promise<string | undefined> {
+  const result = await runEngine({ engine: input.engine, args: buildVolumeCreateArgv({ name: input.name, labels: runLabels(input.scope) }), signal: input.signal });
   const failure = describeFailure(result, { command: `${input.engine.name} volume create` });
   if (failure !== undefined) return `failed to create volume: ${input.name}, err: ${failure}, msg: ${result.outputTail.trim()}`;
   input.created.homeVolume = input.name;
@@ -238,7 +247,7 @@ async function createHomeVolume(input: { engine: Engine; runId: string; name: st
 // Never throws and ignores the run's signal: cleanup must finish after a cancel too. Returns problems as warnings.
 export async function removeRunResources(input: {
   engine: Engine;
-  runId: string;
+  scope: RunScope;
   created: CreatedResources;
   containerNames: readonly string[];
   /**
@@ -250,8 +259,8 @@ export async function removeRunResources(input: {
 }): Promise<string[]> {
   const { engine, created } = input;
   await Promise.all(created.backgroundRemovals ?? []);
-  const label = `${RUN_LABEL}=${input.runId}`;
-  const sweep = (kind: LabelledKind) => (input.sweepLabelled ? listLabelled({ engine, kind, label }) : Promise.resolve([]));
+  const labels = runLabelFilters(input.scope);
+  const sweep = (kind: LabelledKind) => (input.sweepLabelled ? listLabelled({ engine, kind, labels }) : Promise.resolve([]));
   const [labelledContainers, labelledNetworks, labelledVolumes] = await Promise.all([sweep('container'), sweep('network'), sweep('volume')]);
   // Containers first: a network still in use cannot be removed.
   await removeContainers({ engine, names: [...new Set([...input.containerNames, ...labelledContainers])] });

@@ -9,7 +9,7 @@ import { buildRemoveContainersArgv, buildVolumeExportArgv, buildVolumeImportArgv
 import { isRemotePodman } from '../engine/endpoint.js';
 import { describeFailure } from '../engine/describe-failure.js';
 import type { Engine } from '../engine/engine.js';
-import { RUN_LABEL, sanitiseEngineName, uniqueNamePart, workspaceVolumeName } from '../engine/names.js';
+import { runLabels, runNamePrefix, sanitiseEngineName, uniqueNamePart, workspaceVolumeName, type RunScope } from '../engine/names.js';
 import { runPipeline, runProcess, type PipelineResult } from '../engine/process.js';
 import { removeContainers, runEngine } from '../engine/run-engine.js';
 import type { HostWorkspace, StepCommand, WorkspaceAccess, WorkspaceMode, WorkspaceSpec } from '../steps/context.js';
@@ -20,10 +20,10 @@ export const WORKSPACE_HELPER_IMAGE = 'busybox';
 /** The host program that writes and reads tar streams. */
 const HOST_TAR = 'tar';
 
-export function planWorkspace(input: { mode: WorkspaceMode; runId: string; contextDir: string }): WorkspaceSpec {
+export function planWorkspace(input: RunScope & { mode: WorkspaceMode; contextDir: string }): WorkspaceSpec {
   return input.mode === 'bind'
     ? { mode: 'bind', contextDir: input.contextDir }
-    : { mode: 'copy', contextDir: input.contextDir, volume: workspaceVolumeName(input.runId) };
+    : { mode: 'copy', contextDir: input.contextDir, volume: workspaceVolumeName(input) };
 }
 
 /** What `{{.Run.SharedVolume}}` names: the workspace volume, or with --bind the folder a `-v` binds. */
@@ -32,8 +32,8 @@ export function sharedVolumeOf(spec: WorkspaceSpec): string {
 }
 
 /** The `.Run.SharedVolume` a run's templates see; undefined with --bind (the context folder, the default). */
-export function sharedVolumeFlag(mode: WorkspaceMode, runId: string): string | undefined {
-  return mode === 'copy' ? workspaceVolumeName(runId) : undefined;
+export function sharedVolumeFlag(mode: WorkspaceMode, scope: RunScope): string | undefined {
+  return mode === 'copy' ? workspaceVolumeName(scope) : undefined;
 }
 
 /** The first host snapshot's folder (a dry run shows it as the cwd of builds). */
@@ -41,10 +41,8 @@ export function firstSnapshotDir(scratchDir: string): string {
   return path.join(scratchDir, 'workspace');
 }
 
-const labelsOf = (runId: string) => ({ [RUN_LABEL]: runId });
-
-function fillContainerName(runId: string): string {
-  return sanitiseEngineName(`taskrun-${runId}-workspace-fill`);
+function fillContainerName(scope: RunScope): string {
+  return `${runNamePrefix(scope)}-workspace-fill`;
 }
 
 // The docker CLI over podman's socket reports 0 for a failed `run --rm` (see isRemovedAfterExit).
@@ -54,7 +52,7 @@ const removesItself = (engine: Engine) => engine.name === 'podman';
 const usesVolumeTar = (engine: Engine) => engine.name === 'podman' && !isRemotePodman(engine);
 
 /** The engine command that reads a tar stream on stdin into a volume, and the container it leaves, if any. */
-function volumeFillArgv(input: { engine: Engine; runId: string; volume: string; containerName: string }): { argv: string[]; leftContainer?: string } {
+function volumeFillArgv(input: RunScope & { engine: Engine; volume: string; containerName: string }): { argv: string[]; leftContainer?: string } {
   const { engine } = input;
   if (usesVolumeTar(engine)) return { argv: buildVolumeImportArgv({ volume: input.volume }) };
   const argv = buildVolumeTarArgv({
@@ -62,20 +60,20 @@ function volumeFillArgv(input: { engine: Engine; runId: string; volume: string; 
     image: WORKSPACE_HELPER_IMAGE,
     volume: input.volume,
     containerName: input.containerName,
-    labels: labelsOf(input.runId),
+    labels: runLabels(input),
     remove: removesItself(engine),
   });
   return { argv, ...(!removesItself(engine) && { leftContainer: input.containerName }) };
 }
 
 /** The helper container that writes a volume's files as a tar stream to stdout. */
-function volumeReadArgv(input: { engine: Engine; runId: string; volume: string; containerName: string }): { argv: string[]; leftContainer?: string } {
+function volumeReadArgv(input: RunScope & { engine: Engine; volume: string; containerName: string }): { argv: string[]; leftContainer?: string } {
   const argv = buildVolumeTarArgv({
     direction: 'create',
     image: WORKSPACE_HELPER_IMAGE,
     volume: input.volume,
     containerName: input.containerName,
-    labels: labelsOf(input.runId),
+    labels: runLabels(input),
     remove: removesItself(input.engine),
   });
   return { argv, ...(!removesItself(input.engine) && { leftContainer: input.containerName }) };
@@ -87,9 +85,9 @@ function hostTarCreateArgs(contextDir: string, isListed: boolean): string[] {
 }
 
 /** The fill as a dry run shows it (with a `.dockerignore`, tar reads the kept entries on stdin). */
-export function describeFillCommands(input: { engine: Engine; runId: string; spec: WorkspaceSpec; hasDockerignore: boolean }): StepCommand[] {
+export function describeFillCommands(input: RunScope & { engine: Engine; spec: WorkspaceSpec; hasDockerignore: boolean }): StepCommand[] {
   if (input.spec.mode !== 'copy') return [];
-  const fill = volumeFillArgv({ engine: input.engine, runId: input.runId, volume: input.spec.volume, containerName: fillContainerName(input.runId) });
+  const fill = volumeFillArgv({ ...input, volume: input.spec.volume, containerName: fillContainerName(input) });
   return [
     { inputFrom: [HOST_TAR, ...hostTarCreateArgs(input.spec.contextDir, input.hasDockerignore)], argv: [input.engine.binary, ...fill.argv] },
     ...(fill.leftContainer !== undefined ? [{ argv: [input.engine.binary, ...buildRemoveContainersArgv({ engine: input.engine.name, names: [fill.leftContainer] })] }] : []),
@@ -100,6 +98,7 @@ export function describeFillCommands(input: { engine: Engine; runId: string; spe
 export async function fillWorkspace(input: {
   engine: Engine;
   runId: string;
+  homeKey: string;
   spec: Extract<WorkspaceSpec, { mode: 'copy' }>;
   signal: AbortSignal;
   deferRemoval?: (removal: Promise<unknown>) => void;
@@ -107,7 +106,7 @@ export async function fillWorkspace(input: {
   const { spec } = input;
   const patterns = await readDockerignore(spec.contextDir);
   const listed = patterns !== undefined && patterns.length > 0 ? (await selectContextFiles(spec.contextDir)).entries : undefined;
-  const failure = await fillVolume({ ...input, volume: spec.volume, sourceDir: spec.contextDir, containerName: fillContainerName(input.runId), ...(listed && { entries: listed }) });
+  const failure = await fillVolume({ ...input, volume: spec.volume, sourceDir: spec.contextDir, containerName: fillContainerName(input), ...(listed && { entries: listed }) });
   return failure === undefined ? undefined : `failed to copy ${spec.contextDir} into the workspace volume ${spec.volume}: ${failure}`;
 }
 
@@ -115,6 +114,7 @@ export async function fillWorkspace(input: {
 export async function fillVolume(input: {
   engine: Engine;
   runId: string;
+  homeKey: string;
   volume: string;
   sourceDir: string;
   containerName: string;
@@ -140,11 +140,11 @@ export async function fillVolume(input: {
 }
 
 /** A task volume's engine volume in copy mode, and its fill (a dry run shows both). */
-export function taskVolumeName(runId: string, volumeName: string): string {
-  return sanitiseEngineName(`taskrun-${runId}-vol-${uniqueNamePart(volumeName)}`);
+export function taskVolumeName(scope: RunScope, volumeName: string): string {
+  return sanitiseEngineName(`${runNamePrefix(scope)}-vol-${uniqueNamePart(volumeName)}`);
 }
 
-export function describeVolumeFillCommands(input: { engine: Engine; runId: string; volume: string; sourceDir: string }): StepCommand[] {
+export function describeVolumeFillCommands(input: RunScope & { engine: Engine; volume: string; sourceDir: string }): StepCommand[] {
   const fill = volumeFillArgv({ ...input, containerName: `${input.volume}-fill` });
   return [
     { inputFrom: [HOST_TAR, ...hostTarCreateArgs(input.sourceDir, false)], argv: [input.engine.binary, ...fill.argv] },
@@ -169,16 +169,16 @@ function tailOf(result: { outputTail: string }): string {
 }
 
 /** Copies what the volume holds now into a new host folder, through the engine. */
-async function exportWorkspace(input: { engine: Engine; runId: string; volume: string; intoDir: string; index: number; signal: AbortSignal }): Promise<string | undefined> {
+async function exportWorkspace(input: RunScope & { engine: Engine; volume: string; intoDir: string; index: number; signal: AbortSignal }): Promise<string | undefined> {
   await mkdir(input.intoDir, { recursive: true });
   const failure = usesVolumeTar(input.engine) ? await exportThroughFile(input) : await exportThroughHelper(input);
   return failure === undefined ? undefined : `failed to read the workspace volume ${input.volume}: ${failure}`;
 }
 
-async function exportThroughHelper(input: { engine: Engine; runId: string; volume: string; intoDir: string; index: number; signal: AbortSignal }): Promise<string | undefined> {
-  const { engine, runId } = input;
-  const containerName = sanitiseEngineName(`taskrun-${runId}-workspace-read-${input.index}`);
-  const read = volumeReadArgv({ engine, runId, volume: input.volume, containerName });
+async function exportThroughHelper(input: RunScope & { engine: Engine; volume: string; intoDir: string; index: number; signal: AbortSignal }): Promise<string | undefined> {
+  const containerName = `${runNamePrefix(input)}-workspace-read-${input.index}`;
+  const { engine } = input;
+  const read = volumeReadArgv({ ...input, containerName });
   const result = await runPipeline({
     from: { file: engine.binary, args: read.argv, env: engine.env },
     to: { file: HOST_TAR, args: ['-x', '--no-same-owner', '-C', input.intoDir] },
@@ -228,6 +228,7 @@ export function createWorkspaceAccess(input: {
   spec: WorkspaceSpec;
   engine: Engine;
   runId: string;
+  homeKey: string;
   scratchDir: string;
   /** False when the run made no volume (no cmd step): snapshots then copy the context. */
   hasVolume: boolean;
@@ -243,7 +244,7 @@ export function createWorkspaceAccess(input: {
     const error =
       atWrites === 0 || !input.hasVolume
         ? await copyContext({ contextDir: spec.contextDir, intoDir, signal })
-        : await exportWorkspace({ engine: input.engine, runId: input.runId, volume: spec.volume, intoDir, index: snapshots, signal });
+        : await exportWorkspace({ engine: input.engine, runId: input.runId, homeKey: input.homeKey, volume: spec.volume, intoDir, index: snapshots, signal });
     return error === undefined ? { ok: true, dir: intoDir } : { ok: false, error };
   };
   return {

@@ -22,7 +22,6 @@ interface ExternalContainer {
   readonly IsInfra?: boolean;
 }
 
-/** Ids of buildah working containers created at or after `sinceMs`, from `podman ps --external` JSON. */
 /** The entries of a JSON array an engine printed; none when it printed something else. */
 function parseJsonArray(json: string): unknown[] {
   try {
@@ -33,14 +32,22 @@ function parseJsonArray(json: string): unknown[] {
   }
 }
 
-export function pickWorkingContainers(json: string, sinceMs: number): string[] {
+/** When a build ran: from its start to, when known, the last moment its run was seen alive. */
+export interface BuildWindow {
+  readonly sinceMs: number;
+  readonly untilMs?: number;
+}
+
+/** Ids of buildah working containers created within `window`, from `podman ps --external` JSON. */
+export function pickWorkingContainers(json: string, window: BuildWindow): string[] {
   const entries = parseJsonArray(json);
   // The CLI's Created has whole seconds: a container made in the step's first second counts.
-  const sinceSeconds = Math.floor(sinceMs / 1000);
+  const sinceSeconds = Math.floor(window.sinceMs / 1000);
+  const untilSeconds = window.untilMs === undefined ? Number.POSITIVE_INFINITY : Math.ceil(window.untilMs / 1000);
   const createdSeconds = (created: unknown): number =>
     typeof created === 'number' ? created : typeof created === 'string' ? Math.floor(Date.parse(created) / 1000) : Number.NaN;
   return (entries as ExternalContainer[])
-    .filter((entry) => typeof entry.Id === 'string' && createdSeconds(entry.Created) >= sinceSeconds)
+    .filter((entry) => typeof entry.Id === 'string' && createdSeconds(entry.Created) >= sinceSeconds && createdSeconds(entry.Created) <= untilSeconds)
     .filter((entry) => entry.IsInfra !== true && (entry.Command ?? []).includes('buildah'))
     .map((entry) => entry.Id);
 }
@@ -58,12 +65,13 @@ interface ImageEntry {
   readonly Containers?: number;
 }
 
-/** Ids of untagged images created at or after `sinceMs` that no container uses, newest (a child) first. */
-export function pickBuildImages(json: string, sinceMs: number): string[] {
+/** Ids of untagged images created within `window` that no container uses, newest (a child) first. */
+export function pickBuildImages(json: string, window: BuildWindow): string[] {
   const entries = parseJsonArray(json);
-  const sinceSeconds = Math.floor(sinceMs / 1000);
+  const sinceSeconds = Math.floor(window.sinceMs / 1000);
+  const untilSeconds = window.untilMs === undefined ? Number.POSITIVE_INFINITY : Math.ceil(window.untilMs / 1000);
   return (entries as ImageEntry[])
-    .filter((entry) => typeof entry.Id === 'string' && typeof entry.Created === 'number' && entry.Created >= sinceSeconds)
+    .filter((entry) => typeof entry.Id === 'string' && typeof entry.Created === 'number' && entry.Created >= sinceSeconds && entry.Created <= untilSeconds)
     .filter((entry) => (entry.Dangling ?? true) && (entry.Names ?? []).length === 0 && (entry.RepoTags ?? []).every((tag) => tag === '<none>:<none>'))
     .filter((entry) => (entry.Containers ?? 0) <= 0)
     .sort((a, b) => b.Created - a.Created)
@@ -76,17 +84,21 @@ export function pickBuildImages(json: string, sinceMs: number): string[] {
  */
 export function watchBuildLeftovers(engine: Engine): { afterStop: () => Promise<string[]> } {
   const startedAt = Date.now();
-  return {
-    async afterStop() {
-      if (engine.name === 'docker') return removeThroughSocket(engine, startedAt);
-      const containers = pickWorkingContainers(await listJson(engine, ['ps', '--external', '--all', '--format', 'json']), startedAt);
-      await removeContainers({ engine, names: containers });
-      // Without --force: an image another build or container uses stays.
-      const images = pickBuildImages(await listJson(engine, ['images', '--all', '--filter', 'dangling=true', '--format', 'json']), startedAt);
-      for (const id of images) await runEngine({ engine, args: ['image', 'rm', id], timeoutMs: CLEANUP_TIMEOUT_MS });
-      return [...containers, ...images];
-    },
-  };
+  return { afterStop: () => removeBuildLeftovers(engine, { sinceMs: startedAt }) };
+}
+
+/**
+ * Removes the working containers and dangling layers builds left within `window` (also for a run
+ * killed in a build step, found by its record); returns their ids.
+ */
+export async function removeBuildLeftovers(engine: Engine, window: BuildWindow): Promise<string[]> {
+  if (engine.name === 'docker') return removeThroughSocket(engine, window);
+  const containers = pickWorkingContainers(await listJson(engine, ['ps', '--external', '--all', '--format', 'json']), window);
+  await removeContainers({ engine, names: containers });
+  // Without --force: an image another build or container uses stays.
+  const images = pickBuildImages(await listJson(engine, ['images', '--all', '--filter', 'dangling=true', '--format', 'json']), window);
+  for (const id of images) await runEngine({ engine, args: ['image', 'rm', id], timeoutMs: CLEANUP_TIMEOUT_MS });
+  return [...containers, ...images];
 }
 
 async function listJson(engine: Engine, args: readonly string[]): Promise<string> {
@@ -112,14 +124,14 @@ const IN_USE_WAIT_MS = 10_000;
  * Engine answers 404 and removes a stopped build's containers itself). On both, the Docker API
  * lists the dangling layers the build committed (the classic builder's, podman's).
  */
-async function removeThroughSocket(engine: Engine, sinceMs: number): Promise<string[]> {
+async function removeThroughSocket(engine: Engine, window: BuildWindow): Promise<string[]> {
   const socketPath = socketPathOf(engine.env.DOCKER_HOST ?? process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock');
   if (socketPath === undefined) return [];
   const listing = await callSocket(socketPath, 'GET', `${LIBPOD}/containers/json?all=true&external=true`);
-  const containers = listing?.status === 200 ? pickWorkingContainers(listing.body, sinceMs) : [];
+  const containers = listing?.status === 200 ? pickWorkingContainers(listing.body, window) : [];
   await Promise.all(containers.map((id) => callSocket(socketPath, 'DELETE', `${LIBPOD}/containers/${id}?force=true`)));
   const imageListing = await callSocket(socketPath, 'GET', `http://d/images/json?all=true&filters=${encodeURIComponent('{"dangling":["true"]}')}`);
-  const images = imageListing?.status === 200 ? pickBuildImages(imageListing.body, sinceMs) : [];
+  const images = imageListing?.status === 200 ? pickBuildImages(imageListing.body, window) : [];
   // Without force: an image another build or container uses stays. The classic builder removes its
   // stopped RUN container a moment after the client left; until then its image answers 409.
   const deadline = Date.now() + IN_USE_WAIT_MS;

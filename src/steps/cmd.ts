@@ -4,7 +4,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildPullArgv, buildRemoveContainersArgv, buildRunArgv } from '../engine/argv.js';
-import { RUN_LABEL } from '../engine/names.js';
+import { runLabels, type RunScope } from '../engine/names.js';
 import { removeContainers } from '../engine/run-engine.js';
 import type { CmdStep } from '../task/types.js';
 import type { RunResources, StepCommand, StepContext, StepResult } from './context.js';
@@ -27,12 +27,12 @@ export function startsLabelledContainer(step: CmdStep): boolean {
   return isHostDockerStep(step) && containerStartIndex(step.words.slice(1)) >= 0;
 }
 
-// The engine argv of a host `docker …` step; `run`/`create` get the run label so cleanup can find the container.
-export function hostDockerArgs(step: CmdStep, runId: string): string[] {
+// The engine argv of a host `docker …` step; `run`/`create` get the run's labels so cleanup can find the container.
+export function hostDockerArgs(step: CmdStep, scope: RunScope): string[] {
   const args = step.words.slice(1);
   const at = containerStartIndex(args);
   if (at < 0) return args;
-  return [...args.slice(0, at + 1), '--label', `${RUN_LABEL}=${runId}`, ...args.slice(at + 1)];
+  return [...args.slice(0, at + 1), ...Object.entries(runLabels(scope)).flatMap(([key, value]) => ['--label', `${key}=${value}`]), ...args.slice(at + 1)];
 }
 
 /** Host `docker` subcommands that cannot change a volume: after them a build's snapshot stays valid. */
@@ -44,7 +44,7 @@ export function mayWriteWorkspace(step: CmdStep): boolean {
 
 export function describeCmdCommands(step: CmdStep, resources: RunResources): StepCommand[] {
   if (isHostDockerStep(step)) {
-    const args = hostDockerArgs(step, resources.runId);
+    const args = hostDockerArgs(step, resources);
     return [{ argv: [resources.engine.binary, ...args], cwd: hostDirFor(step, resources.hostWorkspaceDir), ...(args[0] === 'manifest' && { inProcess: true }) }];
   }
   const run = describeContainerRun({ step, resources });
@@ -101,7 +101,7 @@ async function runHostDocker(step: CmdStep, ctx: StepContext): Promise<StepResul
     return await runStepCommand({
       ctx,
       stepId: step.id,
-      args: hostDockerArgs(step, ctx.resources.runId),
+      args: hostDockerArgs(step, ctx.resources),
       cwd: hostDirFor(step, workspace.dir),
       env: envRecordOf(step.env),
     });

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { RunArgvInput, VolumeBinding } from '../engine/argv.js';
 import { placeSecretValues } from './secret-env.js';
-import { containerNameFor, RUN_LABEL } from '../engine/names.js';
+import { containerNameFor, runLabels } from '../engine/names.js';
 import type { CmdStep, ContainerOptions } from '../task/types.js';
 import type { RunResources } from './context.js';
 
@@ -66,7 +66,7 @@ export function describeContainerRun(input: { step: CmdStep; resources: RunResou
   return {
     image,
     args,
-    containerName: containerNameFor({ runId: resources.runId, stepId: step.id }),
+    containerName: containerNameFor(resources, step.id),
     remove: !step.keep && !isRemovedAfterExit(input),
     detach: step.detach,
     ports: step.ports,
@@ -79,7 +79,7 @@ export function describeContainerRun(input: { step: CmdStep; resources: RunResou
     ...(step.isolation !== undefined && resources.engine.name === 'docker' && { isolation: step.isolation }),
     ...(step.cpus !== undefined && { cpus: step.cpus }),
     ...(step.entryPoint !== undefined && { entryPoint: step.entryPoint }),
-    labels: { [RUN_LABEL]: resources.runId },
+    labels: runLabels(resources),
     volumes,
     env: env.items,
     engineEnv: env.env,

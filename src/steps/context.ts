@@ -1,6 +1,7 @@
 // Stage 5, execute: what a step handler gets (one attempt of one step) and what it returns.
 
 import type { Engine } from '../engine/engine.js';
+import type { RunScope } from '../engine/names.js';
 import type { PlatformEngine } from '../engine/platform-engines.js';
 import type { RunEventListener } from '../run/events.js';
 
@@ -26,8 +27,7 @@ export interface WorkspaceAccess {
 }
 
 /** The engine resources a run created before its steps started. */
-export interface RunResources {
-  readonly runId: string;
+export interface RunResources extends RunScope {
   readonly engine: Engine;
   readonly workspace: WorkspaceSpec;
   /** The host folder a dry run names as the cwd of builds and host commands. */

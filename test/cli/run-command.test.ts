@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli, TASKRUN_BIN } from '../helpers/cli.js';
 import { cliEngineFor, ENGINE_PATHS, requireLab, runEngineCli, storagePathOf, type EnginePath } from '../helpers/lab.js';
 import type { LabEnv } from '../../src/engine/lab-env.js';
+import { homeKeyOf, runNamePrefix } from '../../src/engine/names.js';
 
 let lab: LabEnv;
 beforeEach(async () => {
@@ -211,7 +212,8 @@ describe('taskrun run', () => {
     const show = await runCli(['runs', 'show', runId, '--json'], { env });
     expect(JSON.parse(show.stdout).status).toBe('interrupted');
     // The detached container stays; the foreground one may go with its orphaned engine client.
-    expect(await engineObjects(runId)).toEqual(expect.arrayContaining([`taskrun-${runId}`, `taskrun-${runId}-home`, `taskrun-${runId}-workspace`, `taskrun-${runId}-service`]));
+    const prefix = runNamePrefix({ runId, homeKey: homeKeyOf(home) });
+    expect(await engineObjects(runId)).toEqual(expect.arrayContaining([prefix, `${prefix}-home`, `${prefix}-workspace`, `${prefix}-service`]));
 
     const prune = await runCli(['runs', 'prune'], { env });
     expect(prune.stderr).toBe('');
@@ -223,10 +225,10 @@ describe('taskrun run', () => {
     // The record stays (it is among the newest runs); a second prune finds nothing left to clean.
     expect(JSON.parse((await runCli(['runs', 'show', runId, '--json'], { env })).stdout).status).toBe('interrupted');
     expect((await runCli(['runs', 'prune'], { env })).stdout).toBe('Removed 0 runs; kept 1.\n');
-    await execa('podman', ['rm', '--force', '--time', '0', `taskrun-${runId}-long`, `taskrun-${runId}-service`], { env: { ...process.env, ...lab.vars }, reject: false });
-    await execa('podman', ['network', 'rm', '--force', `taskrun-${runId}`], { env: { ...process.env, ...lab.vars }, reject: false });
-    await execa('podman', ['volume', 'rm', '--force', `taskrun-${runId}-home`, `taskrun-${runId}-workspace`], { env: { ...process.env, ...lab.vars }, reject: false });
-    rmSync(path.join(tmpdir(), `taskrun-${runId}`), { recursive: true, force: true });
+    await execa('podman', ['rm', '--force', '--time', '0', `${prefix}-long`, `${prefix}-service`], { env: { ...process.env, ...lab.vars }, reject: false });
+    await execa('podman', ['network', 'rm', '--force', prefix], { env: { ...process.env, ...lab.vars }, reject: false });
+    await execa('podman', ['volume', 'rm', '--force', `${prefix}-home`, `${prefix}-workspace`], { env: { ...process.env, ...lab.vars }, reject: false });
+    rmSync(path.join(tmpdir(), prefix), { recursive: true, force: true });
   });
 
   it('never shows a secret: not in terminal output, JSON logs, records, or any file of TASKRUN_HOME', async () => {

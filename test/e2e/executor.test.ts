@@ -6,7 +6,7 @@ import { describe, it, expect, afterEach, beforeEach } from 'vitest';
 import type { LabEnv } from '../../src/engine/lab-env.js';
 import { checkBuildkit } from '../../src/run/preflight.js';
 import { ENGINE_PATHS, labEngineFor, listContainers, listLabelledContainers, listNetworks, listVolumes, requireLab, runEngineCli } from '../helpers/lab.js';
-import { newRunId, prepareOnLab, removeContexts, runOnLab } from './run-on-lab.js';
+import { newRunId, prepareOnLab, removeContexts, runOnLab, namePrefixOf } from './run-on-lab.js';
 
 const REGISTRY_URL = 'http://127.0.0.1:5000';
 const LIST_TYPES = 'application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.index.v1+json';
@@ -23,7 +23,7 @@ afterEach(async () => {
 
 describe.each(ENGINE_PATHS)('taskrun on the lab with %s', (engine) => {
   async function expectNothingLeft(runId: string) {
-    const prefix = `taskrun-${runId}`;
+    const prefix = namePrefixOf(runId);
     expect(await listContainers(lab, engine, prefix)).toEqual([]);
     expect(await listNetworks(lab, engine, prefix)).toEqual([]);
     expect(await listVolumes(lab, engine, prefix)).toEqual([]);
@@ -158,7 +158,7 @@ describe.each(ENGINE_PATHS)('taskrun on the lab with %s', (engine) => {
     expect(run.outcome.status).toBe('succeeded');
     expect(run.outcome.steps[0]).toMatchObject({ id: 'slow', status: 'failed', error: 'timed out after 2 s', ignoredError: true });
     expect(run.outcome.steps[0]?.durationMs).toBeLessThan(8000);
-    expect(run.output('look').filter((name) => name.startsWith(`taskrun-${run.runId}`))).toEqual([]);
+    expect(run.output('look').filter((name) => name.startsWith(namePrefixOf(run.runId)))).toEqual([]);
     await expectNothingLeft(run.runId);
   });
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { LabEnv } from '../../src/engine/lab-env.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { PlatformEngine } from '../../src/engine/platform-engines.js';
+import { homeKeyOf, runNamePrefix } from '../../src/engine/names.js';
 import { planTask } from '../../src/plan/plan.js';
 import type { RunEvent } from '../../src/run/events.js';
 import { executeRun } from '../../src/run/execute-run.js';
@@ -20,6 +21,14 @@ import { labEngineFor, type EnginePath } from '../helpers/lab.js';
 
 let counter = 0;
 const PATH_LETTER: Readonly<Record<EnginePath, string>> = { docker: 'd', podman: 'p', 'docker-on-podman': 'o' };
+
+/** The home key these runs' names and labels carry (they keep no record). */
+export const LAB_HOME_KEY = homeKeyOf('/taskrun-e2e-home');
+
+/** `taskrun-<home6>-<runId>`: how every engine object of the run is named. */
+export function namePrefixOf(runId: string): string {
+  return runNamePrefix({ runId, homeKey: LAB_HOME_KEY });
+}
 
 export function newRunId(engine: EnginePath): string {
   counter += 1;
@@ -80,13 +89,14 @@ export async function runOnLab(input: {
   const runId = input.runId ?? newRunId(input.engine);
   const contextDir = input.contextDir ?? (await writeContext(input.files, input.contextPrefix));
   const workspaceMode = input.workspace ?? 'copy';
-  const sharedVolume = sharedVolumeOf(planWorkspace({ mode: workspaceMode, runId, contextDir }));
+  const sharedVolume = sharedVolumeOf(planWorkspace({ mode: workspaceMode, runId, homeKey: LAB_HOME_KEY, contextDir }));
   const { task } = await prepareTask({ file: path.join(contextDir, 'acr-task.yaml'), runId, registry: input.lab.registry, contextDir, runVarFlags: { sharedVolume } });
   const events: RunEvent[] = [];
   const outcome = await executeRun({
     task,
     plan: planTask(task),
     runId,
+    homeKey: LAB_HOME_KEY,
     engine: input.engineOverride ?? labEngineFor(input.lab, input.engine),
     contextDir,
     workspaceMode,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, it, expect, afterEach, beforeEach } from 'vitest';
 import type { LabEnv } from '../../src/engine/lab-env.js';
 import { ENGINE_PATHS, listContainers, listVolumes, requireLab, runEngineCli } from '../helpers/lab.js';
-import { newRunId, removeContexts, runOnLab, writeContext } from './run-on-lab.js';
+import { newRunId, removeContexts, runOnLab, writeContext, namePrefixOf } from './run-on-lab.js';
 import { hashTree } from './tree-hash.js';
 
 let lab: LabEnv;
@@ -53,8 +53,8 @@ describe.each(ENGINE_PATHS)('the workspace on the lab with %s', (engine) => {
     expect(await hashTree(contextDir)).toBe(before);
     const { stdout } = await runEngineCli(lab, engine, ['run', '--rm', image, 'cat', '/gen.txt']);
     expect(stdout).toBe('generated');
-    expect(await listVolumes(lab, engine, `taskrun-${runId}`)).toEqual([]);
-    expect(await listContainers(lab, engine, `taskrun-${runId}`)).toEqual([]);
+    expect(await listVolumes(lab, engine, namePrefixOf(runId))).toEqual([]);
+    expect(await listContainers(lab, engine, namePrefixOf(runId))).toEqual([]);
   });
 
   it('with --bind, steps write the live folder as before', async () => {
@@ -106,6 +106,6 @@ describe.each(ENGINE_PATHS)('the workspace on the lab with %s', (engine) => {
     });
     expect(run.outcome.error).toBeUndefined();
     expect(run.output('read')).toEqual(['s3cret']);
-    expect(await listVolumes(lab, engine, `taskrun-${run.runId}`)).toEqual([]);
+    expect(await listVolumes(lab, engine, namePrefixOf(run.runId))).toEqual([]);
   });
 });

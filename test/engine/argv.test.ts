@@ -15,7 +15,7 @@ import {
   buildVolumeRemoveArgv,
 } from '../../src/engine/argv.js';
 import type { RunArgvInput } from '../../src/engine/argv.js';
-import { containerNameFor, homeVolumeName, runNetworkName, sanitiseEngineName, uniqueNamePart } from '../../src/engine/names.js';
+import { containerNameFor, homeKeyOf, homeVolumeName, runLabelFilters, runLabels, runNetworkName, sanitiseEngineName, uniqueNamePart } from '../../src/engine/names.js';
 
 const minimal: RunArgvInput = {
   image: 'busybox',
@@ -102,9 +102,21 @@ describe('other builders', () => {
   });
 
   it('ps, network ls and volume ls by label', () => {
-    expect(buildListContainersArgv({ label: 'taskrun.run=r1' })).toEqual(['ps', '--all', '--quiet', '--filter', 'label=taskrun.run=r1']);
-    expect(buildListNetworksArgv({ label: 'taskrun.run=r1' })).toEqual(['network', 'ls', '--filter', 'label=taskrun.run=r1', '--format', '{{.Name}}']);
-    expect(buildListVolumesArgv({ label: 'taskrun.run=r1' })).toEqual(['volume', 'ls', '--filter', 'label=taskrun.run=r1', '--format', '{{.Name}}']);
+    const labels = ['taskrun.run=r1', 'taskrun.home=h1'];
+    const filters = ['--filter', 'label=taskrun.run=r1', '--filter', 'label=taskrun.home=h1'];
+    expect(buildListContainersArgv({ labels })).toEqual(['ps', '--all', '--quiet', ...filters]);
+    expect(buildListNetworksArgv({ labels })).toEqual(['network', 'ls', ...filters, '--format', '{{.Name}}']);
+    expect(buildListVolumesArgv({ labels })).toEqual(['volume', 'ls', ...filters, '--format', '{{.Name}}']);
+  });
+
+  it("lists with one label's value beside each object: `.Label` for the docker CLI, the labels map for podman's", () => {
+    const labels = ['taskrun.home=h1'];
+    const docker = { labelValue: 'taskrun.run', engine: 'docker' } as const;
+    const podman = { labelValue: 'taskrun.run', engine: 'podman' } as const;
+    expect(buildListContainersArgv({ labels, columns: docker })).toEqual(['ps', '--all', '--filter', 'label=taskrun.home=h1', '--format', '{{.ID}}\t{{.Label "taskrun.run"}}']);
+    expect(buildListContainersArgv({ labels, columns: podman })).toEqual(['ps', '--all', '--filter', 'label=taskrun.home=h1', '--format', '{{.ID}}\t{{index .Labels "taskrun.run"}}']);
+    expect(buildListNetworksArgv({ labels, columns: podman }).at(-1)).toBe('{{.Name}}\t{{index .Network.Labels "taskrun.run"}}');
+    expect(buildListVolumesArgv({ labels, columns: docker }).at(-1)).toBe('{{.Name}}\t{{.Label "taskrun.run"}}');
   });
 
   it('bind-mounts with --mount (a path may hold `:`), quoting CSV fields; named volumes with --volume', () => {
@@ -115,17 +127,28 @@ describe('other builders', () => {
 });
 
 describe('names', () => {
-  it('scopes names by run id and keeps docker charset', () => {
-    expect(containerNameFor({ runId: 'cb1', stepId: 'build-qux' })).toBe('taskrun-cb1-build-qux');
-    expect(containerNameFor({ runId: 'cb1', stepId: 'a/b:c' })).toBe('taskrun-cb1-a-b-c-3b07f80c');
-    expect(runNetworkName('cb1')).toBe('taskrun-cb1');
-    expect(homeVolumeName('cb1')).toBe('taskrun-cb1-home');
+  const scope = { runId: 'cb1', homeKey: 'c0ffee0000000000' };
+
+  it('scopes names by home and run id and keeps docker charset', () => {
+    expect(containerNameFor(scope, 'build-qux')).toBe('taskrun-c0ffee-cb1-build-qux');
+    expect(containerNameFor(scope, 'a/b:c')).toBe('taskrun-c0ffee-cb1-a-b-c-3b07f80c');
+    expect(runNetworkName(scope)).toBe('taskrun-c0ffee-cb1');
+    expect(homeVolumeName(scope)).toBe('taskrun-c0ffee-cb1-home');
     expect(sanitiseEngineName('-x')).toBe('x-x');
   });
 
+  it('labels carry the run id and the whole home key; two homes get different keys and names for one run id', () => {
+    expect(runLabels(scope)).toEqual({ 'taskrun.run': 'cb1', 'taskrun.home': 'c0ffee0000000000' });
+    expect(runLabelFilters(scope)).toEqual(['taskrun.run=cb1', 'taskrun.home=c0ffee0000000000']);
+    const [a, b] = [homeKeyOf('/home/a/.local/state/taskrun'), homeKeyOf('/home/b/.local/state/taskrun')];
+    expect(a).toMatch(/^[0-9a-f]{16}$/);
+    expect(a).not.toBe(b);
+    expect(runNetworkName({ runId: 'tr1', homeKey: a })).not.toBe(runNetworkName({ runId: 'tr1', homeKey: b }));
+  });
+
   it('keeps two step ids apart when sanitising would make them equal', () => {
-    expect(containerNameFor({ runId: 'cb1', stepId: 'build:amd64' })).toBe('taskrun-cb1-build-amd64-0f37c0ca');
-    expect(containerNameFor({ runId: 'cb1', stepId: 'build-amd64' })).toBe('taskrun-cb1-build-amd64');
+    expect(containerNameFor(scope, 'build:amd64')).toBe('taskrun-c0ffee-cb1-build-amd64-0f37c0ca');
+    expect(containerNameFor(scope, 'build-amd64')).toBe('taskrun-c0ffee-cb1-build-amd64');
     expect(uniqueNamePart('build.amd_64')).toBe('build.amd_64');
   });
 });

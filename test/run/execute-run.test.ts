@@ -11,25 +11,27 @@ import { describeRunCommands, executeRun } from '../../src/run/execute-run.js';
 import type { StepHandlers } from '../../src/steps/index.js';
 import { cmdStep, makeTask, pushStep } from './make-task.js';
 
+const HOME_KEY = 'c0ffee0000000000';
+
 const fakeEngine = fileURLToPath(new URL('../engine/fixtures/fake-engine', import.meta.url));
 const podman: Engine = { name: 'podman', binary: 'podman', env: {} };
 
 describe('describeRunCommands', () => {
   it('lists setup, step and cleanup commands in order', () => {
     const task = makeTask([cmdStep({ id: 'a', cmd: 'busybox true' }), pushStep({ id: 'p', images: ['x:1'] })]);
-    const commands = describeRunCommands({ task, plan: planTask(task), runId: 'r1', engine: podman, contextDir: '/ctx', scratchDir: '/s', workspaceMode: 'bind' });
+    const commands = describeRunCommands({ task, plan: planTask(task), runId: 'r1', homeKey: HOME_KEY, engine: podman, contextDir: '/ctx', scratchDir: '/s', workspaceMode: 'bind' });
     expect(commands.setup.map((c) => c.argv)).toEqual([
-      ['podman', 'network', 'create', '--label', 'taskrun.run=r1', 'taskrun-r1'],
-      ['podman', 'volume', 'create', '--label', 'taskrun.run=r1', 'taskrun-r1-home'],
+      ['podman', 'network', 'create', '--label', 'taskrun.run=r1', '--label', 'taskrun.home=c0ffee0000000000', 'taskrun-c0ffee-r1'],
+      ['podman', 'volume', 'create', '--label', 'taskrun.run=r1', '--label', 'taskrun.home=c0ffee0000000000', 'taskrun-c0ffee-r1-home'],
     ]);
     expect(commands.steps.map((s) => [s.stepId, s.commands.length])).toEqual([
       ['a', 1],
       ['p', 1],
     ]);
     expect(commands.cleanup.map((c) => c.argv)).toEqual([
-      ['podman', 'rm', '--force', '--ignore', '--time', '0', 'taskrun-r1-a'],
-      ['podman', 'network', 'rm', 'taskrun-r1'],
-      ['podman', 'volume', 'rm', '--force', 'taskrun-r1-home'],
+      ['podman', 'rm', '--force', '--ignore', '--time', '0', 'taskrun-c0ffee-r1-a'],
+      ['podman', 'network', 'rm', 'taskrun-c0ffee-r1'],
+      ['podman', 'volume', 'rm', '--force', 'taskrun-c0ffee-r1-home'],
     ]);
   });
 
@@ -40,8 +42,8 @@ describe('describeRunCommands', () => {
         { name: 'host', ipv6: false, skipCreation: true, isDefault: false },
       ],
     });
-    const commands = describeRunCommands({ task, plan: planTask(task), runId: 'r1', engine: podman, contextDir: '/ctx', scratchDir: '/s', workspaceMode: 'bind' });
-    expect(commands.setup[0]?.argv).toEqual(['podman', 'network', 'create', '--driver', 'bridge', '--label', 'taskrun.run=r1', 'mine']);
+    const commands = describeRunCommands({ task, plan: planTask(task), runId: 'r1', homeKey: HOME_KEY, engine: podman, contextDir: '/ctx', scratchDir: '/s', workspaceMode: 'bind' });
+    expect(commands.setup[0]?.argv).toEqual(['podman', 'network', 'create', '--driver', 'bridge', '--label', 'taskrun.run=r1', '--label', 'taskrun.home=c0ffee0000000000', 'mine']);
     expect(commands.steps[0]?.commands[0]?.argv.slice(0, 4)).toEqual(['podman', 'run', '--rm', '--network']);
     expect(commands.steps[0]?.commands[0]?.argv[4]).toBe('host');
   });
@@ -68,7 +70,7 @@ describe('executeRun', () => {
     const outcome = await executeRun({
       task,
       plan: planTask(task),
-      runId: 'r1',
+      runId: 'r1', homeKey: HOME_KEY,
       engine: engineWith(),
       contextDir: dir,
       workspaceMode: 'bind',
@@ -81,14 +83,14 @@ describe('executeRun', () => {
     expect(outcome.error).toBe('failed to run step ID: b: exited with code 1');
     expect(outcome.steps.map((s) => s.status)).toEqual(['succeeded', 'failed', 'skipped']);
     expect(await calls()).toEqual([
-      'network|create|--label|taskrun.run=r1|taskrun-r1',
-      'network|ls|--filter|label=taskrun.run=r1|--format|{{.Name}}',
-      'network|rm|taskrun-r1',
-      'ps|--all|--quiet|--filter|label=taskrun.run=r1',
-      'rm|--force|--ignore|--time|0|taskrun-r1-a|taskrun-r1-b',
-      'volume|create|--label|taskrun.run=r1|taskrun-r1-home',
-      'volume|ls|--filter|label=taskrun.run=r1|--format|{{.Name}}',
-      'volume|rm|--force|taskrun-r1-home',
+      'network|create|--label|taskrun.run=r1|--label|taskrun.home=c0ffee0000000000|taskrun-c0ffee-r1',
+      'network|ls|--filter|label=taskrun.run=r1|--filter|label=taskrun.home=c0ffee0000000000|--format|{{.Name}}',
+      'network|rm|taskrun-c0ffee-r1',
+      'ps|--all|--quiet|--filter|label=taskrun.run=r1|--filter|label=taskrun.home=c0ffee0000000000',
+      'rm|--force|--ignore|--time|0|taskrun-c0ffee-r1-a|taskrun-c0ffee-r1-b',
+      'volume|create|--label|taskrun.run=r1|--label|taskrun.home=c0ffee0000000000|taskrun-c0ffee-r1-home',
+      'volume|ls|--filter|label=taskrun.run=r1|--filter|label=taskrun.home=c0ffee0000000000|--format|{{.Name}}',
+      'volume|rm|--force|taskrun-c0ffee-r1-home',
     ]);
   });
 
@@ -97,7 +99,7 @@ describe('executeRun', () => {
     const outcome = await executeRun({
       task,
       plan: planTask(task),
-      runId: 'r2',
+      runId: 'r2', homeKey: HOME_KEY,
       engine: engineWith(),
       contextDir: dir,
       workspaceMode: 'bind',
@@ -116,7 +118,7 @@ describe('executeRun', () => {
     const run = executeRun({
       task,
       plan: planTask(task),
-      runId: 'r3',
+      runId: 'r3', homeKey: HOME_KEY,
       engine: engineWith(),
       contextDir: dir,
       workspaceMode: 'bind',
@@ -128,8 +130,8 @@ describe('executeRun', () => {
       handlers: okHandlers,
     });
     await expect(run).rejects.toThrow('write EPIPE');
-    expect(await calls()).toContain('network|rm|taskrun-r3');
-    expect(await calls()).toContain('volume|rm|--force|taskrun-r3-home');
+    expect(await calls()).toContain('network|rm|taskrun-c0ffee-r3');
+    expect(await calls()).toContain('volume|rm|--force|taskrun-c0ffee-r3-home');
     expect(existsSync(path.join(dir, 'scratch'))).toBe(false);
   });
 
@@ -141,7 +143,7 @@ describe('executeRun', () => {
     const outcome = await executeRun({
       task,
       plan: planTask(task),
-      runId: 'r4',
+      runId: 'r4', homeKey: HOME_KEY,
       engine: engineWith({ FAKE_CREATE_SLEEP: '9' }),
       contextDir: dir,
       workspaceMode: 'bind',
@@ -157,7 +159,7 @@ describe('executeRun', () => {
     ]);
     expect(events.flatMap((e) => (e.type === 'step-end' ? [`${e.stepId}:${e.status}`] : []))).toEqual(['a:skipped', 'b:skipped']);
     const removals = (await calls()).filter((call) => call.includes('|rm|'));
-    expect(removals).toEqual(['network|rm|taskrun-r4', 'volume|rm|--force|taskrun-r4-home']);
+    expect(removals).toEqual(['network|rm|taskrun-c0ffee-r4', 'volume|rm|--force|taskrun-c0ffee-r4-home']);
   });
 
   it('reports every step skipped after a setup failure', async () => {
@@ -165,7 +167,7 @@ describe('executeRun', () => {
     const outcome = await executeRun({
       task,
       plan: planTask(task),
-      runId: 'r5',
+      runId: 'r5', homeKey: HOME_KEY,
       engine: engineWith({ FAKE_CREATE_EXIT: '1' }),
       contextDir: dir,
       workspaceMode: 'bind',
@@ -175,7 +177,7 @@ describe('executeRun', () => {
       handlers: okHandlers,
     });
     expect(outcome.status).toBe('failed');
-    expect(outcome.error).toMatch(/^failed to create (network: taskrun-r5|volume: taskrun-r5-home), err: exited with code 1/);
+    expect(outcome.error).toMatch(/^failed to create (network: taskrun-c0ffee-r5|volume: taskrun-c0ffee-r5-home), err: exited with code 1/);
     expect(outcome.steps).toEqual([{ id: 'a', kind: 'cmd', status: 'skipped', attempts: 0, durationMs: 0 }]);
   });
 
@@ -185,7 +187,7 @@ describe('executeRun', () => {
     const outcome = await executeRun({
       task,
       plan: planTask(task),
-      runId: 'r6',
+      runId: 'r6', homeKey: HOME_KEY,
       engine: engineWith(),
       contextDir: dir,
       workspaceMode: 'bind',
@@ -214,7 +216,7 @@ describe('executeRun', () => {
     await executeRun({
       task,
       plan: planTask(task),
-      runId: 'r7',
+      runId: 'r7', homeKey: HOME_KEY,
       engine: engineWith(),
       contextDir: dir,
       workspaceMode: 'bind',
@@ -240,7 +242,7 @@ describe('executeRun', () => {
     const outcome = await executeRun({
       task,
       plan: planTask(task),
-      runId: 'r8',
+      runId: 'r8', homeKey: HOME_KEY,
       engine: engineWith(),
       contextDir: dir,
       workspaceMode: 'bind',
@@ -251,9 +253,9 @@ describe('executeRun', () => {
     });
     expect(outcome.status).toBe('succeeded');
     expect(await calls()).toEqual([
-      'network|ls|--filter|label=taskrun.run=r8|--format|{{.Name}}',
-      'ps|--all|--quiet|--filter|label=taskrun.run=r8',
-      'volume|ls|--filter|label=taskrun.run=r8|--format|{{.Name}}',
+      'network|ls|--filter|label=taskrun.run=r8|--filter|label=taskrun.home=c0ffee0000000000|--format|{{.Name}}',
+      'ps|--all|--quiet|--filter|label=taskrun.run=r8|--filter|label=taskrun.home=c0ffee0000000000',
+      'volume|ls|--filter|label=taskrun.run=r8|--filter|label=taskrun.home=c0ffee0000000000|--format|{{.Name}}',
     ]);
   });
 });

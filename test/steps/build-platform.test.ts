@@ -6,6 +6,8 @@ import { buildPlatformsOf, routedImagesOf } from '../../src/steps/build-platform
 import { planTask } from '../../src/plan/plan.js';
 import { buildStep, makeTask, pushStep } from '../run/make-task.js';
 
+const HOME_KEY = 'c0ffee0000000000';
+
 const docker: Engine = { name: 'docker', binary: 'docker', env: {} };
 
 describe('build platforms', () => {
@@ -25,7 +27,7 @@ describe('build platforms', () => {
       pushStep({ id: 'push', images: ['reg/img:amd64', 'reg/img:arm64'] }),
     ]);
     expect(Object.keys(routedImagesOf(task.steps, routes))).toEqual(['docker.io/reg/img:arm64']);
-    const commands = describeRunCommands({ task, plan: planTask(task), runId: 'r1', engine: docker, contextDir: '/ctx', scratchDir: '/s', platformEngines: routes });
+    const commands = describeRunCommands({ task, plan: planTask(task), runId: 'r1', homeKey: HOME_KEY, engine: docker, contextDir: '/ctx', scratchDir: '/s', platformEngines: routes });
     const endpoints = commands.steps.map((step) => step.commands.map((command) => command.endpoint ?? 'main'));
     expect(endpoints).toEqual([['main'], ['tcp://127.0.0.1:2376'], ['main', 'tcp://127.0.0.1:2376']]);
   });

@@ -10,19 +10,21 @@ import type { RunResources, StepContext } from '../../src/steps/context.js';
 import { describeStepCommands, runStep } from '../../src/steps/index.js';
 import { buildStep, cmdStep, pushStep } from '../run/make-task.js';
 
+const HOME_KEY = 'c0ffee0000000000';
+
 const fakeEngine = fileURLToPath(new URL('../engine/fixtures/fake-engine', import.meta.url));
 const digestA = `sha256:${'a'.repeat(64)}`;
 const digestB = `sha256:${'b'.repeat(64)}`;
 
 function resourcesFor(engine: Engine, scratchDir = '/tmp/taskrun-r1'): RunResources {
   return {
-    runId: 'r1',
+    runId: 'r1', homeKey: HOME_KEY,
     engine,
     workspace: { mode: 'bind', contextDir: '/ctx' },
     hostWorkspaceDir: '/ctx',
-    defaultNetwork: 'taskrun-r1',
-    aliasNetworks: ['taskrun-r1'],
-    homeVolume: 'taskrun-r1-home',
+    defaultNetwork: 'taskrun-c0ffee-r1',
+    aliasNetworks: ['taskrun-c0ffee-r1'],
+    homeVolume: 'taskrun-c0ffee-r1-home',
     scratchDir,
     secretValues: [],
     volumeDirs: { secrets: '/tmp/taskrun-r1/volumes/secrets' },
@@ -62,8 +64,8 @@ describe('describeStepCommands', () => {
     expect(describeStepCommands(step, resourcesFor(podman))).toEqual([
       {
         argv: [
-          'podman', 'run', '--rm', '--network', 'taskrun-r1', '--network-alias', 'test', '--name', 'taskrun-r1-test',
-          '--label', 'taskrun.run=r1', '--mount', 'type=bind,source=/ctx,target=/workspace', '--volume', 'taskrun-r1-home:/acb/home',
+          'podman', 'run', '--rm', '--network', 'taskrun-c0ffee-r1', '--network-alias', 'test', '--name', 'taskrun-c0ffee-r1-test',
+          '--label', 'taskrun.run=r1', '--label', 'taskrun.home=c0ffee0000000000', '--mount', 'type=bind,source=/ctx,target=/workspace', '--volume', 'taskrun-c0ffee-r1-home:/acb/home',
           '--mount', 'type=bind,source=/tmp/taskrun-r1/volumes/secrets,target=/run/secrets', '--env', 'HOME=/acb/home', '--env', 'foo=bar',
           '--env', 'HOME=qux', '--workdir', '/workspace/sub', 'busybox', 'echo', 'hi',
         ],
@@ -75,7 +77,7 @@ describe('describeStepCommands', () => {
     const step = cmdStep({ id: 'k', cmd: 'busybox true', pull: true, keep: true, disableWorkingDirectoryOverride: true, network: 'host' });
     expect(describeStepCommands(step, resourcesFor(podman)).map((c) => c.argv)).toEqual([
       ['podman', 'pull', 'busybox'],
-      ['podman', 'run', '--network', 'host', '--name', 'taskrun-r1-k', '--label', 'taskrun.run=r1', '--mount', 'type=bind,source=/ctx,target=/workspace', '--volume', 'taskrun-r1-home:/acb/home', '--env', 'HOME=/acb/home', 'busybox', 'true'],
+      ['podman', 'run', '--network', 'host', '--name', 'taskrun-c0ffee-r1-k', '--label', 'taskrun.run=r1', '--label', 'taskrun.home=c0ffee0000000000', '--mount', 'type=bind,source=/ctx,target=/workspace', '--volume', 'taskrun-c0ffee-r1-home:/acb/home', '--env', 'HOME=/acb/home', 'busybox', 'true'],
     ]);
   });
 
@@ -89,8 +91,8 @@ describe('describeStepCommands', () => {
     const docker: Engine = { name: 'docker', binary: 'docker', env: {} };
     const step = cmdStep({ id: 'a', cmd: 'busybox true', network: 'host' });
     expect(describeStepCommands(step, resourcesFor(docker)).map((c) => c.argv)).toEqual([
-      ['docker', 'run', '--network', 'host', '--name', 'taskrun-r1-a', '--label', 'taskrun.run=r1', '--mount', 'type=bind,source=/ctx,target=/workspace', '--volume', 'taskrun-r1-home:/acb/home', '--env', 'HOME=/acb/home', '--workdir', '/workspace', 'busybox', 'true'],
-      ['docker', 'rm', '--force', 'taskrun-r1-a'],
+      ['docker', 'run', '--network', 'host', '--name', 'taskrun-c0ffee-r1-a', '--label', 'taskrun.run=r1', '--label', 'taskrun.home=c0ffee0000000000', '--mount', 'type=bind,source=/ctx,target=/workspace', '--volume', 'taskrun-c0ffee-r1-home:/acb/home', '--env', 'HOME=/acb/home', '--workdir', '/workspace', 'busybox', 'true'],
+      ['docker', 'rm', '--force', 'taskrun-c0ffee-r1-a'],
     ]);
   });
 
@@ -101,9 +103,9 @@ describe('describeStepCommands', () => {
 
   it('labels the container of a host `docker run|create` step with the run', () => {
     const argvOf = (cmd: string) => describeStepCommands(cmdStep({ id: 't', cmd }), resourcesFor(podman))[0]?.argv;
-    expect(argvOf('docker run --rm busybox true')).toEqual(['podman', 'run', '--label', 'taskrun.run=r1', '--rm', 'busybox', 'true']);
-    expect(argvOf('docker create busybox')).toEqual(['podman', 'create', '--label', 'taskrun.run=r1', 'busybox']);
-    expect(argvOf('docker container run busybox')).toEqual(['podman', 'container', 'run', '--label', 'taskrun.run=r1', 'busybox']);
+    expect(argvOf('docker run --rm busybox true')).toEqual(['podman', 'run', '--label', 'taskrun.run=r1', '--label', 'taskrun.home=c0ffee0000000000', '--rm', 'busybox', 'true']);
+    expect(argvOf('docker create busybox')).toEqual(['podman', 'create', '--label', 'taskrun.run=r1', '--label', 'taskrun.home=c0ffee0000000000', 'busybox']);
+    expect(argvOf('docker container run busybox')).toEqual(['podman', 'container', 'run', '--label', 'taskrun.run=r1', '--label', 'taskrun.home=c0ffee0000000000', 'busybox']);
     expect(argvOf('docker ps --filter label=run')).toEqual(['podman', 'ps', '--filter', 'label=run']);
   });
 
@@ -160,7 +162,7 @@ describe('step handlers on a fake engine', () => {
     setTimeout(() => controller.abort(), 150);
     const result = await runStep({ step: cmdStep({ id: 'a', cmd: 'busybox sleep 9' }), ctx: ctxFor(fake('podman', { FAKE_RUN_SLEEP: '9' }), controller.signal) });
     expect(result.ok).toBe(false);
-    expect((await calls()).at(-1)).toBe('rm|--force|--ignore|--time|0|taskrun-r1-a');
+    expect((await calls()).at(-1)).toBe('rm|--force|--ignore|--time|0|taskrun-c0ffee-r1-a');
   });
 
   it('reports the digest podman wrote for each pushed image', async () => {

@@ -5,6 +5,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { didYouMean, error, formatDiagnostic } from '../../diagnostics.js';
+import { homeKeyOf } from '../../engine/names.js';
 import type { RunStatus } from '../../run/events.js';
 import { formatDuration } from '../../record/duration.js';
 import { runDurationMs } from '../../record/last-event.js';
@@ -115,7 +116,7 @@ async function pruneRuns({ io, keep }: { io: CommandIo; keep?: string }): Promis
   const interrupted = records.filter((record) => record.status === 'interrupted');
   if (interrupted.length > 0) {
     const { cleanUpAfterInterruptedRuns } = await import('../interrupted-runs.js');
-    await cleanUpAfterInterruptedRuns({ io, records: interrupted });
+    await cleanUpAfterInterruptedRuns({ io, homeKey: homeKeyOf(home), records: interrupted });
   }
 }
 
