@@ -106,7 +106,7 @@ const isEmpty = (leftovers: EngineLeftovers & { scratchDir?: string }) =>
 
 const sum = <T>(items: readonly T[], count: (item: T) => number) => items.reduce((total, item) => total + count(item), 0);
 
-/** One line for stderr and the log; undefined when nothing was found. */
+/** One line for the log (stderr shows it after `taskrun: `); undefined when nothing was found. */
 export function describeHomeCleanup(cleanup: HomeCleanup, options: { isDryRun?: boolean } = {}): string | undefined {
   if (cleanup.runIds.length === 0) return undefined;
   const counted = (count: number, noun: string) => (count === 0 ? [] : [`${count} ${noun}${count === 1 ? '' : 's'}`]);
@@ -119,5 +119,5 @@ export function describeHomeCleanup(cleanup: HomeCleanup, options: { isDryRun?: 
   ];
   const runs = `${cleanup.runIds.length} interrupted run${cleanup.runIds.length === 1 ? '' : 's'} (${cleanup.runIds.join(', ')})`;
   const verb = options.isDryRun ? 'would remove' : 'removed';
-  return `taskrun: ${verb} what ${runs} left: ${what.length > 0 ? what.join(', ') : 'nothing more'}`;
+  return `${verb} what ${runs} left: ${what.length > 0 ? what.join(', ') : 'nothing more'}`;
 }

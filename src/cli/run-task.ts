@@ -315,7 +315,7 @@ async function runForReal(input: {
 /** Writes the cleanup's line and its warnings; returns the line (undefined when nothing was found). */
 function reportHomeCleanup(cleanup: HomeCleanup, write: (text: string) => void, options: { isDryRun?: boolean } = {}): string | undefined {
   const line = describeHomeCleanup(cleanup, options);
-  if (line !== undefined) write(`${line}\n`);
+  if (line !== undefined) write(`taskrun: ${line}\n`);
   for (const warning of cleanup.warnings) write(`taskrun: warning: ${warning}\n`);
   return line;
 }

@@ -113,31 +113,36 @@ export function buildRemoveContainersArgv(input: { engine: EngineName; names: re
   return input.engine === 'podman' ? ['rm', '--force', '--ignore', '--time', '0', ...input.names] : ['rm', '--force', ...input.names];
 }
 
-/** What a labelled listing prints per object: its id or name, or that and the value of one label, tab-separated. */
-export type ListColumns = { readonly labelValue?: string; readonly engine?: EngineName };
+/** How a labelled listing prints each object: its id or name, then the value of each of `labelKeys`, tab-separated. */
+export interface ListColumns {
+  readonly labelKeys: readonly string[];
+  readonly engine: EngineName;
+}
 
 const labelFilters = (labels: readonly string[]) => labels.flatMap((label) => ['--filter', `label=${label}`]);
 
 // The docker CLI reads a label with `.Label "key"`; podman's CLI has no such method and nests network labels.
-function withLabelColumn(field: string, columns: ListColumns | undefined, podmanLabels: string): string {
-  if (columns?.labelValue === undefined) return field;
-  const key = JSON.stringify(columns.labelValue);
-  return columns.engine === 'podman' ? `${field}\t{{index ${podmanLabels} ${key}}}` : `${field}\t{{.Label ${key}}}`;
+function listFormat(field: string, columns: ListColumns, podmanLabels: string): string {
+  const values = columns.labelKeys.map((key) => (columns.engine === 'podman' ? `{{index ${podmanLabels} ${JSON.stringify(key)}}}` : `{{.Label ${JSON.stringify(key)}}}`));
+  return [field, ...values].join('\t');
 }
 
-/** Every container (running or not) carrying all `labels` (`key=value`). */
+/**
+ * Every container (running or not) carrying `labels` (`key=value`). Podman ORs label filters on
+ * volumes (its CLI and its Docker API): with `columns`, callers check the values themselves.
+ */
 export function buildListContainersArgv(input: { labels: readonly string[]; columns?: ListColumns }): string[] {
-  return input.columns?.labelValue === undefined
+  return input.columns === undefined
     ? ['ps', '--all', '--quiet', ...labelFilters(input.labels)]
-    : ['ps', '--all', ...labelFilters(input.labels), '--format', withLabelColumn('{{.ID}}', input.columns, '.Labels')];
+    : ['ps', '--all', ...labelFilters(input.labels), '--format', listFormat('{{.ID}}', input.columns, '.Labels')];
 }
 
 export function buildListNetworksArgv(input: { labels: readonly string[]; columns?: ListColumns }): string[] {
-  return ['network', 'ls', ...labelFilters(input.labels), '--format', withLabelColumn('{{.Name}}', input.columns, '.Network.Labels')];
+  return ['network', 'ls', ...labelFilters(input.labels), '--format', input.columns === undefined ? '{{.Name}}' : listFormat('{{.Name}}', input.columns, '.Network.Labels')];
 }
 
 export function buildListVolumesArgv(input: { labels: readonly string[]; columns?: ListColumns }): string[] {
-  return ['volume', 'ls', ...labelFilters(input.labels), '--format', withLabelColumn('{{.Name}}', input.columns, '.Labels')];
+  return ['volume', 'ls', ...labelFilters(input.labels), '--format', input.columns === undefined ? '{{.Name}}' : listFormat('{{.Name}}', input.columns, '.Labels')];
 }
 
 /**

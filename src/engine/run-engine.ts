@@ -46,31 +46,47 @@ const LIST_ARGV: Readonly<Record<LabelledKind, typeof buildListContainersArgv>> 
   volume: buildListVolumesArgv,
 };
 
-/** Containers (ids), networks or volumes (names) carrying every one of `labels` (`key=value`); none when the engine cannot list them. */
-export async function listLabelled(input: { engine: Engine; kind: LabelledKind; labels: readonly string[] }): Promise<string[]> {
-  return (await listLines({ engine: input.engine, args: LIST_ARGV[input.kind]({ labels: input.labels }) })) ?? [];
-}
-
 export interface LabelledObject {
   readonly kind: LabelledKind;
   /** Container id, network or volume name. */
   readonly name: string;
-  /** The value of the label asked for; empty when the object lacks it. */
-  readonly labelValue: string;
+  /** The values of the labels asked for; absent when the object lacks one. */
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 /**
- * Like `listLabelled`, with the value of label `labelValue` of each object. Undefined when the
- * engine did not answer (unlike an empty list: nothing there).
+ * Containers, networks or volumes carrying every one of `labels` (`key=value`), with the values of
+ * those labels and of `alsoRead`. Undefined when the engine did not answer. Each object's values
+ * are checked here: podman ORs label filters on volumes.
  */
-export async function listLabelledWithValue(input: { engine: Engine; kind: LabelledKind; labels: readonly string[]; labelValue: string; signal?: AbortSignal }): Promise<LabelledObject[] | undefined> {
+export async function listLabelledObjects(input: {
+  engine: Engine;
+  kind: LabelledKind;
+  labels: readonly string[];
+  alsoRead?: readonly string[];
+  signal?: AbortSignal;
+}): Promise<LabelledObject[] | undefined> {
   const { engine, kind } = input;
-  const lines = await listLines({ engine, args: LIST_ARGV[kind]({ labels: input.labels, columns: { labelValue: input.labelValue, engine: engine.name } }), ...(input.signal && { signal: input.signal }) });
-  return lines?.map((line) => {
-    const [name = '', labelValue = ''] = line.split('\t');
-    // podman prints `<no value>` for a label the object lacks.
-    return { kind, name, labelValue: labelValue === '<no value>' ? '' : labelValue };
+  const wanted = input.labels.map((label) => {
+    const at = label.indexOf('=');
+    return { key: label.slice(0, at), value: label.slice(at + 1) };
   });
+  const labelKeys = [...new Set([...wanted.map((label) => label.key), ...(input.alsoRead ?? [])])];
+  const args = LIST_ARGV[kind]({ labels: input.labels, columns: { labelKeys, engine: engine.name } });
+  const lines = await listLines({ engine, args, ...(input.signal && { signal: input.signal }) });
+  return lines
+    ?.map((line) => {
+      const [name = '', ...values] = line.split('\t');
+      // podman prints `<no value>` for a label the object lacks.
+      const labels = Object.fromEntries(labelKeys.flatMap((key, index) => (values[index] === undefined || values[index] === '<no value>' ? [] : [[key, values[index]]])));
+      return { kind, name, labels };
+    })
+    .filter((object) => wanted.every((label) => object.labels[label.key] === label.value));
+}
+
+/** Ids (containers) or names (networks, volumes) of the objects carrying every one of `labels`; none when the engine cannot list them. */
+export async function listLabelled(input: { engine: Engine; kind: LabelledKind; labels: readonly string[] }): Promise<string[]> {
+  return ((await listLabelledObjects(input)) ?? []).map((object) => object.name);
 }
 
 async function listLines(input: { engine: Engine; args: readonly string[]; signal?: AbortSignal }): Promise<string[] | undefined> {

@@ -6,7 +6,7 @@
 import { rm, stat } from 'node:fs/promises';
 import type { Engine } from '../engine/engine.js';
 import { homeLabelFilter, RUN_LABEL, runLabelFilters, type RunScope } from '../engine/names.js';
-import { listLabelled, listLabelledWithValue, type LabelledKind } from '../engine/run-engine.js';
+import { listLabelled, listLabelledObjects, type LabelledKind } from '../engine/run-engine.js';
 import { defaultScratchDir } from './execute-run.js';
 import { removeRunResources } from './run-resources.js';
 
@@ -47,16 +47,17 @@ export async function existingScratchDir(scope: RunScope): Promise<string | unde
  */
 export async function findHomeLeftovers(input: { engine: Engine; homeKey: string; signal?: AbortSignal }): Promise<Map<string, EngineLeftovers> | undefined> {
   const list = (kind: LabelledKind) =>
-    listLabelledWithValue({ engine: input.engine, kind, labels: [homeLabelFilter(input.homeKey)], labelValue: RUN_LABEL, ...(input.signal && { signal: input.signal }) });
+    listLabelledObjects({ engine: input.engine, kind, labels: [homeLabelFilter(input.homeKey)], alsoRead: [RUN_LABEL], ...(input.signal && { signal: input.signal }) });
   const listings = await Promise.all([list('container'), list('network'), list('volume')]);
   if (listings.some((listing) => listing === undefined)) return undefined;
   const byRun = new Map<string, { containers: string[]; networks: string[]; volumes: string[] }>();
   for (const object of listings.flatMap((listing) => listing ?? [])) {
+    const runId = object.labels[RUN_LABEL];
     // Not from a run of ours (someone copied the label): never touched.
-    if (object.labelValue === '') continue;
-    const found = byRun.get(object.labelValue) ?? { containers: [], networks: [], volumes: [] };
+    if (runId === undefined || runId === '') continue;
+    const found = byRun.get(runId) ?? { containers: [], networks: [], volumes: [] };
     found[`${object.kind}s`].push(object.name);
-    byRun.set(object.labelValue, found);
+    byRun.set(runId, found);
   }
   return byRun;
 }

@@ -109,14 +109,14 @@ describe('other builders', () => {
     expect(buildListVolumesArgv({ labels })).toEqual(['volume', 'ls', ...filters, '--format', '{{.Name}}']);
   });
 
-  it("lists with one label's value beside each object: `.Label` for the docker CLI, the labels map for podman's", () => {
+  it("lists with label values beside each object: `.Label` for the docker CLI, the labels map for podman's", () => {
     const labels = ['taskrun.home=h1'];
-    const docker = { labelValue: 'taskrun.run', engine: 'docker' } as const;
-    const podman = { labelValue: 'taskrun.run', engine: 'podman' } as const;
-    expect(buildListContainersArgv({ labels, columns: docker })).toEqual(['ps', '--all', '--filter', 'label=taskrun.home=h1', '--format', '{{.ID}}\t{{.Label "taskrun.run"}}']);
-    expect(buildListContainersArgv({ labels, columns: podman })).toEqual(['ps', '--all', '--filter', 'label=taskrun.home=h1', '--format', '{{.ID}}\t{{index .Labels "taskrun.run"}}']);
-    expect(buildListNetworksArgv({ labels, columns: podman }).at(-1)).toBe('{{.Name}}\t{{index .Network.Labels "taskrun.run"}}');
-    expect(buildListVolumesArgv({ labels, columns: docker }).at(-1)).toBe('{{.Name}}\t{{.Label "taskrun.run"}}');
+    const docker = { labelKeys: ['taskrun.home', 'taskrun.run'], engine: 'docker' } as const;
+    const podman = { labelKeys: ['taskrun.home', 'taskrun.run'], engine: 'podman' } as const;
+    expect(buildListContainersArgv({ labels, columns: docker })).toEqual(['ps', '--all', '--filter', 'label=taskrun.home=h1', '--format', '{{.ID}}\t{{.Label "taskrun.home"}}\t{{.Label "taskrun.run"}}']);
+    expect(buildListContainersArgv({ labels, columns: podman }).at(-1)).toBe('{{.ID}}\t{{index .Labels "taskrun.home"}}\t{{index .Labels "taskrun.run"}}');
+    expect(buildListNetworksArgv({ labels, columns: podman }).at(-1)).toBe('{{.Name}}\t{{index .Network.Labels "taskrun.home"}}\t{{index .Network.Labels "taskrun.run"}}');
+    expect(buildListVolumesArgv({ labels, columns: docker }).at(-1)).toBe('{{.Name}}\t{{.Label "taskrun.home"}}\t{{.Label "taskrun.run"}}');
   });
 
   it('bind-mounts with --mount (a path may hold `:`), quoting CSV fields; named volumes with --volume', () => {

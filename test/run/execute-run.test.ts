@@ -84,12 +84,12 @@ describe('executeRun', () => {
     expect(outcome.steps.map((s) => s.status)).toEqual(['succeeded', 'failed', 'skipped']);
     expect(await calls()).toEqual([
       'network|create|--label|taskrun.run=r1|--label|taskrun.home=c0ffee0000000000|taskrun-c0ffee-r1',
-      'network|ls|--filter|label=taskrun.run=r1|--filter|label=taskrun.home=c0ffee0000000000|--format|{{.Name}}',
+      'network|ls|--filter|label=taskrun.run=r1|--filter|label=taskrun.home=c0ffee0000000000|--format|{{.Name}}\t{{index .Network.Labels "taskrun.run"}}\t{{index .Network.Labels "taskrun.home"}}',
       'network|rm|taskrun-c0ffee-r1',
-      'ps|--all|--quiet|--filter|label=taskrun.run=r1|--filter|label=taskrun.home=c0ffee0000000000',
+      'ps|--all|--filter|label=taskrun.run=r1|--filter|label=taskrun.home=c0ffee0000000000|--format|{{.ID}}\t{{index .Labels "taskrun.run"}}\t{{index .Labels "taskrun.home"}}',
       'rm|--force|--ignore|--time|0|taskrun-c0ffee-r1-a|taskrun-c0ffee-r1-b',
       'volume|create|--label|taskrun.run=r1|--label|taskrun.home=c0ffee0000000000|taskrun-c0ffee-r1-home',
-      'volume|ls|--filter|label=taskrun.run=r1|--filter|label=taskrun.home=c0ffee0000000000|--format|{{.Name}}',
+      'volume|ls|--filter|label=taskrun.run=r1|--filter|label=taskrun.home=c0ffee0000000000|--format|{{.Name}}\t{{index .Labels "taskrun.run"}}\t{{index .Labels "taskrun.home"}}',
       'volume|rm|--force|taskrun-c0ffee-r1-home',
     ]);
   });
@@ -253,9 +253,9 @@ describe('executeRun', () => {
     });
     expect(outcome.status).toBe('succeeded');
     expect(await calls()).toEqual([
-      'network|ls|--filter|label=taskrun.run=r8|--filter|label=taskrun.home=c0ffee0000000000|--format|{{.Name}}',
-      'ps|--all|--quiet|--filter|label=taskrun.run=r8|--filter|label=taskrun.home=c0ffee0000000000',
-      'volume|ls|--filter|label=taskrun.run=r8|--filter|label=taskrun.home=c0ffee0000000000|--format|{{.Name}}',
+      'network|ls|--filter|label=taskrun.run=r8|--filter|label=taskrun.home=c0ffee0000000000|--format|{{.Name}}\t{{index .Network.Labels "taskrun.run"}}\t{{index .Network.Labels "taskrun.home"}}',
+      'ps|--all|--filter|label=taskrun.run=r8|--filter|label=taskrun.home=c0ffee0000000000|--format|{{.ID}}\t{{index .Labels "taskrun.run"}}\t{{index .Labels "taskrun.home"}}',
+      'volume|ls|--filter|label=taskrun.run=r8|--filter|label=taskrun.home=c0ffee0000000000|--format|{{.Name}}\t{{index .Labels "taskrun.run"}}\t{{index .Labels "taskrun.home"}}',
     ]);
   });
 });

@@ -1,0 +1,99 @@
+// Self-healing after crashes, on each engine path: the next `taskrun run` of a home removes what
+// runs of that home killed with -9 left, and says so; names and labels carry the home, so two
+// homes both run `tr1` at once, and neither a run nor `runs prune` in one home touches the other's.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LabEnv } from '../../src/engine/lab-env.js';
+import { homeKeyOf, runNamePrefix } from '../../src/engine/names.js';
+import { runCli } from '../helpers/cli.js';
+import { cliEngineFor, ENGINE_PATHS, listContainers, listNetworks, listVolumes, requireLab, type EnginePath } from '../helpers/lab.js';
+import { createTally, removeTempDirs, startRun, taskIn, tempDir } from './helpers.js';
+
+const tally = createTally('home cleanup');
+let lab: LabEnv;
+
+beforeAll(async () => {
+  lab = await requireLab();
+});
+afterAll(() => {
+  removeTempDirs();
+  tally.report();
+});
+
+/** Containers, networks and volumes named for run `runId` of `home`. */
+async function objectsOf(engine: EnginePath, home: string, runId: string): Promise<string[]> {
+  const prefix = runNamePrefix({ runId, homeKey: homeKeyOf(home) });
+  const [containers, networks, volumes] = await Promise.all([listContainers(lab, engine, prefix), listNetworks(lab, engine, prefix), listVolumes(lab, engine, prefix)]);
+  return [...containers, ...networks, ...volumes];
+}
+
+describe.each(ENGINE_PATHS)('on %s', (engine) => {
+  const selection = () => cliEngineFor(lab, engine);
+  const envOf = (home: string) => ({ ...selection().env, TASKRUN_HOME: home });
+
+  it('the next run of a home removes what its killed runs left and says so; the other home keeps its own; runs prune is home-scoped', { timeout: 240_000 }, async () => {
+    const [homeA, homeB] = [tempDir('home'), tempDir('home')];
+    const killedTask = taskIn(
+      tempDir('heal'),
+      ['steps:', '  - id: service', `    cmd: ${lab.registry}/busybox sleep 300`, '    detach: true', '  - id: long', `    cmd: ${lab.registry}/busybox sh -c "echo st''arted; sleep 60"`, ''].join('\n'),
+    );
+    // Both homes run `tr1` at the same time, up to their second step, and are killed there.
+    const runs = [homeA, homeB].map((home) => startRun({ lab, file: killedTask, runId: 'tr1', home, engine }));
+    await Promise.all(runs.map((run) => run.waitFor('started', 120_000)));
+    for (const run of runs) run.child.kill('SIGKILL');
+    await Promise.all(runs.map((run) => run.exited));
+    const prefixOf = (home: string) => runNamePrefix({ runId: 'tr1', homeKey: homeKeyOf(home) });
+    const leftByB = await objectsOf(engine, homeB, 'tr1');
+    expect(await objectsOf(engine, homeA, 'tr1')).toEqual(expect.arrayContaining([prefixOf(homeA), `${prefixOf(homeA)}-home`, `${prefixOf(homeA)}-service`]));
+    expect(leftByB).toEqual(expect.arrayContaining([prefixOf(homeB), `${prefixOf(homeB)}-home`, `${prefixOf(homeB)}-service`]));
+
+    const quickTask = taskIn(tempDir('next'), ['steps:', '  - id: hello', `    cmd: ${lab.registry}/busybox echo hello`, ''].join('\n'));
+    const next = await runCli(['run', quickTask, ...selection().args, '--progress', 'plain'], { env: envOf(homeA) });
+    expect(next.stderr).toMatch(/(^|\n)taskrun: removed what 1 interrupted run \(tr1\) left: [12] containers?, 1 network, 2 volumes, 1 scratch folder\n/);
+    expect(next.exitCode).toBe(0);
+    const isHealed = (await objectsOf(engine, homeA, 'tr1')).length === 0;
+    tally.record(`next run cleans up after kill -9 (${engine})`, isHealed);
+    expect(isHealed).toBe(true);
+    // Home B's killed `tr1` is another run: neither A's run nor A's prune touches it.
+    expect(await objectsOf(engine, homeB, 'tr1')).toEqual(expect.arrayContaining([prefixOf(homeB), `${prefixOf(homeB)}-home`, `${prefixOf(homeB)}-service`]));
+    const pruneA = await runCli(['runs', 'prune'], { env: envOf(homeA) });
+    expect(pruneA.exitCode).toBe(0);
+    expect(pruneA.stdout).not.toContain('Cleaned up');
+    const keptB = await objectsOf(engine, homeB, 'tr1');
+    expect(keptB).toEqual(expect.arrayContaining([prefixOf(homeB), `${prefixOf(homeB)}-home`, `${prefixOf(homeB)}-service`]));
+    tally.record(`another home's leftovers are left alone (${engine})`, keptB.length > 0);
+
+    const pruneB = await runCli(['runs', 'prune'], { env: envOf(homeB) });
+    expect(pruneB.stdout).toMatch(/Cleaned up after interrupted run tr1: [12] containers?, 1 network, 2 volumes/);
+    expect(await objectsOf(engine, homeB, 'tr1')).toEqual([]);
+  });
+
+  it('two homes both run tr1 at the same time, and both succeed', { timeout: 120_000 }, async () => {
+    const homes = [tempDir('home'), tempDir('home')];
+    const file = taskIn(tempDir('twin'), ['steps:', '  - id: one', `    cmd: ${lab.registry}/busybox sh -c "sleep 2; echo one"`, '  - id: two', `    cmd: ${lab.registry}/busybox echo two`, ''].join('\n'));
+    const results = await Promise.all(homes.map((home) => runCli(['run', file, ...selection().args, '--run-id', 'tr1', '--progress', 'plain'], { env: envOf(home) })));
+    const heldBoth = results.every((result) => result.exitCode === 0);
+    tally.record(`two homes run tr1 at once (${engine})`, heldBoth);
+    expect(results.map((result) => [result.exitCode, result.stderr.includes('already exists') ? result.stderr : ''])).toEqual([
+      [0, ''],
+      [0, ''],
+    ]);
+    for (const home of homes) expect(await objectsOf(engine, home, 'tr1')).toEqual([]);
+  });
+});
+
+describe('a run that is still going', () => {
+  it('is never touched by the cleanup of another run of its home', { timeout: 120_000 }, async () => {
+    const home = tempDir('home');
+    const longTask = taskIn(tempDir('live'), ['steps:', '  - id: long', `    cmd: ${lab.registry}/busybox sh -c "echo st''arted; sleep 8; echo do''ne"`, ''].join('\n'));
+    const live = startRun({ lab, file: longTask, runId: 'live1', home, engine: 'podman' });
+    await live.waitFor('started', 60_000);
+    const quickTask = taskIn(tempDir('next'), ['steps:', '  - id: hello', `    cmd: ${lab.registry}/busybox echo hello`, ''].join('\n'));
+    const next = await runCli(['run', quickTask, '--engine', 'podman', '--progress', 'plain'], { env: { TASKRUN_HOME: home } });
+    expect(next.exitCode).toBe(0);
+    expect(next.stderr).not.toContain('removed what');
+    expect(await live.exited).toBe(0);
+    expect(live.output()).toContain('done');
+    expect(await objectsOf('podman', home, 'live1')).toEqual([]);
+  });
+});
