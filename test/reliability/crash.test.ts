@@ -1,5 +1,5 @@
-// kill -9 at random points of a run (the record reads `interrupted`, `runs prune` removes what
-// it left on the engine) and 30 concurrent runs on one TASKRUN_HOME (unique IDs, intact records and logs).
+// kill -9 at random points of a run (the record reads `interrupted`, the next run of the home
+// removes what it left on the engine) and 30 concurrent runs on one TASKRUN_HOME (unique IDs, intact records and logs).
 
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabEnv } from '../../src/engine/lab-env.js';
 import { REPO_ROOT, runCli, TASKRUN_BIN } from '../helpers/cli.js';
-import { requireLab } from '../helpers/lab.js';
+import { cliEngineFor, ENGINE_PATHS, requireLab, type EnginePath } from '../helpers/lab.js';
 import { allFiles, createTally, engineObjects, removeTempDirs, startRun, taskIn, tempDir, uniqueId } from './helpers.js';
 
 const tally = createTally('crash');
@@ -21,28 +21,39 @@ afterAll(() => {
   tally.report();
 });
 
-const KILL_TRIALS = 6;
+/** Per engine path. */
+const KILL_TRIALS = 3;
 
 describe('kill -9 at a random point', () => {
-  it(`leaves an interrupted record (or none) that runs prune cleans up after (${KILL_TRIALS} trials)`, { timeout: 180_000 }, async () => {
+  it(`leaves an interrupted record (or none); the next run of the home removes what it left, and says so (${KILL_TRIALS} trials per engine path)`, { timeout: 300_000 }, async () => {
     const failures: string[] = [];
-    for (let trial = 0; trial < KILL_TRIALS; trial++) {
+    const next = taskIn(tempDir('k9-next'), `steps:\n  - id: hello\n    cmd: ${lab.registry}/busybox echo hello\n`);
+    for (const engine of ENGINE_PATHS.flatMap((path) => Array<EnginePath>(KILL_TRIALS).fill(path))) {
+      const selection = cliEngineFor(lab, engine);
       const home = tempDir('home');
       const runId = uniqueId('k9');
       const file = taskIn(tempDir('k9'), `steps:\n  - id: one\n    cmd: ${lab.registry}/busybox sh -c "echo one; sleep 2"\n  - id: two\n    cmd: ${lab.registry}/busybox sh -c "echo two; sleep 2"\n`);
-      const run = startRun({ lab, file, runId, home });
+      const run = startRun({ lab, file, runId, home, engine });
       // From before the ID is claimed to the second step.
       const delayMs = 100 + Math.floor(Math.random() * 3500);
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       run.child.kill('SIGKILL');
       await run.exited;
-      const env = { ...process.env, TASKRUN_HOME: home };
+      const env = { ...process.env, ...selection.env, TASKRUN_HOME: home };
       const show = await runCli(['runs', 'show', runId, '--json'], { env });
       const status = show.exitCode === 0 ? (JSON.parse(show.stdout) as { status: string }).status : 'no record';
+      const left = await engineObjects(lab, runId, engine);
+      // No `runs prune`: the next run cleans up by itself.
+      const nextRun = await runCli(['run', next, ...selection.args, '--progress', 'plain'], { env });
+      const leftovers = await engineObjects(lab, runId, engine);
+      const saysSo = left.length === 0 || nextRun.stderr.includes(`taskrun: removed what 1 interrupted run (${runId}) left:`);
+      const held =
+        ['interrupted', 'no record', 'succeeded'].includes(status) && nextRun.exitCode === 0 && leftovers.length === 0 && saysSo && !`${show.stderr}${nextRun.stderr}`.includes('internal error');
+      if (!tally.record(`kill -9 at a random point, then the next run cleans up (${engine})`, held)) {
+        failures.push(`${engine}, after ${delayMs} ms: status ${status}, left ${left.join(' ')}, still there ${leftovers.join(' ')}, next run (exit ${nextRun.exitCode}): ${nextRun.stderr}`);
+      }
       const prune = await runCli(['runs', 'prune'], { env });
-      const leftovers = await engineObjects(lab, runId);
-      const held = ['interrupted', 'no record', 'succeeded'].includes(status) && prune.exitCode === 0 && leftovers.length === 0 && !`${show.stderr}${prune.stderr}`.includes('internal error');
-      if (!tally.record('kill -9 at a random point', held)) failures.push(`after ${delayMs} ms: status ${status}, left ${leftovers.join(' ')}, prune: ${prune.stderr}`);
+      tally.record(`runs prune after that (${engine})`, prune.exitCode === 0 && (await engineObjects(lab, runId, engine)).length === 0);
     }
     expect(failures).toEqual([]);
   });
