@@ -471,9 +471,19 @@ export function settleStatus(record: RunRecord, { nowMs = Date.now(), hostname =
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+    return !isZombie(pid);
   } catch (cause) {
     // EPERM: it exists but belongs to someone else.
     return (cause as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+// A process killed with -9 whose parent has not reaped it yet still answers signal 0 (Linux: state Z).
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
   }
 }
