@@ -7,7 +7,8 @@ import type { LabEnv } from '../../src/engine/lab-env.js';
 import { homeKeyOf, runNamePrefix } from '../../src/engine/names.js';
 import { runCli } from '../helpers/cli.js';
 import { cliEngineFor, ENGINE_PATHS, listContainers, listNetworks, listVolumes, requireLab, type EnginePath } from '../helpers/lab.js';
-import { createTally, removeTempDirs, startRun, taskIn, tempDir } from './helpers.js';
+import { execa } from 'execa';
+import { buildahContainersSince, createTally, removeTempDirs, startRun, taskIn, tempDir, uniqueId } from './helpers.js';
 
 const tally = createTally('home cleanup');
 let lab: LabEnv;
@@ -48,6 +49,9 @@ describe.each(ENGINE_PATHS)('on %s', (engine) => {
     expect(leftByB).toEqual(expect.arrayContaining([prefixOf(homeB), `${prefixOf(homeB)}-home`, `${prefixOf(homeB)}-service`]));
 
     const quickTask = taskIn(tempDir('next'), ['steps:', '  - id: hello', `    cmd: ${lab.registry}/busybox echo hello`, ''].join('\n'));
+    const dry = await runCli(['run', quickTask, ...selection().args, '--dry-run'], { env: envOf(homeA) });
+    expect(dry.stderr).toMatch(/(^|\n)taskrun: would remove what 1 interrupted run \(tr1\) left: /);
+    expect(await objectsOf(engine, homeA, 'tr1')).toEqual(expect.arrayContaining([prefixOf(homeA), `${prefixOf(homeA)}-home`, `${prefixOf(homeA)}-service`]));
     const next = await runCli(['run', quickTask, ...selection().args, '--progress', 'plain'], { env: envOf(homeA) });
     expect(next.stderr).toMatch(/(^|\n)taskrun: removed what 1 interrupted run \(tr1\) left: [12] containers?, 1 network, 2 volumes, 1 scratch folder\n/);
     expect(next.exitCode).toBe(0);
@@ -79,6 +83,35 @@ describe.each(ENGINE_PATHS)('on %s', (engine) => {
       [0, ''],
     ]);
     for (const home of homes) expect(await objectsOf(engine, home, 'tr1')).toEqual([]);
+  });
+});
+
+// A crash of taskrun and its engine client together (a power cut): buildah's working container stays.
+describe.each(['podman', 'docker-on-podman'] as const)('a crash during a build on %s', (engine) => {
+  it("the next run removes the build's working container", { timeout: 180_000 }, async () => {
+    const home = tempDir('home');
+    const runId = uniqueId('crashb');
+    const file = taskIn(tempDir('crash-build'), `steps:\n  - build: -t rel-${runId}:latest .\n`, {
+      Dockerfile: `FROM ${lab.registry}/busybox\nRUN echo building ${runId} && sleep 60\n`,
+    });
+    const startedAt = Date.now();
+    const run = startRun({ lab, file, runId, home, engine });
+    await run.waitFor('sleep 60', 120_000);
+    // The RUN instruction's container is up once the engine echoed its command.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const clients = (await execa('pgrep', ['-P', String(run.child.pid)], { reject: false })).stdout.split('\n').filter(Boolean);
+    for (const pid of clients) process.kill(Number(pid), 'SIGKILL');
+    run.child.kill('SIGKILL');
+    await run.exited;
+    expect(await buildahContainersSince(lab, startedAt)).not.toEqual([]);
+    const quickTask = taskIn(tempDir('next'), ['steps:', '  - id: hello', `    cmd: ${lab.registry}/busybox echo hello`, ''].join('\n'));
+    const { args, env } = cliEngineFor(lab, engine);
+    const next = await runCli(['run', quickTask, ...args, '--progress', 'plain'], { env: { ...env, TASKRUN_HOME: home } });
+    expect(next.stderr).toMatch(new RegExp(`(^|\\n)taskrun: removed what 1 interrupted run \\(${runId}\\) left: ([^\\n]*, )?[1-9]\\d* build leftovers?`));
+    expect(next.exitCode).toBe(0);
+    const working = await buildahContainersSince(lab, startedAt);
+    tally.record(`next run removes a crashed build's working container (${engine})`, working.length === 0);
+    expect(working).toEqual([]);
   });
 });
 
