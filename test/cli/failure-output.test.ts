@@ -53,7 +53,7 @@ describe('the cause of a failure in every output mode', () => {
   it('plain lines already show the output: only the run ID and the way to the log are added', async () => {
     const result = await runCli(['run', failing, '--engine', 'podman', '--run-id', 'plain-fail'], { env });
     expect(result.stdout).toContain('cc unit 1\n');
-    expect(result.stderr).toMatch(/^Run ID: plain-fail \(engine: podman; record: taskrun runs show plain-fail\)\nWorkspace: a copy of \S+ \(volume taskrun-plain-fail-workspace\)\nEngine: podman at [^\n]+\nRun ID: plain-fail — the full output: taskrun logs plain-fail\n$/);
+    expect(result.stderr).toMatch(/^Run ID: plain-fail \(engine: podman; record: taskrun runs show plain-fail\)\nWorkspace: a copy of \S+ \(volume taskrun-[0-9a-f]{6}-plain-fail-workspace\)\nEngine: podman at [^\n]+\nRun ID: plain-fail — the full output: taskrun logs plain-fail\n$/);
   });
 
   it("names the engine's own reason when it fails with 125 (an image the registry does not have)", async () => {

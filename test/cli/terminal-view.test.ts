@@ -19,7 +19,8 @@ afterEach(async () => {
 
 /** A task whose two middle steps run in parallel, each until its gate file exists; the last fails. */
 function gatedTask(): { dir: string; file: string; open: (gate: 'tests' | 'lint') => void } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'taskrun-view-'));
+  // Short: the workspace line (this folder, the volume name with the home in it) fits 80 columns.
+  const dir = mkdtempSync(path.join(tmpdir(), 'tv-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const wait = (gate: string) => `while [ ! -f ${dir}/${gate} ]; do sleep 0.05; done`;
   writeFileSync(path.join(dir, 'Dockerfile'), 'FROM busybox\n');
@@ -64,11 +65,12 @@ function normalise(screen: string): string {
   return screen
     .replace(/ *\b\d+\.\d ?s\b/g, ' T')
     .replace(/ *\b\d+m\d\ds\b/g, ' T')
-    .replace(/\/tmp\/taskrun-view-[A-Za-z0-9]+/g, 'DIR');
+    .replace(/\/tmp\/tv-[A-Za-z0-9]+/g, 'DIR')
+    .replace(/taskrun-[0-9a-f]{6}-view-1/g, 'taskrun-HOME-view-1');
 }
 
 /** The lines that open every run of these tests: the run ID, the workspace copy and the engine. */
-const OPENING = ['Run ID: view-1 (engine: podman; record: taskrun runs show view-1)', 'Workspace: a copy of DIR (volume taskrun-view-1-workspace)', 'Engine: podman at local podman'];
+const OPENING = ['Run ID: view-1 (engine: podman; record: taskrun runs show view-1)', 'Workspace: a copy of DIR (volume taskrun-HOME-view-1-workspace)', 'Engine: podman at local podman'];
 
 /** Both parallel steps printed their first line (their commands, shown before, hold the same words). */
 const bothPrinted = (screen: string) => /s {2}test 1 of 3 passed$/m.test(screen) && /s {2}linting 42 files$/m.test(screen);

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LabEnv } from '../../src/engine/lab-env.js';
+import { homeKeyOf, runNamePrefix } from '../../src/engine/names.js';
+import { resolveTaskrunHome } from '../../src/record/home.js';
 import { hashTree } from '../e2e/tree-hash.js';
 import { runCli } from '../helpers/cli.js';
 import { cliEngineFor, requireLab } from '../helpers/lab.js';
@@ -41,11 +43,11 @@ describe('taskrun run and the workspace', () => {
     const selection = cliEngineFor(lab, 'podman');
     const result = await runCli(['run', path.join(dir, 'acr-task.yaml'), ...selection.args, '--run-id', 'wscopy'], { env: { ...process.env, ...selection.env, TASKRUN_HOME: home } });
     expect(result.exitCode).toBe(0);
-    expect(result.stderr).toContain(`Workspace: a copy of ${dir} (volume taskrun-wscopy-workspace)\n`);
+    expect(result.stderr).toContain(`Workspace: a copy of ${dir} (volume ${runNamePrefix({ runId: 'wscopy', homeKey: homeKeyOf(home) })}-workspace)\n`);
     expect(result.stderr).toContain('Engine: podman at ');
     expect(await hashTree(dir)).toBe(before);
     const record = JSON.parse(await readFile(path.join(home, 'runs', 'wscopy', 'record.json'), 'utf8'));
-    expect(record.setting.workspace).toEqual({ mode: 'copy', contextDir: dir, volume: 'taskrun-wscopy-workspace' });
+    expect(record.setting.workspace).toEqual({ mode: 'copy', contextDir: dir, volume: `${runNamePrefix({ runId: 'wscopy', homeKey: homeKeyOf(home) })}-workspace` });
     expect(typeof record.setting.endpoint).toBe('string');
   });
 
@@ -66,7 +68,7 @@ describe('taskrun run and the workspace', () => {
     const dir = await folderWith({ 'acr-task.yaml': 'steps:\n  - build: --platform linux/arm64 -t x .\n', Dockerfile: 'FROM busybox\n', 'a.log': 'x', 'logs/b.txt': 'yy', '.dockerignore': '*.log\nlogs\n' });
     const result = await runCli(['run', '--dry-run', '--engine', 'podman', '--engine-for', 'linux/arm64=unix:///run/arm.sock', path.join(dir, 'acr-task.yaml')]);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain(`Workspace: a copy of ${dir} (volume taskrun-run-id-workspace)`);
+    expect(result.stdout).toContain(`Workspace: a copy of ${dir} (volume ${runNamePrefix({ runId: 'run-id', homeKey: homeKeyOf(resolveTaskrunHome()) })}-workspace)`);
     expect(result.stdout).toContain('Builds for linux/arm64: podman at unix:///run/arm.sock (--engine-for)');
     expect(result.stdout).toMatch(/Copied: 3 files, \d+ B; \.dockerignore leaves out 2: a\.log, logs\n/);
     expect(result.stdout).toContain('(on unix:///run/arm.sock)');
