@@ -87,7 +87,7 @@ async function heal(input: { engine: Engine; home: string; homeKey: string; isDr
 
 /** Run ids of the scratch folders (`<tmp>/taskrun-<home6>-<runId>`) with this home's prefix: a run killed in a build-only task leaves nothing labelled. */
 async function scratchDirRunIds(homeKey: string): Promise<string[]> {
-  const prefix = `${runNamePrefix({ runId: '', homeKey })}`;
+  const prefix = runNamePrefix({ runId: '', homeKey });
   const names = await readdir(os.tmpdir()).catch(() => [] as string[]);
   return names.filter((name) => name.startsWith(prefix) && name.length > prefix.length).map((name) => name.slice(prefix.length));
 }
