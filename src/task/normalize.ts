@@ -6,14 +6,16 @@ import { error, warning } from '../diagnostics.js';
 import type { Diagnostic, SourceLocation } from '../diagnostics.js';
 import { expandCommandWord } from '../load/alias-substitution.js';
 import { trimGoSpace } from '../load/go-text.js';
-import { locate } from '../source-text.js';
+import { isWrittenRange, locate } from '../source-text.js';
 import type { SourceText } from '../source-text.js';
 import { parseDockerBuildArgs } from './build-args.js';
 import { mergeEnv } from './env.js';
 import type { EnvProblem } from './env.js';
 import { normalizePushImages } from './image-reference.js';
 import type { WrittenDocument } from './parse-yaml.js';
-import { findScalarCharOffset } from './scalar-source.js';
+import { findScalarCharOffset, findScalarCharOffsets } from './scalar-source.js';
+import { readBuiltin, splitCommandList } from './command-list.js';
+import type { ListSegment, UncountedOperator, WrittenCheck } from './command-list.js';
 import {
   DEFAULT_RETRY_DELAY_SECONDS,
   DEFAULT_STEP_TIMEOUT_SECONDS,
@@ -24,6 +26,8 @@ import type {
   BuildkitSetting,
   CmdStep,
   ContainerOptions,
+  ListCommand,
+  ListItem,
   NetworkSpec,
   PushStep,
   RetryOptions,
@@ -238,17 +242,31 @@ function normalizeStep(input: NormalizeStepInput): { step?: Step; diagnostics: D
   const written = readText(step.cmd) ?? '';
   const cmd = input.aliases ? expandCommandWord(written, input.aliases) : written;
   const writtenImage = trimGoSpace(written).split(' ')[0] ?? '';
-  const split = splitWords(cmd);
-  const unclosedQuote = split.unclosedQuote && {
-    ...split.unclosedQuote,
-    index: cmd === written ? split.unclosedQuote.index : indexInWrittenCmd({ written, expanded: cmd, index: split.unclosedQuote.index }),
-  };
-  diagnostics.push(...checkQuotes({ key: 'cmd', unclosedQuote, written, document, source, pointer: `${pointer}/cmd` }));
+  const cmdPointer = `${pointer}/cmd`;
+  const toWritten = (index: number) => (cmd === written ? index : indexInWrittenCmd({ written, expanded: cmd, index }));
+  const locateCmdChar = (index: number) => locateValueChar({ document, source, pointer: cmdPointer, written, index: toWritten(index) });
+  const list = splitCommandList(cmd, writtenCheckFor({ document, source, pointer: cmdPointer, written, toWritten }));
+  diagnostics.push(...list.problems.map((problem) => error('cmd-list-empty-command', problem.message, locateCmdChar(problem.index), problem.hint)));
+  diagnostics.push(...list.uncounted.map((operator) => describeUncountedOperator(operator, locateCmdChar(operator.index))));
+  const [first, ...later] = list.segments;
+  const firstCommand = first ? cmd.slice(first.start, first.end) : cmd;
+  const split = splitWords(firstCommand);
+  const unclosed = split.unclosedQuote ?? later.map((segment) => findUnclosedQuoteIn(cmd, segment)).find((found) => found !== undefined);
+  const unclosedQuote = unclosed && { ...unclosed, index: toWritten(unclosed.index + (split.unclosedQuote ? (first?.start ?? 0) : 0)) };
+  diagnostics.push(...checkQuotes({ key: 'cmd', unclosedQuote, written, document, source, pointer: cmdPointer }));
   if (split.words.length === 0) {
     diagnostics.push(
-      error('empty-cmd', '`cmd` names no image', document.at(`${pointer}/cmd`), 'write the image first, e.g. `cmd: alpine echo hello`'),
+      error('empty-cmd', '`cmd` names no image', document.at(cmdPointer), 'write the image first, e.g. `cmd: alpine echo hello`'),
     );
   }
+  const rest = later.flatMap((segment): ListItem[] => {
+    const read = readListItem({ cmd, segment, aliases: input.aliases, location: locateCmdChar(segment.operatorIndex) });
+    if ('problem' in read) {
+      diagnostics.push(error('cmd-list-builtin', read.problem, locateCmdChar(segment.start + (cmd.slice(segment.start).length - cmd.slice(segment.start).trimStart().length)), read.hint));
+      return [];
+    }
+    return [read.item];
+  });
   const entryPoint = readText(step.entryPoint);
   const result: CmdStep = {
     ...common,
@@ -256,7 +274,9 @@ function normalizeStep(input: NormalizeStepInput): { step?: Step; diagnostics: D
     ...retry,
     kind: 'cmd',
     cmd,
+    firstCommand,
     words: split.words,
+    rest,
     ...(cmd !== written && { imageOrigin: { written: writtenImage, isAlias: true } }),
     ...(entryPoint !== undefined && { entryPoint }),
     pull: readBoolean(step.pull),
@@ -264,6 +284,88 @@ function normalizeStep(input: NormalizeStepInput): { step?: Step; diagnostics: D
     cmdDownloadRetryDelaySeconds: readInteger(step.cmdDownloadRetryDelay) ?? 0,
   };
   return { step: result, diagnostics };
+}
+
+// A later command's unclosed quote, with its index in the whole `cmd` (only the last command can have one).
+function findUnclosedQuoteIn(cmd: string, segment: ListSegment): UnclosedQuote | undefined {
+  const found = splitWords(cmd.slice(segment.start, segment.end)).unclosedQuote;
+  return found && { ...found, index: found.index + segment.start };
+}
+
+// A later command: a builtin as written, else its first word through the aliases (`bash` → the
+// MCR image), then `docker …` for the engine's CLI on the host or a container of that image.
+function readListItem(input: {
+  cmd: string;
+  segment: ListSegment;
+  aliases: ReadonlyMap<string, string> | undefined;
+  location: SourceLocation;
+}): { item: ListItem } | { problem: string; hint: string } {
+  const { segment } = input;
+  const text = input.cmd.slice(segment.start, segment.end);
+  const operator = segment.operator ?? ';';
+  const words = splitWords(text).words;
+  const builtin = readBuiltin(words);
+  if (builtin && 'problem' in builtin) return builtin;
+  const item = (command: ListCommand): { item: ListItem } => ({ item: { operator, command, text: text.trim(), location: input.location } });
+  if (builtin) return item({ kind: 'builtin', builtin: builtin.builtin, words });
+  const expanded = input.aliases ? expandCommandWord(text, input.aliases) : text;
+  const expandedWords = expanded === text ? words : splitWords(expanded).words;
+  if (expandedWords[0] === 'docker') return item({ kind: 'host-docker', words: expandedWords });
+  return item({
+    kind: 'container',
+    words: expandedWords,
+    ...(expanded !== text && { imageOrigin: { written: words[0] ?? '', isAlias: true } }),
+  });
+}
+
+// Whether cmd text is written in the file: each character mapped to the rendered text the YAML
+// parser read, whose value spans say what came from values. The range checked runs from just
+// after the character before, so a folded line break or an escape is judged with what it folds.
+function writtenCheckFor(input: {
+  document: WrittenDocument;
+  source: SourceText | undefined;
+  pointer: string;
+  written: string;
+  toWritten: (index: number) => number | undefined;
+}): WrittenCheck {
+  const { source } = input;
+  // A task normalised from a document without its text (tests) is its own written text.
+  if (!source) return () => 'written';
+  const span = input.document.spans.get(input.pointer);
+  let offsets: readonly number[] | undefined;
+  return (start, end) => {
+    if (span?.shape !== 'scalar') return 'unsure';
+    const first = input.toWritten(start);
+    const last = input.toWritten(end - 1);
+    // Inside the value an alias put in place of the first word.
+    if (first === undefined || last === undefined) return 'value';
+    offsets ??= findScalarCharOffsets({ text: source.text, scalarOffset: span.valueOffset, value: input.written });
+    const from = offsets[first];
+    const to = offsets[last];
+    if (from === undefined || to === undefined) return 'unsure';
+    const before = first > 0 ? offsets[first - 1] : undefined;
+    if (first > 0 && before === undefined) return 'unsure';
+    const rangeStart = before !== undefined && before < from ? before + 1 : from;
+    return isWrittenRange(source, rangeStart, to + 1) ? 'written' : 'value';
+  };
+}
+
+function describeUncountedOperator(operator: UncountedOperator, location: SourceLocation): Diagnostic {
+  const shown = operator.operator === 'a line break' ? 'a line break' : `\`${operator.operator}\``;
+  if (operator.reason === 'value') {
+    return warning(
+      'cmd-value-operator',
+      `${shown} in \`cmd\` comes from a value (a template, an alias, --set, a secret or a run variable): taskrun passes it to the container as text; ACR's agent shell would run what follows it as a host command`,
+      location,
+      'if the value should not hold shell syntax, check where it comes from; to join commands, write the operator in the task file',
+    );
+  }
+  return warning(
+    'cmd-unsure-operator',
+    `taskrun cannot tell whether ${shown} in \`cmd\` is written in the task file, so it does not join commands: taskrun passes it to the container as text`,
+    location,
+    'write the `cmd` as a plain, quoted or block scalar without an anchor, alias or indentation digit to have it join commands',
+  );
 }
 
 const BUILDKIT_PREFIX = 'DOCKER_BUILDKIT=';
