@@ -21,8 +21,10 @@ export function uniqueNamePart(id: string): string {
   return `${cleaned}-${createHash('sha256').update(id).digest('hex').slice(0, 8)}`;
 }
 
-export function containerNameFor(input: { runId: string; stepId: string }): string {
-  return sanitiseEngineName(`taskrun-${input.runId}-${uniqueNamePart(input.stepId)}`);
+/** A cmd step's container; `position` (from 2) names the container of a later command of its list. */
+export function containerNameFor(input: { runId: string; stepId: string; position?: number }): string {
+  const suffix = input.position !== undefined && input.position > 1 ? `-${input.position}` : '';
+  return sanitiseEngineName(`taskrun-${input.runId}-${uniqueNamePart(input.stepId)}${suffix}`);
 }
 
 export function runNetworkName(runId: string): string {
