@@ -55,6 +55,8 @@ export function splitCommandList(text: string, check: WrittenCheck): SplitComman
   let segmentStart = 0;
   let pending: { operator: ListOperator; index: number; shown: string } | undefined;
   const isBlank = (end: number) => BLANK.test(text.slice(segmentStart, end));
+  // Past it, the text is blank: a line break there separates nothing.
+  const lastContent = text.search(/[^ \t\r\n][ \t\r\n]*$/);
   const isPlain = (i: number) => {
     const entry = scanned[i];
     return entry !== undefined && entry.quote === 'none' && !entry.isEscaped;
@@ -78,7 +80,7 @@ export function splitCommandList(text: string, check: WrittenCheck): SplitComman
     if (length === 2) i++;
     const isEmpty = isBlank(entry.index);
     // A blank line, or the line break that ends the text, separates nothing.
-    if (shown === 'a line break' && (isEmpty || BLANK.test(text.slice(entry.index)))) continue;
+    if (shown === 'a line break' && (isEmpty || entry.index > lastContent)) continue;
     const state = check(entry.index, entry.index + length);
     if (state !== 'written') {
       uncounted.push({ operator: shown, index: entry.index, reason: state });

@@ -246,8 +246,11 @@ function normalizeStep(input: NormalizeStepInput): { step?: Step; diagnostics: D
   const toWritten = (index: number) => (cmd === written ? index : indexInWrittenCmd({ written, expanded: cmd, index }));
   const locateCmdChar = (index: number) => locateValueChar({ document, source, pointer: cmdPointer, written, index: toWritten(index) });
   const list = splitCommandList(cmd, writtenCheckFor({ document, source, pointer: cmdPointer, written, toWritten }));
-  diagnostics.push(...list.problems.map((problem) => error('cmd-list-empty-command', problem.message, locateCmdChar(problem.index), problem.hint)));
-  diagnostics.push(...list.uncounted.map((operator) => describeUncountedOperator(operator, locateCmdChar(operator.index))));
+  // The first few problems, and the first operator of each kind that does not count, are enough
+  // to act on (a hostile value may hold thousands; each is located by decoding the scalar).
+  diagnostics.push(...list.problems.slice(0, MAX_LIST_PROBLEMS).map((problem) => error('cmd-list-empty-command', problem.message, locateCmdChar(problem.index), problem.hint)));
+  const uncounted = (['value', 'unsure'] as const).flatMap((reason) => list.uncounted.find((operator) => operator.reason === reason) ?? []);
+  diagnostics.push(...uncounted.map((operator) => describeUncountedOperator(operator, locateCmdChar(operator.index))));
   const [first, ...later] = list.segments;
   const firstCommand = first ? cmd.slice(first.start, first.end) : cmd;
   const split = splitWords(firstCommand);
@@ -367,6 +370,8 @@ function describeUncountedOperator(operator: UncountedOperator, location: Source
     'write the `cmd` as a plain, quoted or block scalar without an anchor, alias or indentation digit to have it join commands',
   );
 }
+
+const MAX_LIST_PROBLEMS = 5;
 
 const BUILDKIT_PREFIX = 'DOCKER_BUILDKIT=';
 

@@ -131,6 +131,8 @@ describe('operators from values never join commands', () => {
 
   it('a --set value with an operator gets a warning at the value', async () => {
     expect((await listOf(step, { set: ['x=a && b'] })).warnings).toEqual(['cmd-value-operator 2:23']);
+    // One warning for the value, however many operators it holds.
+    expect((await listOf(step, { set: ['x=a; b; c && d || e'] })).warnings).toEqual(['cmd-value-operator 2:23']);
   });
 
   it('from a values file, a secret and a run variable', async () => {
