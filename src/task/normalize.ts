@@ -448,8 +448,29 @@ function locateValueChar(input: {
   const offset = findScalarCharOffset({ text: source.text, scalarOffset: span.valueOffset, value: input.written, index });
   if (offset === undefined) return document.at(pointer);
   const lineStart = source.text.lastIndexOf('\n', offset - 1) + 1;
-  const line = source.text.slice(0, lineStart).split('\n').length;
-  return locate(source, line, offset - lineStart + 1);
+  return locate(source, lineNumberAt(source, offset), offset - lineStart + 1);
+}
+
+// Line start offsets of a text, made once: every item of a command list is located.
+const LINE_STARTS = new WeakMap<SourceText, readonly number[]>();
+
+/** The 1-based line of `source.text` that holds `offset`. */
+function lineNumberAt(source: SourceText, offset: number): number {
+  let starts = LINE_STARTS.get(source);
+  if (!starts) {
+    const found = [0];
+    for (let at = source.text.indexOf('\n'); at >= 0; at = source.text.indexOf('\n', at + 1)) found.push(at + 1);
+    starts = found;
+    LINE_STARTS.set(source, starts);
+  }
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if ((starts[mid] ?? 0) <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low + 1;
 }
 
 function normalizeContainerOptions(step: WrittenStep, env: readonly string[], defaults: StepDefaults): ContainerOptions {
