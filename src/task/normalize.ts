@@ -3,19 +3,15 @@
 // directory and default network, push `:latest`, and build/cmd strings split into words.
 
 import { error, warning } from '../diagnostics.js';
-import type { Diagnostic, SourceLocation } from '../diagnostics.js';
-import { expandCommandWord } from '../load/alias-substitution.js';
-import { trimGoSpace } from '../load/go-text.js';
-import { isWrittenRange, locate } from '../source-text.js';
+import type { Diagnostic } from '../diagnostics.js';
 import type { SourceText } from '../source-text.js';
 import { parseDockerBuildArgs } from './build-args.js';
 import { mergeEnv } from './env.js';
 import type { EnvProblem } from './env.js';
 import { normalizePushImages } from './image-reference.js';
 import type { WrittenDocument } from './parse-yaml.js';
-import { findScalarCharOffset, findScalarCharOffsets } from './scalar-source.js';
-import { readBuiltin, splitCommandList } from './command-list.js';
-import type { ListSegment, UncountedOperator, WrittenCheck } from './command-list.js';
+import { readCmd } from './read-cmd.js';
+import { checkQuotes } from './value-location.js';
 import {
   DEFAULT_RETRY_DELAY_SECONDS,
   DEFAULT_STEP_TIMEOUT_SECONDS,
@@ -26,8 +22,6 @@ import type {
   BuildkitSetting,
   CmdStep,
   ContainerOptions,
-  ListCommand,
-  ListItem,
   NetworkSpec,
   PushStep,
   RetryOptions,
@@ -40,7 +34,6 @@ import type {
   VolumeSpec,
 } from './types.js';
 import { splitWords } from './words.js';
-import type { UnclosedQuote } from './words.js';
 import {
   isRecord,
   readBoolean,
@@ -239,48 +232,19 @@ function normalizeStep(input: NormalizeStepInput): { step?: Step; diagnostics: D
     };
     return { step: result, diagnostics };
   }
-  const written = readText(step.cmd) ?? '';
-  const cmd = input.aliases ? expandCommandWord(written, input.aliases) : written;
-  const writtenImage = trimGoSpace(written).split(' ')[0] ?? '';
-  const cmdPointer = `${pointer}/cmd`;
-  const toWritten = (index: number) => (cmd === written ? index : indexInWrittenCmd({ written, expanded: cmd, index }));
-  const locateCmdChar = (index: number) => locateValueChar({ document, source, pointer: cmdPointer, written, index: toWritten(index) });
-  const list = splitCommandList(cmd, writtenCheckFor({ document, source, pointer: cmdPointer, written, toWritten }));
-  // The first few problems, and the first operator of each kind that does not count, are enough
-  // to act on (a hostile value may hold thousands; each is located by decoding the scalar).
-  diagnostics.push(...list.problems.slice(0, MAX_LIST_PROBLEMS).map((problem) => error('cmd-list-empty-command', problem.message, locateCmdChar(problem.index), problem.hint)));
-  const uncounted = (['value', 'unsure'] as const).flatMap((reason) => list.uncounted.find((operator) => operator.reason === reason) ?? []);
-  diagnostics.push(...uncounted.map((operator) => describeUncountedOperator(operator, locateCmdChar(operator.index))));
-  const [first, ...later] = list.segments;
-  const firstCommand = first ? cmd.slice(first.start, first.end) : cmd;
-  const split = splitWords(firstCommand);
-  const unclosed = split.unclosedQuote ?? later.map((segment) => findUnclosedQuoteIn(cmd, segment)).find((found) => found !== undefined);
-  const unclosedQuote = unclosed && { ...unclosed, index: toWritten(unclosed.index + (split.unclosedQuote ? (first?.start ?? 0) : 0)) };
-  diagnostics.push(...checkQuotes({ key: 'cmd', unclosedQuote, written, document, source, pointer: cmdPointer }));
-  if (split.words.length === 0) {
-    diagnostics.push(
-      error('empty-cmd', '`cmd` names no image', document.at(cmdPointer), 'write the image first, e.g. `cmd: alpine echo hello`'),
-    );
-  }
-  const rest = later.flatMap((segment): ListItem[] => {
-    const read = readListItem({ cmd, segment, aliases: input.aliases, location: locateCmdChar(segment.operatorIndex) });
-    if ('problem' in read) {
-      diagnostics.push(error('cmd-list-builtin', read.problem, locateCmdChar(segment.start + (cmd.slice(segment.start).length - cmd.slice(segment.start).trimStart().length)), read.hint));
-      return [];
-    }
-    return [read.item];
-  });
+  const read = readCmd({ written: readText(step.cmd) ?? '', aliases: input.aliases, document, source, pointer: `${pointer}/cmd` });
+  diagnostics.push(...read.diagnostics);
   const entryPoint = readText(step.entryPoint);
   const result: CmdStep = {
     ...common,
     ...container,
     ...retry,
     kind: 'cmd',
-    cmd,
-    firstCommand,
-    words: split.words,
-    rest,
-    ...(cmd !== written && { imageOrigin: { written: writtenImage, isAlias: true } }),
+    cmd: read.cmd,
+    firstCommand: read.firstCommand,
+    words: read.words,
+    rest: read.rest,
+    ...(read.imageOrigin && { imageOrigin: read.imageOrigin }),
     ...(entryPoint !== undefined && { entryPoint }),
     pull: readBoolean(step.pull),
     cmdDownloadRetries: readInteger(step.cmdDownloadRetries) ?? 0,
@@ -288,90 +252,6 @@ function normalizeStep(input: NormalizeStepInput): { step?: Step; diagnostics: D
   };
   return { step: result, diagnostics };
 }
-
-// A later command's unclosed quote, with its index in the whole `cmd` (only the last command can have one).
-function findUnclosedQuoteIn(cmd: string, segment: ListSegment): UnclosedQuote | undefined {
-  const found = splitWords(cmd.slice(segment.start, segment.end)).unclosedQuote;
-  return found && { ...found, index: found.index + segment.start };
-}
-
-// A later command: a builtin as written, else its first word through the aliases (`bash` → the
-// MCR image), then `docker …` for the engine's CLI on the host or a container of that image.
-function readListItem(input: {
-  cmd: string;
-  segment: ListSegment;
-  aliases: ReadonlyMap<string, string> | undefined;
-  location: SourceLocation;
-}): { item: ListItem } | { problem: string; hint: string } {
-  const { segment } = input;
-  const text = input.cmd.slice(segment.start, segment.end);
-  const operator = segment.operator ?? ';';
-  const words = splitWords(text).words;
-  const builtin = readBuiltin(words);
-  if (builtin && 'problem' in builtin) return builtin;
-  const item = (command: ListCommand): { item: ListItem } => ({ item: { operator, command, text: text.trim(), location: input.location } });
-  if (builtin) return item({ kind: 'builtin', builtin: builtin.builtin, words });
-  const expanded = input.aliases ? expandCommandWord(text, input.aliases) : text;
-  const expandedWords = expanded === text ? words : splitWords(expanded).words;
-  if (expandedWords[0] === 'docker') return item({ kind: 'host-docker', words: expandedWords });
-  return item({
-    kind: 'container',
-    words: expandedWords,
-    ...(expanded !== text && { imageOrigin: { written: words[0] ?? '', isAlias: true } }),
-  });
-}
-
-// Whether cmd text is written in the file: each character mapped to the rendered text the YAML
-// parser read, whose value spans say what came from values. The range checked runs from just
-// after the character before, so a folded line break or an escape is judged with what it folds.
-function writtenCheckFor(input: {
-  document: WrittenDocument;
-  source: SourceText | undefined;
-  pointer: string;
-  written: string;
-  toWritten: (index: number) => number | undefined;
-}): WrittenCheck {
-  const { source } = input;
-  // A task normalised from a document without its text (tests) is its own written text.
-  if (!source) return () => 'written';
-  const span = input.document.spans.get(input.pointer);
-  let offsets: readonly number[] | undefined;
-  return (start, end) => {
-    if (span?.shape !== 'scalar') return 'unsure';
-    const first = input.toWritten(start);
-    const last = input.toWritten(end - 1);
-    // Inside the value an alias put in place of the first word.
-    if (first === undefined || last === undefined) return 'value';
-    offsets ??= findScalarCharOffsets({ text: source.text, scalarOffset: span.valueOffset, value: input.written });
-    const from = offsets[first];
-    const to = offsets[last];
-    if (from === undefined || to === undefined) return 'unsure';
-    const before = first > 0 ? offsets[first - 1] : undefined;
-    if (first > 0 && before === undefined) return 'unsure';
-    const rangeStart = before !== undefined && before < from ? before + 1 : from;
-    return isWrittenRange(source, rangeStart, to + 1) ? 'written' : 'value';
-  };
-}
-
-function describeUncountedOperator(operator: UncountedOperator, location: SourceLocation): Diagnostic {
-  const shown = operator.operator === 'a line break' ? 'a line break' : `\`${operator.operator}\``;
-  if (operator.reason === 'value') {
-    return warning(
-      'cmd-value-operator',
-      `${shown} in \`cmd\` comes from a value (a template, an alias, --set, a secret or a run variable): taskrun passes it to the container as text; ACR's agent shell would run what follows it as a host command`,
-      location,
-      'if the value should not hold shell syntax, check where it comes from; to join commands, write the operator in the task file',
-    );
-  }
-  return warning(
-    'cmd-unsure-operator',
-    `taskrun cannot tell whether ${shown} in \`cmd\` is written in the task file, so it does not join commands: taskrun passes it to the container as text`,
-    location,
-    'write the `cmd` as a plain, quoted or block scalar without an anchor, alias or indentation digit to have it join commands',
-  );
-}
-
-const MAX_LIST_PROBLEMS = 5;
 
 const BUILDKIT_PREFIX = 'DOCKER_BUILDKIT=';
 
@@ -398,79 +278,6 @@ function normalizeWhen(when: readonly string[]): StepTrigger {
   if (when.length === 0) return { kind: 'previous' };
   if (when.length === 1 && when[0] === '-') return { kind: 'start' };
   return { kind: 'after', ids: when.filter((id) => id !== '-') };
-}
-
-function checkQuotes(input: {
-  key: string;
-  /** Its index is in `written`; undefined when the quote is not written there (it came from an alias). */
-  unclosedQuote: { readonly quote: UnclosedQuote['quote']; readonly index: number | undefined } | undefined;
-  /** The value as the YAML parser read it. */
-  written: string;
-  document: WrittenDocument;
-  source: SourceText | undefined;
-  pointer: string;
-}): Diagnostic[] {
-  if (!input.unclosedQuote) return [];
-  const { quote, index } = input.unclosedQuote;
-  return [
-    error(
-      'unclosed-quote',
-      `\`${input.key}\` has a ${quote} quote that is never closed`,
-      locateValueChar({ ...input, index }),
-      `close it with another ${quote}, or escape it as \\${quote}`,
-    ),
-  ];
-}
-
-// `expandCommandWord` swaps the first word of the trimmed text for the alias value and keeps
-// the rest as it is, so an index past the alias value maps back by the difference in length.
-function indexInWrittenCmd(input: { written: string; expanded: string; index: number }): number | undefined {
-  const trimmed = trimGoSpace(input.written);
-  const firstWord = trimmed.split(' ')[0] ?? '';
-  const rest = trimmed.slice(firstWord.length);
-  const aliasEnd = input.expanded.length - rest.length;
-  if (input.index < aliasEnd || input.expanded.slice(aliasEnd) !== rest) return undefined;
-  return input.written.indexOf(trimmed) + firstWord.length + (input.index - aliasEnd);
-}
-
-// Where the character `written[index]` of the scalar at `pointer` is in the user's file; the
-// value's start when that cannot be told exactly (an alias `*x`, an indentation digit, no source).
-function locateValueChar(input: {
-  document: WrittenDocument;
-  source: SourceText | undefined;
-  pointer: string;
-  written: string;
-  index: number | undefined;
-}): SourceLocation {
-  const { document, source, pointer, index } = input;
-  const span = document.spans.get(pointer);
-  if (!source || index === undefined || span?.shape !== 'scalar') return document.at(pointer);
-  const offset = findScalarCharOffset({ text: source.text, scalarOffset: span.valueOffset, value: input.written, index });
-  if (offset === undefined) return document.at(pointer);
-  const lineStart = source.text.lastIndexOf('\n', offset - 1) + 1;
-  return locate(source, lineNumberAt(source, offset), offset - lineStart + 1);
-}
-
-// Line start offsets of a text, made once: every item of a command list is located.
-const LINE_STARTS = new WeakMap<SourceText, readonly number[]>();
-
-/** The 1-based line of `source.text` that holds `offset`. */
-function lineNumberAt(source: SourceText, offset: number): number {
-  let starts = LINE_STARTS.get(source);
-  if (!starts) {
-    const found = [0];
-    for (let at = source.text.indexOf('\n'); at >= 0; at = source.text.indexOf('\n', at + 1)) found.push(at + 1);
-    starts = found;
-    LINE_STARTS.set(source, starts);
-  }
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if ((starts[mid] ?? 0) <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low + 1;
 }
 
 function normalizeContainerOptions(step: WrittenStep, env: readonly string[], defaults: StepDefaults): ContainerOptions {
