@@ -12,7 +12,7 @@ import { formatBytes, selectContextFiles, type ContextSelection } from '../run/c
 import { describeRunCommands } from '../run/execute-run.js';
 import { describeRunSetting } from '../run/run-setting.js';
 import { planWorkspace } from '../run/workspace.js';
-import type { WorkspaceMode } from '../steps/context.js';
+import type { ListPlace, WorkspaceMode } from '../steps/context.js';
 import type { StepCommand } from '../steps/index.js';
 import type { Task } from '../task/types.js';
 import { formatCommand } from './format-command.js';
@@ -50,15 +50,33 @@ export async function printDryRun(input: {
       const node = nodeById(plan, id)!;
       const after = node.dependsOn.length ? `after ${node.dependsOn.join(', ')}` : 'at start';
       lines.push(`  step ${id} (${node.step.kind}, ${after}): ${describeStep(node.step)}`);
+      let listPosition: number | undefined;
       for (const command of commandsOf.get(id) ?? []) {
-        lines.push(`    ${formatLine(command, masker)}`);
-        if (command.inProcess) lines.push(...(await planManifest(command, planState)).map((line) => `      ${line}`));
+        // A command list: one line per command (operator, text, what runs it), its engine commands under it.
+        if (command.list && command.list.position !== listPosition) {
+          listPosition = command.list.position;
+          lines.push(`    ${describeListPlace(command.list)}`);
+        }
+        if (command.list?.runner === 'builtin') continue;
+        const indent = command.list ? '      ' : '    ';
+        lines.push(`${indent}${formatLine(command, masker)}`);
+        if (command.inProcess) lines.push(...(await planManifest(command, planState)).map((line) => `${indent}  ${line}`));
       }
     }
   }
   if (commands.cleanup.length) lines.push('', 'cleanup:', ...commands.cleanup.map((c) => `  ${formatLine(c, masker)}`));
   lines.push('', 'Nothing was run (--dry-run).', '');
   input.write(masker.mask(lines.join('\n')));
+}
+
+const LIST_RUNNERS: Readonly<Record<ListPlace['runner'], string>> = {
+  container: 'in a container',
+  'host-docker': "the engine's CLI on the host",
+  builtin: 'builtin, run by taskrun',
+};
+
+function describeListPlace(place: ListPlace): string {
+  return `${place.position}. ${place.operator ? `${place.operator} ` : ''}${place.text}  [${LIST_RUNNERS[place.runner]}]`;
 }
 
 const LEFT_OUT_SHOWN = 20;

@@ -22,7 +22,7 @@ import type { RunEvent } from '../run/events.js';
 import { executeRun, type RunOutcome } from '../run/execute-run.js';
 import { describeRunSetting, recordRunSetting } from '../run/run-setting.js';
 import { planWorkspace, sharedVolumeFlag } from '../run/workspace.js';
-import { isHostDockerStep } from '../steps/cmd.js';
+import { isManifestOnly } from '../steps/cmd.js';
 import type { PrepareInput, PreparedTask } from '../task/prepare.js';
 import type { Task } from '../task/types.js';
 import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK } from './exit-codes.js';
@@ -378,7 +378,7 @@ function engineRequest(options: RunCommandOptions): { requested?: string } {
 
 // Only `docker manifest …` steps: they run in-process, so no engine has to answer.
 function needsEngine(task: Task): boolean {
-  return task.steps.some((step) => step.kind !== 'cmd' || !isHostDockerStep(step) || step.words[1] !== 'manifest');
+  return task.steps.some((step) => step.kind !== 'cmd' || !isManifestOnly(step));
 }
 
 /** An engine value for commands that will not be executed (dry run, manifest-only tasks). */

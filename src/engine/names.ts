@@ -60,8 +60,10 @@ export function homeLabelFilter(homeKey: string): string {
   return `${HOME_LABEL}=${homeKey}`;
 }
 
-export function containerNameFor(scope: RunScope, stepId: string): string {
-  return sanitiseEngineName(`${runNamePrefix(scope)}-${uniqueNamePart(stepId)}`);
+/** A cmd step's container; `position` (from 2) names the container of a later command of its list. */
+export function containerNameFor(scope: RunScope, stepId: string, position?: number): string {
+  const suffix = position !== undefined && position > 1 ? `-${position}` : '';
+  return sanitiseEngineName(`${runNamePrefix(scope)}-${uniqueNamePart(stepId)}${suffix}`);
 }
 
 export function runNetworkName(scope: RunScope): string {

@@ -1,7 +1,7 @@
 // Load stage (v1.1.0 files): replaces `$name` references in the task text before templating,
 // and expands an alias used as the first word of a `cmd` after parsing (acb-spec §3.4, §3.5).
 
-import { deriveText } from '../source-text.js';
+import { deriveText, type TextSpan } from '../source-text.js';
 import type { SourceText } from '../source-text.js';
 import { hasEscapedBytes, replaceEscapedBytes } from './go-bytes.js';
 import { trimGoSpace } from './go-text.js';
@@ -12,7 +12,8 @@ function isAsciiAlphanumeric(char: string): boolean {
 
 // acb's code-point state machine, unaware of YAML and templates: `$$` → `$`, `$name` → value when
 // defined, anything else stays literal (`$undefined$ID` too); `$ID$Date` chains. Lines produced by
-// a multi-line value keep the origin of the line holding the reference.
+// a multi-line value keep the origin of the line holding the reference. Alias values are marked as
+// values (`valueSpans`): an `&&` inside one never joins commands.
 export function substituteAliases(
   source: SourceText,
   input: { aliases: ReadonlyMap<string, string>; directive: string },
@@ -24,6 +25,7 @@ export function substituteAliases(
   let isInReference = false;
   let name = '';
   let referenceLine = 1;
+  const valueSpans: TextSpan[] = [];
   /** Appends text whose newlines start output lines that came from `originLine`. */
   const write = (text: string, originLine: number) => {
     out += text;
@@ -53,6 +55,7 @@ export function substituteAliases(
         write(char, nextLine);
         isInReference = false;
       } else {
+        if (value !== '') valueSpans.push({ start: out.length, end: out.length + value.length });
         write(value, referenceLine);
         if (char === directive) {
           referenceLine = line;
@@ -66,7 +69,10 @@ export function substituteAliases(
     line = nextLine;
   }
   const text = out.endsWith(' ') ? out.slice(0, -1) : out;
-  return deriveText(source, text, fromLines);
+  // The text reaches here as written (comment lines and the alias block are cut by whole lines
+  // only); were it ever to carry values already, all of it counts as a value.
+  const spans = source.valueSpans?.length ? [{ start: 0, end: text.length }] : valueSpans.map((span) => ({ start: span.start, end: Math.min(span.end, text.length) }));
+  return deriveText(source, text, fromLines, spans);
 }
 
 /** The text as Go's `for … range` over a string sees it: invalid bytes become U+FFFD. */

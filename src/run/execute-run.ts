@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import type { PlatformEngine } from '../engine/platform-engines.js';
-import { containerNameFor, runNamePrefix, type RunScope } from '../engine/names.js';
+import { runNamePrefix, type RunScope } from '../engine/names.js';
 import type { Plan } from '../plan/plan.js';
-import { isHostDockerStep, startsLabelledContainer } from '../steps/cmd.js';
+import { startsLabelledContainer, stepContainerNames } from '../steps/cmd.js';
 import { describeStepCommands, runStep, STEP_HANDLERS } from '../steps/index.js';
 import type { StepCommand, StepHandlers } from '../steps/index.js';
 import type { WorkspaceMode } from '../steps/context.js';
@@ -92,7 +92,7 @@ function planResourcesFor(options: ResourceOptions): ResourcePlan {
 
 /** Containers a step may leave behind (keep, detach, a stopped run); host `docker …` steps start none taskrun names. */
 function containerNamesOf(scope: RunScope, steps: readonly Step[]): string[] {
-  return steps.filter((step) => step.kind === 'cmd' && !isHostDockerStep(step)).map((step) => containerNameFor(scope, step.id));
+  return steps.flatMap((step) => (step.kind === 'cmd' ? stepContainerNames(step, scope) : []));
 }
 
 const isLabelledContainerStep = (step: Step) => step.kind === 'cmd' && startsLabelledContainer(step);

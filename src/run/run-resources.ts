@@ -17,7 +17,7 @@ import { CLEANUP_TIMEOUT_MS, listLabelled, removeContainers, runEngine } from '.
 import type { LabelledKind } from '../engine/run-engine.js';
 import { ACB_DEFAULT_NETWORK } from '../steps/container-run.js';
 import type { RunResources, StepCommand, WorkspaceMode } from '../steps/context.js';
-import { isHostDockerStep } from '../steps/cmd.js';
+import { isManifestOnly, usesStepContainers } from '../steps/cmd.js';
 import type { Task } from '../task/types.js';
 import type { PlatformEngine } from '../engine/platform-engines.js';
 import { routedImagesOf } from '../steps/build-platform.js';
@@ -55,11 +55,11 @@ export function planRunResources(input: {
 }): ResourcePlan {
   const { task, runId, homeKey } = input;
   const scope: RunScope = { runId, homeKey };
-  const usesContainers = task.steps.some((step) => step.kind === 'cmd' && !isHostDockerStep(step));
+  const usesContainers = task.steps.some((step) => step.kind === 'cmd' && usesStepContainers(step));
   const workspace = planWorkspace({ ...scope, mode: input.workspaceMode, contextDir: input.contextDir });
   // Host `docker …` steps may mount it by name ({{.Run.SharedVolume}}); builds alone read a host snapshot.
   const usesWorkspaceVolume =
-    workspace.mode === 'copy' && task.steps.some((step) => step.kind === 'cmd' && !(isHostDockerStep(step) && step.words[1] === 'manifest'));
+    workspace.mode === 'copy' && task.steps.some((step) => step.kind === 'cmd' && !isManifestOnly(step));
   const declared = task.networks.filter((network) => network.name !== ACB_DEFAULT_NETWORK);
   const base = {
     runId,

@@ -46,8 +46,19 @@ export function isRemovedAfterExit(input: { step: CmdStep; resources: RunResourc
 /** A cmd step's `run`: its argv input, and the values that reach the engine CLI by its environment (secrets). */
 export type ContainerRun = RunArgvInput & { readonly engineEnv: Readonly<Record<string, string>> };
 
-export function describeContainerRun(input: { step: CmdStep; resources: RunResources }): ContainerRun {
-  const { step, resources } = input;
+/**
+ * A container command of a cmd step's list after the first: its words and its 1-based position.
+ * It runs with the step's env, mounts, network, workdir, user and privileges, in the foreground,
+ * and is removed after; the step's ports, expose, entryPoint, keep and detach are its own container's.
+ */
+export interface LaterContainer {
+  readonly words: readonly string[];
+  readonly position: number;
+}
+
+export function describeContainerRun(input: { step: CmdStep; resources: RunResources; later?: LaterContainer }): ContainerRun {
+  const { resources, later } = input;
+  const step: CmdStep = later ? { ...input.step, words: later.words, keep: false, detach: false, ports: [], expose: [] } : input.step;
   const network = resolveStepNetwork(step, resources);
   const volumes: VolumeBinding[] = [
     resources.workspace.mode === 'bind'
@@ -66,19 +77,19 @@ export function describeContainerRun(input: { step: CmdStep; resources: RunResou
   return {
     image,
     args,
-    containerName: containerNameFor(resources, step.id),
-    remove: !step.keep && !isRemovedAfterExit(input),
+    containerName: containerNameFor(resources, step.id, later?.position),
+    remove: !step.keep && !isRemovedAfterExit({ step, resources }),
     detach: step.detach,
     ports: step.ports,
     expose: step.expose,
     privileged: step.privileged,
     ...(step.user !== undefined && { user: step.user }),
     ...(network !== undefined && { network }),
-    ...(network !== undefined && resources.aliasNetworks.includes(network) && { networkAlias: step.id }),
+    ...(network !== undefined && !later && resources.aliasNetworks.includes(network) && { networkAlias: step.id }),
     // podman has no --isolation; it is a Windows (Hyper-V) option of docker.
     ...(step.isolation !== undefined && resources.engine.name === 'docker' && { isolation: step.isolation }),
     ...(step.cpus !== undefined && { cpus: step.cpus }),
-    ...(step.entryPoint !== undefined && { entryPoint: step.entryPoint }),
+    ...(step.entryPoint !== undefined && !later && { entryPoint: step.entryPoint }),
     labels: runLabels(resources),
     volumes,
     env: env.items,

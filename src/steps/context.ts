@@ -4,6 +4,7 @@ import type { Engine } from '../engine/engine.js';
 import type { RunScope } from '../engine/names.js';
 import type { PlatformEngine } from '../engine/platform-engines.js';
 import type { RunEventListener } from '../run/events.js';
+import type { ListOperator } from '../task/types.js';
 
 /**
  * What /workspace is: `copy` (default), a per-run engine volume filled from the context folder, so
@@ -78,4 +79,17 @@ export interface StepCommand {
   readonly endpoint?: string;
   /** A host command whose stdout feeds this one's stdin (`tar -c … | docker run -i …`). */
   readonly inputFrom?: readonly string[];
+  /** Set on every command of a cmd step whose `cmd` is a list: which command of it this belongs to. */
+  readonly list?: ListPlace;
+}
+
+/** A command's place in a cmd step's list; a builtin's StepCommand has its words as `argv` and runs in taskrun. */
+export interface ListPlace {
+  /** 1-based; 1 is the step's own command. */
+  readonly position: number;
+  /** The written operator before it (absent for the first). */
+  readonly operator?: ListOperator;
+  readonly runner: 'container' | 'host-docker' | 'builtin';
+  /** The command as written in `cmd`. */
+  readonly text: string;
 }

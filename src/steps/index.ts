@@ -1,7 +1,7 @@
 // Stage 5, execute: one handler per step kind, in a map the compiler checks is complete.
 
 import { describeBuildCommands, runBuildStep } from './build.js';
-import { describeCmdCommands, runCmdStep } from './cmd.js';
+import { describeCmdCommands, runCmdStep } from './command-list.js';
 import type { RunResources, StepCommand, StepContext, StepResult } from './context.js';
 import { describePushCommands, runPushStep } from './push.js';
 import type { Step } from '../task/types.js';

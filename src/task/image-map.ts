@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { error, warning, InputError, type Diagnostic } from '../diagnostics.js';
 import { canonicalImageReference } from './image-reference.js';
 import { isDockerCliImage } from './image-use.js';
-import type { CmdStep, Task } from './types.js';
+import type { CmdStep, ImageOrigin, ListItem, Task } from './types.js';
 
 export interface ImageMapping {
   readonly from: string;
@@ -41,9 +41,15 @@ export async function readImageMapFile(file: string): Promise<ImageMapping[]> {
   return text.split(/\r?\n/).flatMap((line, index) => (line.trim() === '' || line.trim().startsWith('#') ? [] : [parseMapping(line, `${file}:${index + 1}`)]));
 }
 
-function matches(mapping: ImageMapping, step: CmdStep): boolean {
-  const image = step.words[0] ?? '';
-  if (step.imageOrigin?.isAlias && mapping.from === step.imageOrigin.written) return true;
+/** The image a container command runs, and where its name came from. */
+interface ImageCommand {
+  readonly words: readonly string[];
+  readonly imageOrigin?: ImageOrigin;
+}
+
+function matches(mapping: ImageMapping, command: ImageCommand): boolean {
+  const image = command.words[0] ?? '';
+  if (command.imageOrigin?.isAlias && mapping.from === command.imageOrigin.written) return true;
   return mapping.from === image || canonicalImageReference(mapping.from) === canonicalImageReference(image);
 }
 
@@ -51,18 +57,20 @@ function matches(mapping: ImageMapping, step: CmdStep): boolean {
 export function applyImageMap(task: Task, mappings: readonly ImageMapping[]): { task: Task; diagnostics: Diagnostic[] } {
   if (mappings.length === 0) return { task, diagnostics: [] };
   const used = new Set<ImageMapping>();
-  const steps = task.steps.map((step) => {
-    // `docker …` steps run the engine's CLI on the host: there is no image to replace.
-    if (step.kind !== 'cmd' || isDockerCliImage(step.words[0] ?? '')) return step;
-    const mapping = mappings.findLast((candidate) => matches(candidate, step));
-    if (!mapping) return step;
+  // `docker …` commands run the engine's CLI on the host: there is no image to replace.
+  const mapCommand = <T extends ImageCommand>(command: T): T => {
+    if (isDockerCliImage(command.words[0] ?? '')) return command;
+    const mapping = mappings.findLast((candidate) => matches(candidate, command));
+    if (!mapping) return command;
     used.add(mapping);
-    const from = step.words[0] ?? '';
-    const mapped: CmdStep = {
-      ...step,
-      words: [mapping.to, ...step.words.slice(1)],
-      imageOrigin: { written: step.imageOrigin?.written ?? from, isAlias: step.imageOrigin?.isAlias ?? false, mappedFrom: from },
-    };
+    const from = command.words[0] ?? '';
+    const origin = command.imageOrigin;
+    return { ...command, words: [mapping.to, ...command.words.slice(1)], imageOrigin: { written: origin?.written ?? from, isAlias: origin?.isAlias ?? false, mappedFrom: from } };
+  };
+  const steps = task.steps.map((step) => {
+    if (step.kind !== 'cmd') return step;
+    const rest = step.rest.map((item): ListItem => (item.command.kind === 'container' ? { ...item, command: mapCommand(item.command) } : item));
+    const mapped: CmdStep = { ...mapCommand(step), rest };
     return mapped;
   });
   const diagnostics = mappings

@@ -50,7 +50,27 @@ export function imageUseOf(step: Step): ImageUse {
     return { ...NO_USE, pushes, needs: pushes };
   }
   const at = `${pointer}/cmd`;
-  const [image = '', ...args] = step.words;
+  // Each command of a list: the step's own, then the later host `docker …` and container ones.
+  const commands = [step.words, ...step.rest.flatMap((item) => (item.command.kind === 'builtin' ? [] : [item.command.words]))];
+  return commands.map((words) => imageUseOfCommand(words, at)).reduce(mergeImageUse);
+}
+
+function mergeImageUse(a: ImageUse, b: ImageUse): ImageUse {
+  const manifestCreate = a.manifestCreate ?? b.manifestCreate;
+  const build = a.build ?? b.build;
+  return {
+    provides: [...a.provides, ...b.provides],
+    pushes: [...a.pushes, ...b.pushes],
+    needs: [...a.needs, ...b.needs.filter((need) => !a.provides.includes(need.image))],
+    manifestUses: [...a.manifestUses, ...b.manifestUses],
+    manifestInspects: [...a.manifestInspects, ...b.manifestInspects],
+    ...(manifestCreate && { manifestCreate }),
+    ...(build && { build }),
+  };
+}
+
+function imageUseOfCommand(words: readonly string[], at: string): ImageUse {
+  const [image = '', ...args] = words;
   if (!isDockerCliImage(image)) return { ...NO_USE, needs: image === '' ? [] : [{ image, pointer: at }] };
   let rest = args;
   if ((rest[0] === 'image' || rest[0] === 'buildx' || rest[0] === 'container') && rest.length > 1) rest = rest.slice(1);

@@ -12,6 +12,7 @@ import { writtenFormOf, type LintContext, type LintRule } from './lint-rule.js';
 import type { Step } from './types.js';
 import { isRecord } from './written.js';
 import { findHostShellFeatures, findHostShellFeaturesInValue } from './words.js';
+import { BUILTIN_NAMES } from './command-list.js';
 
 export type { LintContext, LintRule } from './lint-rule.js';
 
@@ -103,23 +104,40 @@ const manifestsListPushedImages: LintRule = ({ task, document }) => {
   return diagnostics;
 };
 
+// A cmd's `&&`, `||`, `;` and line breaks as written join commands (as on ACR): only what
+// each command holds beyond them is host-shell syntax.
 const avoidsHostShell: LintRule = ({ task, document }) =>
   task.steps.flatMap((step) => {
     if (step.kind === 'push') return [];
-    const text = step.kind === 'cmd' ? step.cmd : step.build;
-    const features = findHostShellFeatures(text);
+    const texts = step.kind === 'cmd' ? [step.firstCommand, ...step.rest.map((item) => item.text)] : [step.build];
+    const found = texts.map((text) => ({ text, features: findHostShellFeatures(text) }));
+    const features = [...new Set(found.flatMap((entry) => entry.features))];
     if (features.length === 0) return [];
+    const shown = found.find((entry) => entry.features.length > 0)?.text ?? '';
     return [
       warning(
         'host-shell',
         `\`${step.kind}\` uses host-shell syntax (${describeFeatures(features)}): ACR hands the line to \`/bin/sh -c\` on the agent, taskrun never uses a shell and passes the words literally`,
         document.at(`/steps/${step.index}/${step.kind}`),
-        step.kind === 'cmd'
-          ? "to run a shell inside the container, write `cmd: <image> sh -c '…'`"
-          : 'write values with templates such as `{{.Run.ID}}` instead of shell syntax',
+        step.kind === 'cmd' ? shellHintFor(shown) : 'write values with templates such as `{{.Run.ID}}` instead of shell syntax',
       ),
     ];
   });
+
+const HINT_TEXT_LIMIT = 60;
+
+/** A hint that fits the command: its own image running `sh -c '…'` with the rest of the line. */
+export function shellHintFor(command: string): string {
+  const trimmed = command.trim();
+  const image = trimmed.split(/[ \t\n]+/)[0] ?? '';
+  const rest = trimmed.slice(image.length).trim();
+  const quoted = (text: string) => (text.length > HINT_TEXT_LIMIT ? "'…'" : `'${text.replace(/'/g, "'\\''")}'`);
+  if (image === 'docker') {
+    return "taskrun runs `docker …` without a shell: run the pipe or redirection inside a container, e.g. `busybox sh -c '…'`, or split the line into commands joined by `&&`";
+  }
+  if (BUILTIN_NAMES.includes(image) || image === '') return `to use a shell, run one in a container: \`busybox sh -c ${quoted(trimmed)}\``;
+  return `to run it in the container's shell, write \`${image} sh -c ${quoted(rest)}\``;
+}
 
 function describeFeatures(features: readonly string[]): string {
   return features.map((feature) => (/^[a-z]/.test(feature) ? feature : `\`${feature}\``)).join(', ');

@@ -3,17 +3,15 @@
 // directory and default network, push `:latest`, and build/cmd strings split into words.
 
 import { error, warning } from '../diagnostics.js';
-import type { Diagnostic, SourceLocation } from '../diagnostics.js';
-import { expandCommandWord } from '../load/alias-substitution.js';
-import { trimGoSpace } from '../load/go-text.js';
-import { locate } from '../source-text.js';
+import type { Diagnostic } from '../diagnostics.js';
 import type { SourceText } from '../source-text.js';
 import { parseDockerBuildArgs } from './build-args.js';
 import { mergeEnv } from './env.js';
 import type { EnvProblem } from './env.js';
 import { normalizePushImages } from './image-reference.js';
 import type { WrittenDocument } from './parse-yaml.js';
-import { findScalarCharOffset } from './scalar-source.js';
+import { readCmd } from './read-cmd.js';
+import { checkQuotes } from './value-location.js';
 import {
   DEFAULT_RETRY_DELAY_SECONDS,
   DEFAULT_STEP_TIMEOUT_SECONDS,
@@ -36,7 +34,6 @@ import type {
   VolumeSpec,
 } from './types.js';
 import { splitWords } from './words.js';
-import type { UnclosedQuote } from './words.js';
 import {
   isRecord,
   readBoolean,
@@ -235,29 +232,19 @@ function normalizeStep(input: NormalizeStepInput): { step?: Step; diagnostics: D
     };
     return { step: result, diagnostics };
   }
-  const written = readText(step.cmd) ?? '';
-  const cmd = input.aliases ? expandCommandWord(written, input.aliases) : written;
-  const writtenImage = trimGoSpace(written).split(' ')[0] ?? '';
-  const split = splitWords(cmd);
-  const unclosedQuote = split.unclosedQuote && {
-    ...split.unclosedQuote,
-    index: cmd === written ? split.unclosedQuote.index : indexInWrittenCmd({ written, expanded: cmd, index: split.unclosedQuote.index }),
-  };
-  diagnostics.push(...checkQuotes({ key: 'cmd', unclosedQuote, written, document, source, pointer: `${pointer}/cmd` }));
-  if (split.words.length === 0) {
-    diagnostics.push(
-      error('empty-cmd', '`cmd` names no image', document.at(`${pointer}/cmd`), 'write the image first, e.g. `cmd: alpine echo hello`'),
-    );
-  }
+  const read = readCmd({ written: readText(step.cmd) ?? '', aliases: input.aliases, document, source, pointer: `${pointer}/cmd` });
+  diagnostics.push(...read.diagnostics);
   const entryPoint = readText(step.entryPoint);
   const result: CmdStep = {
     ...common,
     ...container,
     ...retry,
     kind: 'cmd',
-    cmd,
-    words: split.words,
-    ...(cmd !== written && { imageOrigin: { written: writtenImage, isAlias: true } }),
+    cmd: read.cmd,
+    firstCommand: read.firstCommand,
+    words: read.words,
+    rest: read.rest,
+    ...(read.imageOrigin && { imageOrigin: read.imageOrigin }),
     ...(entryPoint !== undefined && { entryPoint }),
     pull: readBoolean(step.pull),
     cmdDownloadRetries: readInteger(step.cmdDownloadRetries) ?? 0,
@@ -291,58 +278,6 @@ function normalizeWhen(when: readonly string[]): StepTrigger {
   if (when.length === 0) return { kind: 'previous' };
   if (when.length === 1 && when[0] === '-') return { kind: 'start' };
   return { kind: 'after', ids: when.filter((id) => id !== '-') };
-}
-
-function checkQuotes(input: {
-  key: string;
-  /** Its index is in `written`; undefined when the quote is not written there (it came from an alias). */
-  unclosedQuote: { readonly quote: UnclosedQuote['quote']; readonly index: number | undefined } | undefined;
-  /** The value as the YAML parser read it. */
-  written: string;
-  document: WrittenDocument;
-  source: SourceText | undefined;
-  pointer: string;
-}): Diagnostic[] {
-  if (!input.unclosedQuote) return [];
-  const { quote, index } = input.unclosedQuote;
-  return [
-    error(
-      'unclosed-quote',
-      `\`${input.key}\` has a ${quote} quote that is never closed`,
-      locateValueChar({ ...input, index }),
-      `close it with another ${quote}, or escape it as \\${quote}`,
-    ),
-  ];
-}
-
-// `expandCommandWord` swaps the first word of the trimmed text for the alias value and keeps
-// the rest as it is, so an index past the alias value maps back by the difference in length.
-function indexInWrittenCmd(input: { written: string; expanded: string; index: number }): number | undefined {
-  const trimmed = trimGoSpace(input.written);
-  const firstWord = trimmed.split(' ')[0] ?? '';
-  const rest = trimmed.slice(firstWord.length);
-  const aliasEnd = input.expanded.length - rest.length;
-  if (input.index < aliasEnd || input.expanded.slice(aliasEnd) !== rest) return undefined;
-  return input.written.indexOf(trimmed) + firstWord.length + (input.index - aliasEnd);
-}
-
-// Where the character `written[index]` of the scalar at `pointer` is in the user's file; the
-// value's start when that cannot be told exactly (an alias `*x`, an indentation digit, no source).
-function locateValueChar(input: {
-  document: WrittenDocument;
-  source: SourceText | undefined;
-  pointer: string;
-  written: string;
-  index: number | undefined;
-}): SourceLocation {
-  const { document, source, pointer, index } = input;
-  const span = document.spans.get(pointer);
-  if (!source || index === undefined || span?.shape !== 'scalar') return document.at(pointer);
-  const offset = findScalarCharOffset({ text: source.text, scalarOffset: span.valueOffset, value: input.written, index });
-  if (offset === undefined) return document.at(pointer);
-  const lineStart = source.text.lastIndexOf('\n', offset - 1) + 1;
-  const line = source.text.slice(0, lineStart).split('\n').length;
-  return locate(source, line, offset - lineStart + 1);
 }
 
 function normalizeContainerOptions(step: WrittenStep, env: readonly string[], defaults: StepDefaults): ContainerOptions {

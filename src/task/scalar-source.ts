@@ -24,6 +24,18 @@ export function findScalarCharOffset({ text, scalarOffset, value, index }: FindS
   return decoded.offsets[index];
 }
 
+/**
+ * For each character of `value`, the offset in `text` where it is written, as far as the decoding
+ * reads exactly like the parser's value: the result is shorter than `value` past the first doubt.
+ */
+export function findScalarCharOffsets({ text, scalarOffset, value }: Omit<FindScalarCharInput, 'index'>): readonly number[] {
+  const decoded = value === '' ? undefined : decodeScalarPrefix(text, scalarOffset, value.length);
+  if (!decoded) return [];
+  let same = 0;
+  while (same < value.length && same < decoded.chars.length && decoded.chars[same] === value[same]) same++;
+  return decoded.offsets.slice(0, same);
+}
+
 /** Decoded characters, each with the offset in the text it was read from. */
 class Decoded {
   chars = '';
@@ -198,6 +210,8 @@ function decodeBlock(text: string, offset: number, length: number): Decoded | un
     for (let i = 0; i < line.content.length; i++) decoded.add(line.content[i] ?? '', line.offset + i);
     previous = line;
   }
+  // The final line break (kept unless the header says `-`): the value's last character, read from where it is written.
+  if (previous && decoded.chars.length < length && isBreak(text[previous.breakOffset])) decoded.add('\n', previous.breakOffset);
   return decoded;
 }
 

@@ -15,7 +15,10 @@ export function checkSecretsOnCommandLines(task: Task, secrets: Readonly<Record<
   if (named.length === 0) return [];
   return task.steps.flatMap((step) => {
     if (step.kind === 'push') return [];
-    const words = wordsOnCommandLine(step.kind === 'cmd' ? step.words : step.args);
+    // Every engine command of a cmd list (builtins run in taskrun and reach no command line).
+    const cmdWords = (): string[] =>
+      step.kind === 'cmd' ? [...step.words, ...step.rest.flatMap((item) => (item.command.kind === 'builtin' ? [] : item.command.words))] : [];
+    const words = wordsOnCommandLine(step.kind === 'cmd' ? cmdWords() : step.args);
     return named
       .filter(([, value]) => words.some((word) => word.includes(value)))
       .map(([id]) =>

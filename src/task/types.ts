@@ -94,14 +94,43 @@ export interface CmdStep extends StepCommon, ContainerOptions, RetryOptions {
   readonly kind: 'cmd';
   /** The `cmd:` string as rendered (after command-word alias expansion). */
   readonly cmd: string;
-  /** `cmd` split into words with POSIX quoting rules; words[0] is the image. */
+  /** The first command of the `cmd` list as rendered: all of `cmd` when it is no list. */
+  readonly firstCommand: string;
+  /** `firstCommand` split into words with POSIX quoting rules; words[0] is the image. */
   readonly words: readonly string[];
+  /** The commands after the first, each with the written operator before it (empty: no list). */
+  readonly rest: readonly ListItem[];
   /** Where words[0] came from when it is not written as such: an alias (`bash`), an `--image-map`. */
   readonly imageOrigin?: ImageOrigin;
   readonly entryPoint?: string;
   readonly pull: boolean;
   readonly cmdDownloadRetries: number;
   readonly cmdDownloadRetryDelaySeconds: number;
+}
+
+/** A written `&&`, `||`, `;` or line break (read as `;`) between two commands of a `cmd`. */
+export type ListOperator = '&&' | '||' | ';';
+
+/** A later command of a list that taskrun runs itself, as a shell's builtin. */
+export type ShellBuiltin =
+  | { readonly name: 'true' | 'false' | ':' }
+  | { readonly name: 'echo'; readonly args: readonly string[] }
+  /** Without a status: the status of the command run last. */
+  | { readonly name: 'exit'; readonly status?: number };
+
+/** A later command of a list: a builtin, the engine's CLI on the host (`docker …`) or a container. */
+export type ListCommand =
+  | { readonly kind: 'builtin'; readonly builtin: ShellBuiltin; readonly words: readonly string[] }
+  | { readonly kind: 'host-docker'; readonly words: readonly string[] }
+  | { readonly kind: 'container'; readonly words: readonly string[]; readonly imageOrigin?: ImageOrigin };
+
+export interface ListItem {
+  readonly operator: ListOperator;
+  readonly command: ListCommand;
+  /** The command's text as rendered (before alias expansion). */
+  readonly text: string;
+  /** Where the operator before it is written. */
+  readonly location: SourceLocation;
 }
 
 export interface ImageOrigin {

@@ -9,7 +9,7 @@ import { formatValue, isGoMap, isTruthy, kindOf, sortedKeys, typeNameOf, GoFloat
 import { describeMissingArgument } from './missing.js';
 import { MissingValue, type MissingKey } from './missing-value.js';
 import { LimitError, MAX_EXEC_DEPTH, MAX_EXEC_STEPS, MAX_OUTPUT_CHARS, ValueMeter } from './limits.js';
-import { escapeMarkers } from './origins.js';
+import { markValue } from './origins.js';
 import type { Expr, TemplateBody, TemplateNode } from './syntax.js';
 
 export const HELPER_NAMES = {
@@ -336,7 +336,7 @@ export function createHelpers(input: {
         frame.budget.meter.check(settled, 'the printed value');
         const text = formatValue(settled);
         frame.budget.charge(text.length);
-        return escapeMarkers(text);
+        return markValue(text);
       });
     },
     [HELPER_NAMES.exec]: function (this: unknown, index: number) {

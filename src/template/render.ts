@@ -9,7 +9,7 @@ import type HandlebarsTypes from 'handlebars';
 // The runtime's own type file only re-exports the full package's types.
 const Handlebars = HandlebarsRuntime as unknown as typeof HandlebarsTypes;
 import { error, warning, type Diagnostic, type SourceLocation } from '../diagnostics.js';
-import { deriveText, locate, splitLines, type SourceText } from '../source-text.js';
+import { deriveText, locate, MarkedTextBuilder, splitLines, type SourceText, type TextSpan } from '../source-text.js';
 import type { TemplateData } from './data.js';
 import { ActionError, ExecBudget, createHelpers, startFrame, type ActionNode } from './evaluate.js';
 import { LimitError } from './limits.js';
@@ -114,10 +114,10 @@ export function renderTemplate(source: SourceText, data: TemplateData): RenderRe
     throw caught;
   }
 
-  const { text, fromLines } = readOrigins(marked);
+  const { text, fromLines, valueSpans } = readOrigins(marked, source);
   const templateLines = splitLines(source.text);
-  const lines = text.split('\n').map((line, i) => {
-    if (!line.includes(NO_VALUE)) return line;
+  text.split('\n').forEach((line, i) => {
+    if (!line.includes(NO_VALUE)) return;
     const fromLine = fromLines[i] ?? 1;
     const col = (templateLines[fromLine - 1] ?? '').indexOf(NO_VALUE) + 1 || 1;
     addWarning(
@@ -129,7 +129,19 @@ export function renderTemplate(source: SourceText, data: TemplateData): RenderRe
         'ACR removes every `<no value>` after rendering; spell it differently to keep it',
       ),
     );
-    return line.split(NO_VALUE).join('');
   });
-  return { source: deriveText(source, lines.join('\n'), fromLines), diagnostics: [...warnings.values()] };
+  const rendered = text.includes(NO_VALUE) ? withoutNoValue({ text, valueSpans }) : { text, valueSpans };
+  return { source: deriveText(source, rendered.text, fromLines, rendered.valueSpans), diagnostics: [...warnings.values()] };
+}
+
+// Deletes every `<no value>` (it holds no line break, so lines stay where they are), keeping the value spans of the rest.
+function withoutNoValue(input: { text: string; valueSpans: readonly TextSpan[] }): { text: string; valueSpans: TextSpan[] } {
+  const out = new MarkedTextBuilder();
+  let from = 0;
+  for (let at = input.text.indexOf(NO_VALUE); at >= 0; at = input.text.indexOf(NO_VALUE, from)) {
+    out.appendSlice(input, from, at);
+    from = at + NO_VALUE.length;
+  }
+  out.appendSlice(input, from, input.text.length);
+  return { text: out.text, valueSpans: out.spans };
 }

@@ -114,7 +114,7 @@ class Translator {
   }
 
   private statement(node: TemplateNode): Statement {
-    if (node.kind === 'text') return { kind: 'text', text: markText(node.text, this.lineOf(node.offset)), length: node.text.length };
+    if (node.kind === 'text') return { kind: 'text', text: markText(node.text, this.lineOf(node.offset), node.offset), length: node.text.length };
     const index = this.actions.push(node) - 1;
     const helper = HELPER_NAMES[node.kind];
     if (node.kind === 'template') {

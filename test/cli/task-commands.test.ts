@@ -182,3 +182,24 @@ describe('taskrun graph', () => {
     expect(result.exitCode).toBe(2);
   });
 });
+
+describe('taskrun run --dry-run of a command list', () => {
+  it('shows each command with the operator before it and what runs it, the engine commands under it', async () => {
+    const file = tempTask('acr-task.yaml', 'steps:\n  - id: s\n    cmd: busybox false || echo skipped && docker pull busybox ; alpine true\n');
+    const home = mkdtempSync(path.join(tmpdir(), 'taskrun-home-'));
+    const result = await runCli(['run', '--dry-run', file, '--run-id', 'dry1'], { env: { ...process.env, TASKRUN_HOME: home } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const lines = result.stdout.split('\n');
+    const from = lines.findIndex((line) => line.startsWith('  step s (cmd'));
+    const shown = lines.slice(from + 1, lines.indexOf('', from)).map((line) => line.replace(/\$ \S+ /, '$ ENGINE ').replace(/ {2}\(in .*\)$/, ''));
+    expect(shown.filter((line) => !line.includes('$ ENGINE rm '))).toEqual([
+      '    1. busybox false  [in a container]',
+      expect.stringMatching(/^ {6}\$ ENGINE run .*--name taskrun-dry1-s --label taskrun\.run=dry1 .* busybox false$/),
+      '    2. || echo skipped  [builtin, run by taskrun]',
+      "    3. && docker pull busybox  [the engine's CLI on the host]",
+      '      $ ENGINE pull busybox',
+      '    4. ; alpine true  [in a container]',
+      expect.stringMatching(/^ {6}\$ ENGINE run .*--name taskrun-dry1-s-4 --label taskrun\.run=dry1 .* alpine true$/),
+    ]);
+  });
+});

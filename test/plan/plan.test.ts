@@ -10,7 +10,7 @@ function cmd(id: string, when: StepTrigger, index: number): CmdStep {
     env: [], workingDirectory: '', disableWorkingDirectoryOverride: false, privileged: false,
     ports: [], expose: [], keep: false, detach: false, volumeMounts: [],
     retries: 0, retryDelaySeconds: 5, retryOnErrors: [], repeat: 0,
-    cmd: `busybox echo ${id}`, words: ['busybox', 'echo', id], pull: false, cmdDownloadRetries: 0, cmdDownloadRetryDelaySeconds: 0,
+    cmd: `busybox echo ${id}`, firstCommand: `busybox echo ${id}`, words: ['busybox', 'echo', id], rest: [], pull: false, cmdDownloadRetries: 0, cmdDownloadRetryDelaySeconds: 0,
   };
 }
 

@@ -33,14 +33,16 @@ const common = (input: Common) => ({
   ignoreErrors: false,
 });
 
-export function cmdStep(input: Common & { cmd: string } & Partial<Omit<CmdStep, 'kind' | 'id' | 'when' | 'cmd' | 'words'>>): CmdStep {
+export function cmdStep(input: Common & { cmd: string } & Partial<Omit<CmdStep, 'kind' | 'id' | 'when' | 'cmd' | 'words' | 'firstCommand'>>): CmdStep {
   const { id, when, index, cmd, ...rest } = input;
   return {
     ...common({ id, ...(when && { when }), ...(index !== undefined && { index }) }),
     ...container,
     kind: 'cmd',
     cmd,
+    firstCommand: cmd,
     words: cmd.split(' ').filter((word) => word !== ''),
+    rest: [],
     pull: false,
     cmdDownloadRetries: 0,
     cmdDownloadRetryDelaySeconds: 0,

@@ -16,6 +16,17 @@ function findings(text: string) {
 }
 
 describe('image-flow lint', () => {
+  it('sees the images of every command of a cmd list', () => {
+    const pushFindings = (text: string) => parse(text).diagnostics.filter((d) => d.code === 'push-unknown-image').map((d) => d.message);
+    expect(pushFindings(yaml('steps:', '  - cmd: docker build -t r.io/a:1 . && docker push r.io/a:1'))).toEqual([]);
+    expect(pushFindings(yaml('steps:', '  - cmd: busybox true && docker push r.io/b:1 || true'))).toEqual([
+      'step `acb_step_0` pushes `r.io/b:1`, which no earlier step builds, tags or pulls',
+    ]);
+    expect(findings(yaml('steps:', '  - cmd: busybox true; docker manifest push r.io/list:1'))).toEqual([
+      ['t.yaml:2:10', 'manifest-unknown-list', 'step `acb_step_0` uses the manifest list `r.io/list:1`, which no earlier step creates'],
+    ]);
+  });
+
   it('finds a manifest list pushed under another name than it was created, with a did-you-mean', () => {
     const text = yaml(
       'steps:',

@@ -100,8 +100,8 @@ describe('lint', () => {
       w(
         '2:10',
         'host-shell',
-        '`cmd` uses host-shell syntax (`$HOME`, `>`, `&&`, backticks): ACR hands the line to `/bin/sh -c` on the agent, taskrun never uses a shell and passes the words literally',
-        "to run a shell inside the container, write `cmd: <image> sh -c '…'`",
+        '`cmd` uses host-shell syntax (`$HOME`, `>`, backticks): ACR hands the line to `/bin/sh -c` on the agent, taskrun never uses a shell and passes the words literally',
+        "to run it in the container's shell, write `bash sh -c 'echo $HOME > out.txt'`",
       ),
       w(
         '4:12',
@@ -112,8 +112,7 @@ describe('lint', () => {
     ]);
   });
 
-  it('flags operators inside words, `~`, globs and `#` comments', () => {
-    const shellHint = "to run a shell inside the container, write `cmd: <image> sh -c '…'`";
+  it('flags redirections inside words, `~`, globs and `#` comments, with a hint that fits the command', () => {
     expect(
       rows(
         yaml(
@@ -134,14 +133,14 @@ describe('lint', () => {
       w(
         '3:10',
         'host-shell',
-        '`cmd` uses host-shell syntax (`&&`, `>`, `>&`): ACR hands the line to `/bin/sh -c` on the agent, taskrun never uses a shell and passes the words literally',
-        shellHint,
+        '`cmd` uses host-shell syntax (`>`, `>&`): ACR hands the line to `/bin/sh -c` on the agent, taskrun never uses a shell and passes the words literally',
+        "to run it in the container's shell, write `b sh -c 'x>y 2>&1'`",
       ),
       w(
         '4:10',
         'host-shell',
         '`cmd` uses host-shell syntax (`~`, `*`, `[…]`, a `#` comment): ACR hands the line to `/bin/sh -c` on the agent, taskrun never uses a shell and passes the words literally',
-        shellHint,
+        "to run it in the container's shell, write `alpine sh -c 'ls ~/src *.txt [ab].c # list'`",
       ),
     ]);
   });

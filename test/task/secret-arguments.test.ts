@@ -12,4 +12,9 @@ describe('secrets on command lines', () => {
       ['secret-on-command-line', 6, "secret `t` is part of step `acb_step_3`'s command line, which any user of this machine can read while it runs (ps)"],
     ]);
   });
+
+  it('reads every engine command of a cmd list, not the builtins', () => {
+    const task = parse(yaml('steps:', '  - cmd: app true && app --token s3cret', '  - cmd: app true || echo s3cret')).task!;
+    expect(checkSecretsOnCommandLines(task, { t: 's3cret' }).map((d) => [d.code, d.location?.line])).toEqual([['secret-on-command-line', 2]]);
+  });
 });

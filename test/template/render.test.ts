@@ -212,7 +212,7 @@ describe('renderTemplate: line origins', () => {
   it('composes with earlier stages\' origins', () => {
     const previous = { ...fromOriginal('task.yaml', '# c\na: {{ 1 }}\nb'), text: 'a: {{ 1 }}\nb', origins: [2, 3] };
     const result = renderTemplate(previous, buildTemplateData({ run: RUN, values: {}, secrets: {} }));
-    expect(result.source).toEqual({ file: 'task.yaml', original: '# c\na: {{ 1 }}\nb', text: 'a: 1\nb', origins: [2, 3] });
+    expect(result.source).toEqual({ file: 'task.yaml', original: '# c\na: {{ 1 }}\nb', text: 'a: 1\nb', origins: [2, 3], valueSpans: [{ start: 3, end: 4 }] });
   });
 });
 
