@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabEnv } from '../../src/engine/lab-env.js';
+import { homeKeyOf, runNamePrefix } from '../../src/engine/names.js';
 import { runCli } from '../helpers/cli.js';
 import { createEngineShim, flagValue, type EngineShim } from '../helpers/engine-shim.js';
 import { cliEngineFor, labEngineFor, listVolumes, requireLab, type EnginePath } from '../helpers/lab.js';
@@ -111,6 +112,7 @@ describe.each(ENGINES)('values with shell syntax on %s', (engine) => {
     const dir = tempDir('inj');
     const home = tempDir('home');
     const runId = uniqueId('lst');
+    const prefix = runNamePrefix({ runId, homeKey: homeKeyOf(home) });
     const sentinel = path.join(tempDir('sentinel'), 'ran');
     const volume = `taskrun-${runId}-injected`;
     const payloads = payloadsFor(sentinel, volume);
@@ -131,8 +133,8 @@ describe.each(ENGINES)('values with shell syntax on %s', (engine) => {
     expect(await listVolumes(lab, engine, volume)).toEqual([]);
     const commands = shim.commands();
     expect(commands.filter((argv) => argv[0] === 'volume' && argv.includes(volume))).toEqual([]);
-    const stepRuns = commands.filter((argv) => argv[0] === 'run' && flagValue(argv, '--name')?.startsWith(`taskrun-${runId}-p`));
-    expect(stepRuns.map((argv) => flagValue(argv, '--name')).sort()).toEqual(payloads.map((_, index) => `taskrun-${runId}-p${index}`).sort());
+    const stepRuns = commands.filter((argv) => argv[0] === 'run' && flagValue(argv, '--name')?.startsWith(`${prefix}-p`));
+    expect(stepRuns.map((argv) => flagValue(argv, '--name')).sort()).toEqual(payloads.map((_, index) => `${prefix}-p${index}`).sort());
     const record = JSON.parse(readFileSync(path.join(home, 'runs', runId, 'record.json'), 'utf8')) as { steps: unknown[] };
     expect(record.steps).toHaveLength(payloads.length);
     // Secret values are masked in the output; every other value is printed exactly as given.

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LabEnv } from '../../src/engine/lab-env.js';
 import { createEngineShim, flagValue, type EngineShim } from '../helpers/engine-shim.js';
 import { ENGINE_PATHS, labEngineFor, listContainers, listNetworks, listVolumes, requireLab, type EnginePath } from '../helpers/lab.js';
-import { newRunId, removeContexts, runOnLab } from './run-on-lab.js';
+import { namePrefixOf, newRunId, removeContexts, runOnLab } from './run-on-lab.js';
 
 let lab: LabEnv;
 const shims: EngineShim[] = [];
@@ -29,13 +29,13 @@ async function runWithShim(engine: EnginePath, files: Readonly<Record<string, st
   const containersOf = (stepId: string) =>
     shim
       .commands()
-      .filter((argv) => argv[0] === 'run' && flagValue(argv, '--name')?.startsWith(`taskrun-${runId}-${stepId}`))
+      .filter((argv) => argv[0] === 'run' && flagValue(argv, '--name')?.startsWith(`${namePrefixOf(runId)}-${stepId}`))
       .map((argv) => `${flagValue(argv, '--name')} ${flagValue(argv, '--label')}`);
   return { run, runId, shim, containersOf };
 }
 
 async function expectNothingLeft(engine: EnginePath, runId: string) {
-  const prefix = `taskrun-${runId}`;
+  const prefix = namePrefixOf(runId);
   expect(await listContainers(lab, engine, prefix)).toEqual([]);
   expect(await listNetworks(lab, engine, prefix)).toEqual([]);
   expect(await listVolumes(lab, engine, prefix)).toEqual([]);
@@ -86,8 +86,8 @@ describe.each(ENGINE_PATHS)('command lists on %s', (engine) => {
     expect(run.output('exit3')).toEqual([]);
     // The step's own container, then `-N` for the N-th command of the list; each with the run label.
     const label = `taskrun.run=${runId}`;
-    expect(containersOf('lines')).toEqual([`taskrun-${runId}-lines ${label}`, `taskrun-${runId}-lines-2 ${label}`]);
-    expect(containersOf('ff')).toEqual([`taskrun-${runId}-ff ${label}`]);
+    expect(containersOf('lines')).toEqual([`${namePrefixOf(runId)}-lines ${label}`, `${namePrefixOf(runId)}-lines-2 ${label}`]);
+    expect(containersOf('ff')).toEqual([`${namePrefixOf(runId)}-ff ${label}`]);
     await expectNothingLeft(engine, runId);
   });
 
