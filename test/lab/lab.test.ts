@@ -73,6 +73,9 @@ afterAll(async () => {
       await removeContainers(lab, path, PREFIX);
       await removeNetworks(lab, path, PREFIX);
     }
+    // A podman build for linux/arm64 tags the arm64 busybox it pulled as localhost:5000/busybox:
+    // pull the machine's own again, or later tests would run busybox emulated.
+    await runEngineCli(lab, 'podman', ['pull', '--quiet', 'localhost:5000/busybox:latest']);
   }
 });
 
