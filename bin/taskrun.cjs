@@ -4,6 +4,8 @@
 // start-up, and Node 20 has no compile cache of its own (Node 22's module.enableCompileCache).
 // The cache is only an optimisation. When it is missing, stale, or rejected by another Node
 // version, the bundle compiles as usual and a fresh cache is written at exit (best effort).
+// `validate` and `render` run dist/bundle/front.cjs (src/cli/front-main.ts), the same program
+// without the run-time half: less to read, deserialise and evaluate before a small file's work.
 'use strict';
 
 const fs = require('node:fs');
@@ -11,7 +13,8 @@ const path = require('node:path');
 const vm = require('node:vm');
 const { createRequire } = require('node:module');
 
-const bundle = path.join(__dirname, '..', 'dist', 'bundle', 'taskrun.cjs');
+const FRONT_COMMANDS = new Set(['validate', 'render']);
+const bundle = path.join(__dirname, '..', 'dist', 'bundle', FRONT_COMMANDS.has(process.argv[2]) ? 'front.cjs' : 'taskrun.cjs');
 const cacheFile = `${bundle}.cache`;
 
 function readSource() {

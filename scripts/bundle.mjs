@@ -1,5 +1,7 @@
 // Build step: the CLI bundled into one CommonJS file, dist/bundle/taskrun.cjs, which
-// bin/taskrun.cjs runs through V8's code cache. Node 20 spends more time resolving, loading and
+// bin/taskrun.cjs runs through V8's code cache. `validate` and `render` start from a second one,
+// dist/bundle/front.cjs (src/cli/front-main.ts): the same program without the run-time half
+// (execa, pino, engine, registry, record, views), so it is half the bytes to read and evaluate. Node 20 spends more time resolving, loading and
 // compiling ~150 modules than running a validate; one script with a code cache skips nearly all
 // of it. Lazy `import()`s stay lazy: esbuild wraps those modules, so `validate` never runs the
 // executor's, execa's or the registry client's top level. Files read at run time by path
@@ -16,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist/bundle');
 const outfile = path.join(outdir, 'taskrun.cjs');
+const frontFile = path.join(outdir, 'front.cjs');
 const graphImageFile = 'graph-image.cjs';
 rmSync(outdir, { recursive: true, force: true });
 
@@ -24,6 +27,22 @@ const graphImageApart = {
   name: 'graph-image-apart',
   setup(pluginBuild) {
     pluginBuild.onResolve({ filter: /^\.\/graph-image\.js$/ }, () => ({ path: `./${graphImageFile}`, external: true }));
+  },
+};
+
+// commander requires node:child_process at load, for executable subcommands taskrun does not
+// have; loading it (and net, dgram, streams) is a sixth of a render's start-up. The bundles get
+// it on first use instead.
+const COMMANDER_CHILD_PROCESS = "const childProcess = require('node:child_process');";
+const lazyCommanderChildProcess = {
+  name: 'lazy-commander-child-process',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, ({ path: file }) => {
+      const text = readFileSync(file, 'utf8');
+      if (!text.includes(COMMANDER_CHILD_PROCESS)) throw new Error(`${file}: no longer requires node:child_process as scripts/bundle.mjs expects; update lazyCommanderChildProcess`);
+      const lazy = "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+      return { contents: text.replace(COMMANDER_CHILD_PROCESS, lazy), loader: 'js' };
+    });
   },
 };
 
@@ -40,16 +59,21 @@ const BUNDLE_OPTIONS = {
   supported: { 'dynamic-import': false },
 };
 
-await build({
+// The CLI bundles: every module inside, found next to its bundle as it would be in dist/.
+const CLI_OPTIONS = {
   ...BUNDLE_OPTIONS,
-  entryPoints: [path.join(root, 'dist/cli/main.js')],
-  outfile,
-  plugins: [graphImageApart],
+  plugins: [graphImageApart, lazyCommanderChildProcess],
   define: { 'import.meta.url': '__taskrunModuleUrl' },
   banner: { js: 'var __taskrunModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
-});
-if (/[^\w$.]import\(/.test(readFileSync(outfile, 'utf8'))) {
-  throw new Error(`${outfile} still calls import(), which fails inside vm.Script: make that import static or lazy through a bundled module`);
+};
+for (const [entry, file] of [
+  ['dist/cli/main.js', outfile],
+  ['dist/cli/front-main.js', frontFile],
+]) {
+  await build({ ...CLI_OPTIONS, entryPoints: [path.join(root, entry)], outfile: file });
+  if (/[^\w$.]import\(/.test(readFileSync(file, 'utf8'))) {
+    throw new Error(`${file} still calls import(), which fails inside vm.Script: make that import static or lazy through a bundled module`);
+  }
 }
 copyFileSync(path.join(root, 'dist/task/schema-validators.cjs'), path.join(outdir, 'schema-validators.cjs'));
 
@@ -60,8 +84,11 @@ await build({
   external: ['@resvg/resvg-js'],
 });
 
-// The first run writes the code cache; a validate compiles the whole front half of the pipeline.
+// The first run of each bundle writes its code cache; a validate compiles the whole front half
+// of the pipeline (front.cjs), a graph the same plus the plan (taskrun.cjs).
 const sample = path.join(root, 'samples/multi-arch/acr-task.yaml');
 if (existsSync(sample)) {
-  execFileSync(process.execPath, [path.join(root, 'bin/taskrun.cjs'), 'validate', sample], { cwd: root, stdio: 'ignore' });
+  for (const command of ['validate', 'graph']) {
+    execFileSync(process.execPath, [path.join(root, 'bin/taskrun.cjs'), command, sample], { cwd: root, stdio: 'ignore' });
+  }
 }

@@ -15,7 +15,6 @@ import { loadValuesFiles, mergeValues, parseSetFlags } from '../load/values.js';
 import { isAliasVersion, sniffVersion } from '../load/version-sniff.js';
 import type { RunVars, TemplateData } from '../template/data.js';
 import { buildTemplateData, renderTemplate } from '../template/render.js';
-import { parseTask } from './parse-task.js';
 import { checkBuildInputs } from './build-inputs.js';
 import { checkSecretsOnCommandLines } from './secret-arguments.js';
 import { applyImageMap, parseImageMapFlags, readImageMapFile } from './image-map.js';
@@ -87,6 +86,9 @@ export async function prepareTask(input: PrepareInput): Promise<PreparedTask> {
   // `render` shows such a byte as acb does, but ACR's YAML parser refuses it.
   const invalidUtf8 = describeInvalidUtf8(rendered, { code: 'invalid-utf8', what: 'the task' });
   if (invalidUtf8) throw new InputError(sortDiagnostics(applyStrict([...diagnostics, invalidUtf8], input.strict ?? false)));
+  // Loaded here, not at the top: `render` stops before parsing, and the YAML parser, the schema's
+  // validators and the rules are most of what validate adds to its start-up.
+  const { parseTask } = await import('./parse-task.js');
   const parsed = parseTask({ source: rendered, ...(aliases && { aliases }) });
   diagnostics.push(...parsed.diagnostics);
   // Only a file that parses has a structure a value could change.

@@ -90,12 +90,16 @@ function floorDiv(a: bigint, b: bigint): bigint {
   return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
-const started = performance.now();
+// process.hrtime, not performance.now(): the `performance` global loads perf_hooks (ten of
+// Node's modules) on first use, and this runs as every render starts.
+const started = process.hrtime.bigint();
 
 export function now(): GoTime {
   const ms = Date.now();
-  const extra = BigInt(Math.floor((performance.now() % 1) * 1e6));
-  return new GoTime(BigInt(ms) * NS_PER_MS + extra, 'Local', (performance.now() - started) / 1000);
+  const elapsedNs = process.hrtime.bigint() - started;
+  // Date.now() stops at milliseconds; the monotonic clock gives the digits below.
+  const extra = elapsedNs % NS_PER_MS;
+  return new GoTime(BigInt(ms) * NS_PER_MS + extra, 'Local', Number(elapsedNs) / 1e9);
 }
 
 export function fromUnix(seconds: number): GoTime {

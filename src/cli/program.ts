@@ -1,0 +1,81 @@
+// CLI: the program every entry shares (name, --version, help) and the one error boundary that
+// turns errors into messages and exit codes (README "Exit codes"). Each entry says which
+// commands it registers: main.ts all of them, front-main.ts the two that run nothing.
+
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { InputError } from '../diagnostics.js';
+import { describeDiskErrorCode, isDiskError } from '../record/disk-errors.js';
+import { annotateDiagnostics } from './ci/annotations.js';
+import type { CiChoice } from './ci/ci-kind.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from './exit-codes.js';
+import { printDiagnostics } from './print-diagnostics.js';
+import { writeStderr } from './std-write.js';
+
+/** Registers an entry's commands on the program. */
+export type RegisterCommands = (program: Command) => void;
+
+export async function runProgram(argv: readonly string[], registerCommands: RegisterCommands): Promise<number> {
+  const program = buildProgram(registerCommands);
+  // The command's `--ci`, for the annotations of the input errors it throws.
+  let ci: CiChoice | undefined;
+  program.hook('preAction', (_program, command) => {
+    ci = command.opts<{ ci?: CiChoice }>().ci;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
+  } catch (caught) {
+    return exitCodeFor(caught, ci);
+  }
+}
+
+function buildProgram(registerCommands: RegisterCommands): Command {
+  const program = new Command('taskrun')
+    .description('Run ACR Tasks-style multi-step task files (acr-task.yaml) on docker or podman')
+    .version(readVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerCommands(program);
+  // Subcommands inherit exitOverride only when set on each of them.
+  for (const command of program.commands) exitOverrideDeep(command);
+  return program;
+}
+
+function exitOverrideDeep(command: Command): void {
+  command.exitOverride();
+  for (const sub of command.commands) exitOverrideDeep(sub);
+}
+
+function exitCodeFor(caught: unknown, ci: CiChoice | undefined): number {
+  if (caught instanceof CommanderError) {
+    // Help and --version end "with an error" in commander's exitOverride mode.
+    if (caught.code === 'commander.helpDisplayed' || caught.code === 'commander.version' || caught.code === 'commander.help') {
+      return EXIT_OK;
+    }
+    return EXIT_USAGE;
+  }
+  if (caught instanceof InputError) {
+    printDiagnostics(caught.diagnostics, writeStderr);
+    annotateDiagnostics({ diagnostics: caught.diagnostics, ci, write: writeStderr });
+    return EXIT_USAGE;
+  }
+  if (caught instanceof ExitError) {
+    if (caught.message) writeStderr(`taskrun: ${caught.message}\n`);
+    return caught.exitCode;
+  }
+  if (isDiskError(caught)) {
+    // A write refused by the file system that no command caught itself: still the user's disk, not a bug.
+    const where = caught.path ?? 'a file';
+    writeStderr(`taskrun: cannot write ${where}: ${describeDiskErrorCode(caught.code)}\n`);
+    return EXIT_FAILED;
+  }
+  const detail = caught instanceof Error ? (process.env.TASKRUN_DEBUG ? caught.stack : caught.message) : String(caught);
+  writeStderr(`taskrun: internal error: ${detail}\nThis is a bug in taskrun; please report it with the command you ran.\n`);
+  return EXIT_FAILED;
+}
+
+function readVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require('../../package.json') as { version: string }).version;
+}
