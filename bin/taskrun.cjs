@@ -17,9 +17,11 @@ const FRONT_COMMANDS = new Set(['validate', 'render']);
 const bundle = path.join(__dirname, '..', 'dist', 'bundle', FRONT_COMMANDS.has(process.argv[2]) ? 'front.cjs' : 'taskrun.cjs');
 const cacheFile = `${bundle}.cache`;
 
+// The bundles are ASCII (scripts/bundle.mjs checks): read as Latin-1, the text is a plain copy of
+// the bytes, where reading it as UTF-8 would decode and check each of them.
 function readSource() {
   try {
-    return fs.readFileSync(bundle, 'utf8');
+    return fs.readFileSync(bundle, 'latin1');
   } catch (error) {
     process.stderr.write(`taskrun: cannot read ${bundle} (${error.code}): build it with \`npm run build\`\n`);
     process.exit(1);

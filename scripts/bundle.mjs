@@ -71,8 +71,14 @@ for (const [entry, file] of [
   ['dist/cli/front-main.js', frontFile],
 ]) {
   await build({ ...CLI_OPTIONS, entryPoints: [path.join(root, entry)], outfile: file });
-  if (/[^\w$.]import\(/.test(readFileSync(file, 'utf8'))) {
+  const text = readFileSync(file, 'utf8');
+  if (/[^\w$.]import\(/.test(text)) {
     throw new Error(`${file} still calls import(), which fails inside vm.Script: make that import static or lazy through a bundled module`);
+  }
+  // bin/taskrun.cjs reads the bundles as Latin-1, a copy where UTF-8 would be decoded and checked.
+  const nonAscii = /[^\x00-\x7f]/.exec(text);
+  if (nonAscii) {
+    throw new Error(`${file} holds a non-ASCII character (${JSON.stringify(text.slice(Math.max(0, nonAscii.index - 40), nonAscii.index + 10))}): esbuild escapes those in strings, not in regular expressions; write it as \\u…`);
   }
 }
 copyFileSync(path.join(root, 'dist/task/schema-validators.cjs'), path.join(outdir, 'schema-validators.cjs'));

@@ -2,7 +2,7 @@
 // CI variables or the local git checkout, and the host.
 
 import { endianness } from 'node:os';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from '../async-fs.js';
 import path from 'node:path';
 import type { RunVars } from '../template/data.js';
 

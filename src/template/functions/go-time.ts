@@ -611,13 +611,16 @@ function fractional(value: bigint, scale: bigint): string {
 
 const UNITS: Readonly<Record<string, number>> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
-/** time.ParseDuration (`1h30m`, `-1.5h`, `300ms`); undefined where Go fails. */
+/**
+ * time.ParseDuration (`1h30m`, `-1.5h`, `300ms`); undefined where Go fails. µ and μ are escaped
+ * in the patterns: esbuild keeps a regular expression's characters, and the bundles must be ASCII.
+ */
 export function parseDuration(text: string): bigint | undefined {
-  const m = /^([+-]?)((?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+|0)$/.exec(text);
+  const m = /^([+-]?)((?:(?:\d+\.?\d*|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+|0)$/.exec(text);
   if (!m) return undefined;
   if (m[2] === '0') return 0n;
   let total = 0;
-  for (const [, number = '0', unit = 's'] of (m[2] ?? '').matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) total += Number(number) * (UNITS[unit] ?? 0);
+  for (const [, number = '0', unit = 's'] of (m[2] ?? '').matchAll(/(\d+\.?\d*|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/g)) total += Number(number) * (UNITS[unit] ?? 0);
   if (total > 9.223372036854775807e18) return undefined;
   const ns = BigInt(Math.round(total));
   return m[1] === '-' ? -ns : ns;
