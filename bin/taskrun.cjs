@@ -4,17 +4,17 @@
 // start-up, and Node 20 has no compile cache of its own (Node 22's module.enableCompileCache).
 // The cache is only an optimisation. When it is missing, stale, or rejected by another Node
 // version, the bundle compiles as usual and a fresh cache is written at exit (best effort).
-// `validate` and `render` run dist/bundle/front.cjs (src/cli/front-main.ts), the same program
-// without the run-time half: less to read, deserialise and evaluate before a small file's work.
+// `validate` and `render` run bundles of their own (src/cli/validate-main.ts, render-main.ts),
+// the same program with that one command: less to read, deserialise and evaluate before a
+// small file's work.
 'use strict';
 
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
-const { createRequire } = require('node:module');
 
-const FRONT_COMMANDS = new Set(['validate', 'render']);
-const bundle = path.join(__dirname, '..', 'dist', 'bundle', FRONT_COMMANDS.has(process.argv[2]) ? 'front.cjs' : 'taskrun.cjs');
+const COMMAND_BUNDLES = { validate: 'validate.cjs', render: 'render.cjs' };
+const bundle = path.join(__dirname, '..', 'dist', 'bundle', Object.hasOwn(COMMAND_BUNDLES, process.argv[2]) ? COMMAND_BUNDLES[process.argv[2]] : 'taskrun.cjs');
 const cacheFile = `${bundle}.cache`;
 
 // The bundles are ASCII (scripts/bundle.mjs checks): read as Latin-1, the text is a plain copy of
@@ -63,7 +63,8 @@ const script = new vm.Script(`(function (exports, require, module, __filename, _
   cachedData,
 });
 const cli = { exports: {} };
-script.runInThisContext()(cli.exports, createRequire(bundle), cli, bundle, path.dirname(bundle));
+// module.constructor is Module: its createRequire without loading node:module (Node's ESM loader).
+script.runInThisContext()(cli.exports, module.constructor.createRequire(bundle), cli, bundle, path.dirname(bundle));
 // Made at exit, the cache also holds the functions this run compiled, not just the top level.
 if (cachedData === undefined || script.cachedDataRejected) process.once('exit', () => writeCache(script, stamp));
 cli.exports.main(process.argv.slice(2)).then((exitCode) => {

@@ -1,7 +1,8 @@
 // Build step: the CLI bundled into one CommonJS file, dist/bundle/taskrun.cjs, which
-// bin/taskrun.cjs runs through V8's code cache. `validate` and `render` start from a second one,
-// dist/bundle/front.cjs (src/cli/front-main.ts): the same program without the run-time half
-// (execa, pino, engine, registry, record, views), so it is half the bytes to read and evaluate. Node 20 spends more time resolving, loading and
+// bin/taskrun.cjs runs through V8's code cache. `validate` and `render` start from bundles of
+// their own, dist/bundle/validate.cjs and render.cjs (src/cli/validate-main.ts, render-main.ts):
+// the same program with that one command, without the run-time half (execa, pino, engine,
+// registry, record, views), so a half or less of the bytes to read, deserialise and evaluate. Node 20 spends more time resolving, loading and
 // compiling ~150 modules than running a validate; one script with a code cache skips nearly all
 // of it. Lazy `import()`s stay lazy: esbuild wraps those modules, so `validate` never runs the
 // executor's, execa's or the registry client's top level. Files read at run time by path
@@ -18,7 +19,6 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist/bundle');
 const outfile = path.join(outdir, 'taskrun.cjs');
-const frontFile = path.join(outdir, 'front.cjs');
 const graphImageFile = 'graph-image.cjs';
 rmSync(outdir, { recursive: true, force: true });
 
@@ -46,6 +46,24 @@ const lazyCommanderChildProcess = {
   },
 };
 
+// node:module in the CLI bundles is this createRequire alone: Node's node:module loads its ESM
+// loader and source-map support, four more of Node's modules to compile at every start. Each
+// createRequire of src/ is given its own module's URL, in a bundle the bundle's, so the bundle's
+// own require (bin/taskrun.cjs makes it for the bundle's path) is the answer.
+const bundleCreateRequire = {
+  name: 'bundle-create-require',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^(node:)?module$/ }, () => ({ path: 'create-require', namespace: 'bundle-create-require' }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'bundle-create-require' }, () => ({
+      loader: 'js',
+      contents: `export function createRequire(url) {
+  if (String(url) !== __taskrunModuleUrl) throw new Error('createRequire(' + url + '): a bundle only requires from its own path');
+  return require;
+}`,
+    }));
+  },
+};
+
 // Both bundles: one CommonJS file each for Node 20, minified. import() would need a module
 // loader inside vm.Script; as require() it needs none.
 const BUNDLE_OPTIONS = {
@@ -62,13 +80,14 @@ const BUNDLE_OPTIONS = {
 // The CLI bundles: every module inside, found next to its bundle as it would be in dist/.
 const CLI_OPTIONS = {
   ...BUNDLE_OPTIONS,
-  plugins: [graphImageApart, lazyCommanderChildProcess],
+  plugins: [graphImageApart, lazyCommanderChildProcess, bundleCreateRequire],
   define: { 'import.meta.url': '__taskrunModuleUrl' },
   banner: { js: 'var __taskrunModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
 };
 for (const [entry, file] of [
   ['dist/cli/main.js', outfile],
-  ['dist/cli/front-main.js', frontFile],
+  ['dist/cli/validate-main.js', path.join(outdir, 'validate.cjs')],
+  ['dist/cli/render-main.js', path.join(outdir, 'render.cjs')],
 ]) {
   await build({ ...CLI_OPTIONS, entryPoints: [path.join(root, entry)], outfile: file });
   const text = readFileSync(file, 'utf8');
@@ -90,11 +109,11 @@ await build({
   external: ['@resvg/resvg-js'],
 });
 
-// The first run of each bundle writes its code cache; a validate compiles the whole front half
-// of the pipeline (front.cjs), a graph the same plus the plan (taskrun.cjs).
+// The first run of each bundle writes its code cache: a graph compiles the front half of the
+// pipeline and the plan (taskrun.cjs), a validate and a render their own (validate.cjs, render.cjs).
 const sample = path.join(root, 'samples/multi-arch/acr-task.yaml');
 if (existsSync(sample)) {
-  for (const command of ['validate', 'graph']) {
+  for (const command of ['graph', 'validate', 'render']) {
     execFileSync(process.execPath, [path.join(root, 'bin/taskrun.cjs'), command, sample], { cwd: root, stdio: 'ignore' });
   }
 }

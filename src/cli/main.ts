@@ -1,5 +1,5 @@
-// CLI entry: every command (dist/bundle/taskrun.cjs). `validate` and `render` alone start
-// through front-main.ts, a bundle without the run-time half (see bin/taskrun.cjs).
+// CLI entry: every command (dist/bundle/taskrun.cjs). `validate` and `render` start from
+// entries of their own, validate-main.ts and render-main.ts (see bin/taskrun.cjs).
 
 import { registerGraphCommand } from './commands/graph.js';
 import { registerLogsCommand } from './commands/logs.js';

@@ -1,6 +1,6 @@
 // CLI: the program every entry shares (name, --version, help) and the one error boundary that
 // turns errors into messages and exit codes (README "Exit codes"). Each entry says which
-// commands it registers: main.ts all of them, front-main.ts the two that run nothing.
+// commands it registers: main.ts all of them, validate-main.ts and render-main.ts one each.
 
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';

@@ -1,6 +1,6 @@
 // Load stage: builds `.Values` from values files and `--set` flags (acb-spec §2.3).
 
-import { readFile } from '../async-fs.js';
+import { readFile } from '../sync-fs.js';
 import { Scalar, isMap, isScalar, parseAllDocuments, visit } from 'yaml';
 import type { Document, ScalarTag, Tags } from 'yaml';
 import { error, warning } from '../diagnostics.js';

@@ -2,7 +2,7 @@
 // (v1.1.0: render the alias block, substitute aliases) → render the whole text →
 // parse + validate + normalise. Collects every diagnostic; throws InputError when any is an error.
 
-import { stat } from '../async-fs.js';
+import { stat } from '../sync-fs.js';
 import path from 'node:path';
 import { applyStrict, hasErrors, InputError, sortDiagnostics, error, warning, type Diagnostic } from '../diagnostics.js';
 import { fromOriginal, locate, type SourceText } from '../source-text.js';
