@@ -61,9 +61,10 @@ const SPACE = /[ \t\r\n]/;
 const MAX_BROKEN_ACTIONS = 1_000;
 // Each action costs about 1.5 KB through parsing and rendering; real files have a few thousand.
 export const MAX_ACTIONS = 20_000;
-// Sticky: it matches at `lastIndex` only, so tokens are read in place without slicing the text.
-const UNICODE_WORD = /[\p{L}_][\p{L}\p{Nd}_]*/uy;
-const UNICODE_WORD_CHAR = /[\p{L}\p{Nd}_]/u;
+// Built on first use, like the Unicode classes they hold (see wordAt). Sticky: the word matches
+// at `lastIndex` only, so tokens are read in place without slicing the text.
+let unicodeWord: RegExp | undefined;
+let unicodeWordChar: RegExp | undefined;
 
 function matchAt(pattern: RegExp, text: string, pos: number): string | undefined {
   pattern.lastIndex = pos;
@@ -75,12 +76,12 @@ const isAsciiDigit = (code: number) => code >= 0x30 && code <= 0x39;
 
 // A Go identifier at `pos` (a letter or _, then letters, digits and _), or undefined. ASCII is
 // read by hand: the Unicode patterns cost a small file's render a quarter of a millisecond to
-// compile at their first use, so they are used only once a character past ASCII shows up.
+// build and compile, so they are made only once a character past ASCII shows up.
 function wordAt(text: string, pos: number): string | undefined {
   let end = pos;
   for (; end < text.length; end++) {
     const code = text.charCodeAt(end);
-    if (code >= 0x80) return matchAt(UNICODE_WORD, text, pos);
+    if (code >= 0x80) return matchAt((unicodeWord ??= /[\p{L}_][\p{L}\p{Nd}_]*/uy), text, pos);
     if (!(isAsciiLetter(code) || (end > pos && isAsciiDigit(code)))) break;
   }
   return end > pos ? text.slice(pos, end) : undefined;
@@ -89,7 +90,7 @@ function wordAt(text: string, pos: number): string | undefined {
 function isWordChar(char: string | undefined): boolean {
   if (char === undefined) return false;
   const code = char.charCodeAt(0);
-  return code >= 0x80 ? UNICODE_WORD_CHAR.test(char) : isAsciiLetter(code) || isAsciiDigit(code);
+  return code >= 0x80 ? (unicodeWordChar ??= /[\p{L}\p{Nd}_]/u).test(char) : isAsciiLetter(code) || isAsciiDigit(code);
 }
 
 function isSpace(char: string | undefined): boolean {
