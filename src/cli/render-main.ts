@@ -4,8 +4,8 @@
 // against (bench/front.mjs). bin/taskrun.cjs picks it by the first argument.
 
 import { registerRenderCommand } from './commands/render.js';
-import { runProgram } from './program.js';
+import { runProgramAndExit } from './program.js';
 
 export function main(argv: readonly string[]): Promise<number> {
-  return runProgram(argv, registerRenderCommand);
+  return runProgramAndExit(argv, registerRenderCommand);
 }

@@ -9,10 +9,11 @@ import { writeSync } from 'node:fs';
 
 export type StdWrite = (data: string | Uint8Array) => void;
 
+const streaming = new Set<1 | 2>();
+
 function descriptorWriter(fd: 1 | 2, stream: () => NodeJS.WriteStream): StdWrite {
-  let isStreaming = false;
   return (data) => {
-    if (isStreaming) {
+    if (streaming.has(fd)) {
       stream().write(data);
       return;
     }
@@ -21,7 +22,7 @@ function descriptorWriter(fd: 1 | 2, stream: () => NodeJS.WriteStream): StdWrite
       try {
         rest = rest.subarray(writeSync(fd, rest));
       } catch {
-        isStreaming = true;
+        streaming.add(fd);
         stream().write(rest);
         return;
       }
@@ -31,3 +32,8 @@ function descriptorWriter(fd: 1 | 2, stream: () => NodeJS.WriteStream): StdWrite
 
 export const writeStdout: StdWrite = descriptorWriter(1, () => process.stdout);
 export const writeStderr: StdWrite = descriptorWriter(2, () => process.stderr);
+
+/** Everything these writers were given is written: none of it went to a stream that may still hold some. */
+export function isOutputWritten(): boolean {
+  return streaming.size === 0;
+}

@@ -4,8 +4,8 @@
 // argument; `taskrun validate --help` prints what main.ts's program would.
 
 import { registerValidateCommand } from './commands/validate.js';
-import { runProgram } from './program.js';
+import { runProgramAndExit } from './program.js';
 
 export function main(argv: readonly string[]): Promise<number> {
-  return runProgram(argv, registerValidateCommand);
+  return runProgramAndExit(argv, registerValidateCommand);
 }
