@@ -1,9 +1,9 @@
-// CLI: what validate, render and the error boundary print, written straight to file descriptors
-// 1 and 2. process.stdout and process.stderr are streams Node builds on first use, and building
-// one loads some 25 of Node's own modules (streams; net for a pipe): more time than a small
-// file's whole render. Anything a descriptor does not take at once (a full non-blocking pipe:
-// EAGAIN; a reader gone: EPIPE; …) goes to the stream instead, and so does every later write to
-// it, to keep the order: the stream then waits, or reports, as it always has.
+// CLI: what validate, render, commander and the error boundary print, written straight to file
+// descriptors 1 and 2. process.stdout and process.stderr are streams Node builds on first use, and
+// building one loads some 25 of Node's own modules (streams; net for a pipe): more time than a
+// small file's whole render. Anything a descriptor does not take at once (a full non-blocking
+// pipe: EAGAIN; a reader gone: EPIPE; …) goes to the stream instead, and so does every later
+// write to it, to keep the order: the stream then waits, or reports, as it always has.
 
 import { writeSync } from 'node:fs';
 
