@@ -4,19 +4,24 @@
 // start-up, and Node 20 has no compile cache of its own (Node 22's module.enableCompileCache).
 // The cache is only an optimisation. When it is missing, stale, or rejected by another Node
 // version, the bundle compiles as usual and a fresh cache is written at exit (best effort).
+// `validate` and `render` run bundles of their own (src/cli/validate-main.ts, render-main.ts),
+// the same program with that one command: less to read, deserialise and evaluate before a
+// small file's work.
 'use strict';
 
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
-const { createRequire } = require('node:module');
 
-const bundle = path.join(__dirname, '..', 'dist', 'bundle', 'taskrun.cjs');
+const COMMAND_BUNDLES = { validate: 'validate.cjs', render: 'render.cjs' };
+const bundle = path.join(__dirname, '..', 'dist', 'bundle', Object.hasOwn(COMMAND_BUNDLES, process.argv[2]) ? COMMAND_BUNDLES[process.argv[2]] : 'taskrun.cjs');
 const cacheFile = `${bundle}.cache`;
 
+// The bundles are ASCII (scripts/bundle.mjs checks): read as Latin-1, the text is a plain copy of
+// the bytes, where reading it as UTF-8 would decode and check each of them.
 function readSource() {
   try {
-    return fs.readFileSync(bundle, 'utf8');
+    return fs.readFileSync(bundle, 'latin1');
   } catch (error) {
     process.stderr.write(`taskrun: cannot read ${bundle} (${error.code}): build it with \`npm run build\`\n`);
     process.exit(1);
@@ -58,7 +63,8 @@ const script = new vm.Script(`(function (exports, require, module, __filename, _
   cachedData,
 });
 const cli = { exports: {} };
-script.runInThisContext()(cli.exports, createRequire(bundle), cli, bundle, path.dirname(bundle));
+// module.constructor is Module: its createRequire without loading node:module (Node's ESM loader).
+script.runInThisContext()(cli.exports, module.constructor.createRequire(bundle), cli, bundle, path.dirname(bundle));
 // Made at exit, the cache also holds the functions this run compiled, not just the top level.
 if (cachedData === undefined || script.cachedDataRejected) process.once('exit', () => writeCache(script, stamp));
 cli.exports.main(process.argv.slice(2)).then((exitCode) => {

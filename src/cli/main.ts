@@ -1,12 +1,6 @@
-// CLI entry: builds the command tree and is the one error boundary that turns
-// errors into messages and exit codes (README "Exit codes").
+// CLI entry: every command (dist/bundle/taskrun.cjs). `validate` and `render` start from
+// entries of their own, validate-main.ts and render-main.ts (see bin/taskrun.cjs).
 
-import { Command, CommanderError } from 'commander';
-import { createRequire } from 'node:module';
-import { InputError } from '../diagnostics.js';
-import { describeDiskErrorCode, isDiskError } from '../record/disk-errors.js';
-import { annotateDiagnostics } from './ci/annotations.js';
-import type { CiChoice } from './ci/ci-kind.js';
 import { registerGraphCommand } from './commands/graph.js';
 import { registerLogsCommand } from './commands/logs.js';
 import { registerManifestCommand } from './commands/manifest.js';
@@ -14,76 +8,16 @@ import { registerRenderCommand } from './commands/render.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerRunsCommand } from './commands/runs.js';
 import { registerValidateCommand } from './commands/validate.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from './exit-codes.js';
-import { printDiagnostics } from './print-diagnostics.js';
+import { runProgram } from './program.js';
 
-export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
-  // The command's `--ci`, for the annotations of the input errors it throws.
-  let ci: CiChoice | undefined;
-  program.hook('preAction', (_program, command) => {
-    ci = command.opts<{ ci?: CiChoice }>().ci;
+export function main(argv: readonly string[]): Promise<number> {
+  return runProgram(argv, (program) => {
+    registerValidateCommand(program);
+    registerRenderCommand(program);
+    registerGraphCommand(program);
+    registerRunCommand(program);
+    registerManifestCommand(program);
+    registerRunsCommand(program);
+    registerLogsCommand(program);
   });
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
-  } catch (caught) {
-    return exitCodeFor(caught, ci);
-  }
-}
-
-function buildProgram(): Command {
-  const program = new Command('taskrun')
-    .description('Run ACR Tasks-style multi-step task files (acr-task.yaml) on docker or podman')
-    .version(readVersion(), '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
-  registerValidateCommand(program);
-  registerRenderCommand(program);
-  registerGraphCommand(program);
-  registerRunCommand(program);
-  registerManifestCommand(program);
-  registerRunsCommand(program);
-  registerLogsCommand(program);
-  // Subcommands inherit exitOverride only when set on each of them.
-  for (const command of program.commands) exitOverrideDeep(command);
-  return program;
-}
-
-function exitOverrideDeep(command: Command): void {
-  command.exitOverride();
-  for (const sub of command.commands) exitOverrideDeep(sub);
-}
-
-function exitCodeFor(caught: unknown, ci: CiChoice | undefined): number {
-  if (caught instanceof CommanderError) {
-    // Help and --version end "with an error" in commander's exitOverride mode.
-    if (caught.code === 'commander.helpDisplayed' || caught.code === 'commander.version' || caught.code === 'commander.help') {
-      return EXIT_OK;
-    }
-    return EXIT_USAGE;
-  }
-  if (caught instanceof InputError) {
-    printDiagnostics(caught.diagnostics, (text) => process.stderr.write(text));
-    annotateDiagnostics({ diagnostics: caught.diagnostics, ci, write: (text) => process.stderr.write(text) });
-    return EXIT_USAGE;
-  }
-  if (caught instanceof ExitError) {
-    if (caught.message) process.stderr.write(`taskrun: ${caught.message}\n`);
-    return caught.exitCode;
-  }
-  if (isDiskError(caught)) {
-    // A write refused by the file system that no command caught itself: still the user's disk, not a bug.
-    const where = caught.path ?? 'a file';
-    process.stderr.write(`taskrun: cannot write ${where}: ${describeDiskErrorCode(caught.code)}\n`);
-    return EXIT_FAILED;
-  }
-  const detail = caught instanceof Error ? (process.env.TASKRUN_DEBUG ? caught.stack : caught.message) : String(caught);
-  process.stderr.write(`taskrun: internal error: ${detail}\nThis is a bug in taskrun; please report it with the command you ran.\n`);
-  return EXIT_FAILED;
-}
-
-function readVersion(): string {
-  const require = createRequire(import.meta.url);
-  return (require('../../package.json') as { version: string }).version;
 }

@@ -1,7 +1,7 @@
 // Load stage (v1.1.0 files): decodes the rendered `alias:` block and merges its definitions
 // with `src` files and the built-in globals into one alias table (acb-spec §3.3).
 
-import { readFile, realpath } from 'node:fs/promises';
+import { readFile, realpath } from '../sync-fs.js';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode, Pair } from 'yaml';

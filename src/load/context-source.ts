@@ -2,7 +2,7 @@
 // a local folder, `/dev/null` (no context), a local .tar/.tar.gz, or a git URL written as az
 // writes it (`https://host/org/repo.git#branch:subfolder`) — made into a local folder.
 
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from '../sync-fs.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { error, InputError } from '../diagnostics.js';

@@ -1,7 +1,7 @@
 // Load stage: the size limit on a task file, checked before it is read so a huge file costs
 // nothing. Far above any real task file (they are a few KB); the later stages' limits assume it.
 
-import { stat } from 'node:fs/promises';
+import { stat } from '../sync-fs.js';
 import { InputError, error } from '../diagnostics.js';
 
 export const MAX_TASK_FILE_BYTES = 1024 * 1024;

@@ -1,6 +1,6 @@
 // Load stage: reads the task file from disk into a SourceText, every byte as ACR keeps it.
 
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../sync-fs.js';
 import { InputError, error } from '../diagnostics.js';
 import type { Diagnostic, SourceLocation } from '../diagnostics.js';
 import { fromOriginal } from '../source-text.js';

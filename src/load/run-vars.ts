@@ -1,8 +1,7 @@
 // Load stage: the `.Run` variables a task's templates see (acb-spec §2.2), from flags,
 // CI variables or the local git checkout, and the host.
 
-import { endianness } from 'node:os';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from '../sync-fs.js';
 import path from 'node:path';
 import type { RunVars } from '../template/data.js';
 
@@ -36,8 +35,11 @@ const goArchitectures: Readonly<Record<string, string>> = {
   ppc: 'ppc',
 };
 
+// os.endianness(), worked out here: loading node:os for it would cost every render's start-up.
+const HOST_BYTE_ORDER: 'BE' | 'LE' = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 'LE' : 'BE';
+
 /** Go's GOARCH name for Node's `process.arch` (what `.Run.Architecture` shows on acb). */
-export function goArchitecture(nodeArch: string, byteOrder: 'BE' | 'LE' = endianness()): string {
+export function goArchitecture(nodeArch: string, byteOrder: 'BE' | 'LE' = HOST_BYTE_ORDER): string {
   if (nodeArch === 'ppc64') return byteOrder === 'LE' ? 'ppc64le' : 'ppc64';
   return goArchitectures[nodeArch] ?? nodeArch;
 }

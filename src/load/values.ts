@@ -1,6 +1,6 @@
 // Load stage: builds `.Values` from values files and `--set` flags (acb-spec §2.3).
 
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../sync-fs.js';
 import { Scalar, isMap, isScalar, parseAllDocuments, visit } from 'yaml';
 import type { Document, ScalarTag, Tags } from 'yaml';
 import { error, warning } from '../diagnostics.js';
@@ -12,8 +12,10 @@ import { GoFloat } from '../template/go-values.js';
 import { decodeGoBytes, describeInvalidUtf8 } from './go-bytes.js';
 import { describeReadError } from './read-task-file.js';
 import { describeYamlError, locateOffset, locateYamlError } from './yaml-location.js';
+import { isPlainObject, mergeDeep, type MutableValues } from './set-values.js';
 
-type MutableValues = { [key: string]: unknown };
+export { mergeValues, parseSetFlags } from './set-values.js';
+
 
 // Files are read in order and later ones win. Nested mappings merge deeply, a deliberate
 // superset: acb accepts them in the file but then fails to render (acb-spec §2.3).
@@ -130,53 +132,10 @@ function yamlDiagnostic(source: ReturnType<typeof fromOriginal>, err: Parameters
   return error('values-yaml-syntax', `values file '${source.file}': ${describeYamlError(err)}`, locateYamlError(source, err), 'fix the YAML syntax of the values file');
 }
 
-// `--set KEY=VALUE`: split at the first `=`, values stay strings, no comma splitting, and a
-// dotted key stays one literal top-level key, as on acb.
-export function parseSetFlags(items: readonly string[]): { values: Record<string, string>; diagnostics: Diagnostic[] } {
-  const values: Record<string, string> = {};
-  const diagnostics: Diagnostic[] = [];
-  for (const item of items) {
-    const equals = item.indexOf('=');
-    if (equals < 0) {
-      diagnostics.push(error('set-invalid', `--set '${item}': expected KEY=VALUE`, undefined, `write --set ${item === '' ? 'name' : item}=value`));
-      continue;
-    }
-    const key = item.slice(0, equals);
-    if (key === '') {
-      diagnostics.push(error('set-invalid', `--set '${item}': the key before '=' is empty`, undefined, 'write --set name=value'));
-      continue;
-    }
-    setOwn(values, key, item.slice(equals + 1));
-  }
-  return { values, diagnostics };
-}
 
-/** `--set` replaces whole top-level keys of the files' values. */
-export function mergeValues(fromFiles: Values, fromSet: Record<string, string>): Values {
-  const merged: MutableValues = { ...fromFiles };
-  for (const [key, value] of Object.entries(fromSet)) setOwn(merged, key, value);
-  return merged;
-}
 
-function isPlainObject(value: unknown): value is MutableValues {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
 
-function mergeDeep(base: MutableValues, over: Values): MutableValues {
-  const merged: MutableValues = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const previous = merged[key];
-    setOwn(merged, key, isPlainObject(previous) && isPlainObject(value) ? mergeDeep(previous, value) : value);
-  }
-  return merged;
-}
 
-/** Assigns as an own property, so a key named `__proto__` is data, not a prototype change. */
-function setOwn(target: MutableValues, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
 
 function toPlainValues(value: unknown): Values {
   return isPlainObject(value) ? value : {};

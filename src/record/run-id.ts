@@ -1,7 +1,7 @@
 // Record stage: run IDs. Allocated ones are `tr` + a base-36 counter, claimed with an
 // atomic `mkdir` of the run's folder, so concurrent runs in one TASKRUN_HOME never share one.
 
-import { mkdir, readdir, rename, rm, rmdir, writeFile, readFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, rmdir, writeFile, readFile } from '../sync-fs.js';
 import { join } from 'node:path';
 import { error, InputError } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';

@@ -2,7 +2,7 @@
 // it runs, after everything before it. Checked where nothing before the build could have made
 // them: no cmd step comes earlier (a step may write files the build uses).
 
-import { stat } from 'node:fs/promises';
+import { stat } from '../sync-fs.js';
 import path from 'node:path';
 import { warning, type Diagnostic } from '../diagnostics.js';
 import type { BuildStep, Task } from './types.js';

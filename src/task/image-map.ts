@@ -2,7 +2,7 @@
 // before anything runs, e.g. ACR's `bash` alias (mcr.microsoft.com/acr/bash) by an image this
 // machine has. FROM matches the first word as written (an alias name) or the image it names.
 
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../sync-fs.js';
 import { error, warning, InputError, type Diagnostic } from '../diagnostics.js';
 import { canonicalImageReference } from './image-reference.js';
 import { isDockerCliImage } from './image-use.js';

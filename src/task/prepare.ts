@@ -2,24 +2,18 @@
 // (v1.1.0: render the alias block, substitute aliases) → render the whole text →
 // parse + validate + normalise. Collects every diagnostic; throws InputError when any is an error.
 
-import { stat } from 'node:fs/promises';
+import { stat } from '../sync-fs.js';
 import path from 'node:path';
-import { applyStrict, hasErrors, InputError, sortDiagnostics, error, warning, type Diagnostic } from '../diagnostics.js';
+import { applyStrict, hasErrors, InputError, sortDiagnostics, error, type Diagnostic } from '../diagnostics.js';
 import { fromOriginal, locate, type SourceText } from '../source-text.js';
-import { applyAliases, describeInactiveAliasBlock } from '../load/apply-aliases.js';
 import { describeInvalidUtf8 } from '../load/go-bytes.js';
 import { stripCommentLines } from '../load/comment-lines.js';
 import { readTaskFile } from '../load/read-task-file.js';
 import { detectGitInfo, resolveRunVars, type RunVarFlags } from '../load/run-vars.js';
-import { loadValuesFiles, mergeValues, parseSetFlags } from '../load/values.js';
+import { mergeValues, parseSetFlags } from '../load/set-values.js';
 import { isAliasVersion, sniffVersion } from '../load/version-sniff.js';
-import type { RunVars, TemplateData } from '../template/data.js';
+import type { RunVars, TemplateData, Values } from '../template/data.js';
 import { buildTemplateData, renderTemplate } from '../template/render.js';
-import { parseTask } from './parse-task.js';
-import { checkBuildInputs } from './build-inputs.js';
-import { checkSecretsOnCommandLines } from './secret-arguments.js';
-import { applyImageMap, parseImageMapFlags, readImageMapFile } from './image-map.js';
-import { checkValuesKeepStructure } from './value-structure.js';
 import type { Task } from './types.js';
 
 export const DEFAULT_REGISTRY = 'localhost:5000';
@@ -87,16 +81,21 @@ export async function prepareTask(input: PrepareInput): Promise<PreparedTask> {
   // `render` shows such a byte as acb does, but ACR's YAML parser refuses it.
   const invalidUtf8 = describeInvalidUtf8(rendered, { code: 'invalid-utf8', what: 'the task' });
   if (invalidUtf8) throw new InputError(sortDiagnostics(applyStrict([...diagnostics, invalidUtf8], input.strict ?? false)));
-  const parsed = parseTask({ source: rendered, ...(aliases && { aliases }) });
-  diagnostics.push(...parsed.diagnostics);
-  // Only a file that parses has a structure a value could change.
-  if (parsed.task) diagnostics.push(...checkValuesKeepStructure({ text: stages.template, data, rendered }));
-  const inactiveAliases = !aliases && parsed.task?.version === 'v1.1.0' ? describeInactiveAliasBlock(rendered) : undefined;
-  if (inactiveAliases) diagnostics.push(inactiveAliases);
-  if (parsed.task) diagnostics.push(...checkSecretsSupplied(parsed.task, input.secrets ?? {}, input.requireSecrets ?? false));
-  if (parsed.task) diagnostics.push(...checkSecretsOnCommandLines(parsed.task, input.secrets ?? {}));
-  const mapped = parsed.task && (await mapImages(parsed.task, input, diagnostics));
-  if (parsed.task) diagnostics.push(...(await checkBuildInputs(parsed.task, contextDir)));
+  // Loaded here, not at the top: `render` stops before parsing, and the YAML parser, the schema's
+  // validators and the rules are most of what validate adds to its start-up.
+  const { parseAndCheck } = await import('./parse-and-check.js');
+  const mapped = await parseAndCheck({
+    template: stages.template,
+    rendered,
+    ...(aliases && { aliases }),
+    data,
+    contextDir,
+    secrets: input.secrets ?? {},
+    requireSecrets: input.requireSecrets ?? false,
+    imageMap: input.imageMap ?? [],
+    imageMapFiles: input.imageMapFiles ?? [],
+    diagnostics,
+  });
   const final = finish();
   if (hasErrors(final) || !mapped) throw new InputError(final);
   return { task: mapped, rendered, runVars: data.Run, contextDir, diagnostics: final };
@@ -134,6 +133,8 @@ async function runTextStages(input: PrepareInput, diagnostics: Diagnostic[]): Pr
   let text = stripped;
   let aliases: ReadonlyMap<string, string> | undefined;
   if (isAliasVersion(sniffVersion(stripped.text))) {
+    // Loaded for v1.1.0 files only: alias blocks need the YAML parser, templates alone do not.
+    const { applyAliases } = await import('../load/apply-aliases.js');
     const applied = await applyAliases({
       source: stripped,
       data,
@@ -159,18 +160,6 @@ async function runTextStages(input: PrepareInput, diagnostics: Diagnostic[]): Pr
   return { template: text, rendered: rendered.source, ...(aliases && { aliases }), data, contextDir };
 }
 
-async function mapImages(task: Task, input: PrepareInput, diagnostics: Diagnostic[]): Promise<Task | undefined> {
-  try {
-    const fromFiles = await Promise.all((input.imageMapFiles ?? []).map(readImageMapFile));
-    const applied = applyImageMap(task, [...parseImageMapFlags(input.imageMap ?? []), ...fromFiles.flat()]);
-    diagnostics.push(...applied.diagnostics);
-    return applied.task;
-  } catch (caught) {
-    if (!(caught instanceof InputError)) throw caught;
-    diagnostics.push(...caught.diagnostics);
-    return undefined;
-  }
-}
 
 // A wrong --context would otherwise surface as a build that cannot start, or as an empty
 // folder the engine creates on the host for the /workspace mount.
@@ -188,7 +177,7 @@ async function buildData(input: PrepareInput, contextDir: string, diagnostics: D
   // git is asked only for what the flags leave open.
   const needsGit = flags.commit === undefined || flags.branch === undefined;
   const [fromFiles, git] = await Promise.all([
-    loadValuesFiles(input.valuesFiles ?? []),
+    loadValues(input.valuesFiles ?? []),
     needsGit ? detectGitInfo({ dir: contextDir, env }) : Promise.resolve({}),
   ]);
   diagnostics.push(...setFlags.diagnostics, ...fromFiles.diagnostics);
@@ -204,17 +193,10 @@ async function buildData(input: PrepareInput, contextDir: string, diagnostics: D
   return buildTemplateData({ run, values: mergeValues(fromFiles.values, setFlags.values), secrets: input.secrets ?? {} });
 }
 
-// ACR fetches `secrets:` from Key Vault; locally each one must come from --secret/--secret-env.
-function checkSecretsSupplied(task: Task, supplied: Readonly<Record<string, string>>, isRequired: boolean): Diagnostic[] {
-  const report = isRequired ? error : warning;
-  return task.secrets
-    .filter((secret) => !(secret.id in supplied))
-    .map((secret) =>
-      report(
-        'secret-not-supplied',
-        `secret \`${secret.id}\` is not supplied (on ACR it comes from ${secret.keyvault ? `Key Vault ${secret.keyvault}` : 'a managed identity'})`,
-        secret.location,
-        `pass it with --secret ${secret.id}=VALUE or --secret-env ${secret.id}=ENV_VAR`,
-      ),
-    );
+// The YAML parser is loaded for values files only: most renders have none.
+async function loadValues(files: readonly string[]): Promise<{ values: Values; diagnostics: Diagnostic[] }> {
+  if (files.length === 0) return { values: {}, diagnostics: [] };
+  const { loadValuesFiles } = await import('../load/values.js');
+  return loadValuesFiles(files);
 }
+

@@ -61,12 +61,36 @@ const SPACE = /[ \t\r\n]/;
 const MAX_BROKEN_ACTIONS = 1_000;
 // Each action costs about 1.5 KB through parsing and rendering; real files have a few thousand.
 export const MAX_ACTIONS = 20_000;
-// Sticky: they match at `lastIndex` only, so tokens are read in place without slicing the text.
-const WORD = /[\p{L}_][\p{L}\p{Nd}_]*/uy;
+// Built on first use, like the Unicode classes they hold (see wordAt). Sticky: the word matches
+// at `lastIndex` only, so tokens are read in place without slicing the text.
+let unicodeWord: RegExp | undefined;
+let unicodeWordChar: RegExp | undefined;
 
 function matchAt(pattern: RegExp, text: string, pos: number): string | undefined {
   pattern.lastIndex = pos;
   return pattern.exec(text)?.[0];
+}
+
+const isAsciiLetter = (code: number) => (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f;
+const isAsciiDigit = (code: number) => code >= 0x30 && code <= 0x39;
+
+// A Go identifier at `pos` (a letter or _, then letters, digits and _), or undefined. ASCII is
+// read by hand: the Unicode patterns cost a small file's render a quarter of a millisecond to
+// build and compile, so they are made only once a character past ASCII shows up.
+function wordAt(text: string, pos: number): string | undefined {
+  let end = pos;
+  for (; end < text.length; end++) {
+    const code = text.charCodeAt(end);
+    if (code >= 0x80) return matchAt((unicodeWord ??= /[\p{L}_][\p{L}\p{Nd}_]*/uy), text, pos);
+    if (!(isAsciiLetter(code) || (end > pos && isAsciiDigit(code)))) break;
+  }
+  return end > pos ? text.slice(pos, end) : undefined;
+}
+
+function isWordChar(char: string | undefined): boolean {
+  if (char === undefined) return false;
+  const code = char.charCodeAt(0);
+  return code >= 0x80 ? (unicodeWordChar ??= /[\p{L}\p{Nd}_]/u).test(char) : isAsciiLetter(code) || isAsciiDigit(code);
 }
 
 function isSpace(char: string | undefined): boolean {
@@ -194,20 +218,20 @@ function scanAction(text: string, start: number, at: number): ScannedAction | Br
       const written = text.slice(pos, end + 1);
       push('string', written, written.slice(1, -1));
     } else if (char === '$') {
-      const name = matchAt(WORD, text, pos + 1) ?? '';
+      const name = wordAt(text, pos + 1) ?? '';
       push('variable', `$${name}`, name);
-    } else if (char === '.' && matchAt(WORD, text, pos + 1) !== undefined && !/\d/.test(text[pos + 1] ?? '')) {
-      const name = matchAt(WORD, text, pos + 1) ?? '';
+    } else if (char === '.' && wordAt(text, pos + 1) !== undefined && !/\d/.test(text[pos + 1] ?? '')) {
+      const name = wordAt(text, pos + 1) ?? '';
       push('field', `.${name}`, name);
     } else if (/[\d+-]/.test(char) || (char === '.' && /\d/.test(text[pos + 1] ?? ''))) {
       const end = scanNumber(text, pos);
       if (end < 0) return broken(`\`${text.slice(pos, -end + 1)}\` is an imaginary number; taskrun does not evaluate complex numbers`);
-      if (/[\p{L}\p{Nd}_.]/u.test(text[end] ?? '')) {
+      if (isWordChar(text[end]) || text[end] === '.') {
         return broken(`bad number syntax: ${text.slice(pos, end + 1)}`);
       }
       push('number', text.slice(pos, end));
     } else if (char === '.') push('dot', char);
-    else if (matchAt(WORD, text, pos) !== undefined) push('identifier', matchAt(WORD, text, pos) ?? '');
+    else if (wordAt(text, pos) !== undefined) push('identifier', wordAt(text, pos) ?? '');
     else return broken(`unrecognized character in action: ${JSON.stringify(char)}`);
   }
 }

@@ -80,16 +80,22 @@ export const upperRune = upperOf;
 export const lowerRune = lowerOf;
 export const titleRune = titleOf;
 
-// A category test in Go 1.19's Unicode: characters newer than it are in no category.
-const inGoCategory = (pattern: RegExp) => (char: string): boolean => pattern.test(char) && !isNewerThanGo(char.codePointAt(0) ?? 0);
+// A category test in Go 1.19's Unicode: characters newer than it are in no category. The
+// pattern is built at the first test: building a \p{…} class takes some 50 µs, which every
+// start would pay for tests most task files never make.
+const inGoCategory = (category: string) => {
+  let pattern: RegExp | undefined;
+  return (char: string): boolean => (pattern ??= new RegExp(`\\p{${category}}`, 'u')).test(char) && !isNewerThanGo(char.codePointAt(0) ?? 0);
+};
 
 /** Go's unicode category tests for one code point (unicode.IsUpper, IsLower, …). */
-export const isGoUpper = inGoCategory(/\p{Lu}/u);
+export const isGoUpper = inGoCategory('Lu');
+const isLowercaseLetter = inGoCategory('Ll');
 // U+0295 (ʕ) was a lower-case letter until Unicode 16.
-export const isGoLower = (char: string): boolean => char === '\u0295' || inGoCategory(/\p{Ll}/u)(char);
-export const isGoTitle = inGoCategory(/\p{Lt}/u);
-export const isGoLetter = inGoCategory(/\p{L}/u);
-export const isGoNumber = inGoCategory(/\p{N}/u);
-export const isGoPunct = inGoCategory(/\p{P}/u);
+export const isGoLower = (char: string): boolean => char === '\u0295' || isLowercaseLetter(char);
+export const isGoTitle = inGoCategory('Lt');
+export const isGoLetter = inGoCategory('L');
+export const isGoNumber = inGoCategory('N');
+export const isGoPunct = inGoCategory('P');
 /** unicode.IsSpace: `\t \n \v \f \r`, space, U+0085, U+00A0 and Unicode's White_Space. */
 export const isGoSpace = (char: string): boolean => /\p{White_Space}/u.test(char);

@@ -6,6 +6,7 @@ import { encodeGoBytes } from '../../load/go-bytes.js';
 import { annotateDiagnostics } from '../ci/annotations.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { addTaskOptions, maskDiagnostics, PLACEHOLDER_RUN_ID, readSecrets, toPrepareInput, type TaskOptions } from '../task-options.js';
+import { writeStderr, writeStdout } from '../std-write.js';
 
 export function registerRenderCommand(program: Command): void {
   addTaskOptions(
@@ -21,11 +22,11 @@ export function registerRenderCommand(program: Command): void {
     if (rendered) {
       const text = masker.mask(rendered.text);
       // Bytes, not text: an invalid UTF-8 byte of the file is printed as that byte, as acb does.
-      process.stdout.write(encodeGoBytes(text.endsWith('\n') ? text : `${text}\n`));
+      writeStdout(encodeGoBytes(text.endsWith('\n') ? text : `${text}\n`));
     }
     if (hasErrors(diagnostics)) throw new InputError(maskDiagnostics(diagnostics, masker));
     const masked = maskDiagnostics(diagnostics, masker);
-    printDiagnostics(masked, (text) => process.stderr.write(text));
-    annotateDiagnostics({ diagnostics: masked, ci: options.ci, write: (text) => process.stderr.write(text) });
+    printDiagnostics(masked, writeStderr);
+    annotateDiagnostics({ diagnostics: masked, ci: options.ci, write: writeStderr });
   });
 }

@@ -6,6 +6,7 @@ import type { Task } from '../../task/types.js';
 import { annotateDiagnostics } from '../ci/annotations.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { addTaskOptions, maskDiagnostics, prepareWithoutRun, type TaskOptions } from '../task-options.js';
+import { writeStderr, writeStdout } from '../std-write.js';
 
 // Only a task that may build with BuildKit asks an engine, the one `run` would choose; without
 // one that answers there is nothing to check.
@@ -38,9 +39,9 @@ export function registerValidateCommand(program: Command): void {
       const engineFindings = await checkEngineFindings(prepared.task, options);
       const diagnostics = maskDiagnostics([...prepared.diagnostics, ...engineFindings], masker);
       if (hasErrors(diagnostics)) throw new InputError(diagnostics);
-      printDiagnostics(diagnostics, (text) => process.stderr.write(text));
-      annotateDiagnostics({ diagnostics, ci: options.ci, write: (text) => process.stderr.write(text) });
+      printDiagnostics(diagnostics, writeStderr);
+      annotateDiagnostics({ diagnostics, ci: options.ci, write: writeStderr });
       const steps = prepared.task.steps.length;
-      process.stdout.write(`${file}: valid (${steps} step${steps === 1 ? '' : 's'}, version ${prepared.task.version})\n`);
+      writeStdout(`${file}: valid (${steps} step${steps === 1 ? '' : 's'}, version ${prepared.task.version})\n`);
     });
 }

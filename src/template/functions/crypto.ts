@@ -2,25 +2,13 @@
 // strings (goutils' character sets), UUIDs, Master Password (`derivePassword`), private keys,
 // self-made X.509 certificates (as Go's x509.CreateCertificate lays them out) and AES-CBC.
 
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHmac,
-  createPrivateKey,
-  generateKeyPairSync,
-  randomBytes,
-  randomUUID,
-  scryptSync,
-  sign,
-  X509Certificate,
-  createHash,
-  type KeyObject,
-} from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { fromGoBytes, toGoBytes } from '../go-strings.js';
 import { GoInt64, kindOf, markedGoType, typeNameOf, withGoType } from '../go-values.js';
 import * as der from './der.js';
 import { parseIp } from './ip.js';
 import { asInt, asString, callError, checkLength, fail, fn, stringBinary, stringUnary, unary, withStringParams } from './support.js';
+import { nodeCrypto } from './node-crypto.js';
 import type { CallContext, FunctionFamily } from './types.js';
 
 // --- random strings: goutils.CryptoRandom's accepted characters ---
@@ -38,7 +26,7 @@ function randomString(context: CallContext, count: number, alphabet: string): st
   const parts: string[] = [];
   let length = 0;
   while (length < count) {
-    for (const byte of randomBytes(Math.min(65536, (count - length) * 2))) {
+    for (const byte of nodeCrypto().randomBytes(Math.min(65536, (count - length) * 2))) {
       if (byte >= limit || length >= count) continue;
       parts.push(alphabet[byte % alphabet.length] ?? '');
       length++;
@@ -88,8 +76,8 @@ function derivePassword(counter: number, type: string, password: string, user: s
   const userBytes = toGoBytes(user);
   const siteBytes = toGoBytes(site);
   const salt = Buffer.concat([Buffer.from(SEED), uint32(userBytes.length), userBytes]);
-  const key = scryptSync(toGoBytes(password), salt, 64, { N: 32768, r: 8, p: 2, maxmem: 128 * 1024 * 1024 });
-  const seed = createHmac('sha256', key).update(Buffer.concat([Buffer.from(SEED), uint32(siteBytes.length), siteBytes, uint32(counter)])).digest();
+  const key = nodeCrypto().scryptSync(toGoBytes(password), salt, 64, { N: 32768, r: 8, p: 2, maxmem: 128 * 1024 * 1024 });
+  const seed = nodeCrypto().createHmac('sha256', key).update(Buffer.concat([Buffer.from(SEED), uint32(siteBytes.length), siteBytes, uint32(counter)])).digest();
   const template = templates[(seed[0] ?? 0) % templates.length] ?? '';
   return Array.from(template, (element, i) => {
     const chars = CHARACTERS[element] ?? '';
@@ -116,7 +104,7 @@ function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
 
 // Sprig's DSAKeyFormat {Version, P, Q, G, Y, X}, from Node's PKCS#8 DSA key.
 function dsaPrivateKey(): string {
-  const { privateKey } = generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 });
+  const { privateKey } = nodeCrypto().generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 });
   const [info] = der.children(privateKey.export({ format: 'der', type: 'pkcs8' }));
   const [, algorithm, keyOctets] = der.children(info?.content ?? Buffer.alloc(0));
   const [, params] = der.children(algorithm?.content ?? Buffer.alloc(0));
@@ -131,13 +119,13 @@ function generatePrivateKey(type: string): string {
   switch (type) {
     case '':
     case 'rsa': {
-      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 4096 });
+      const { privateKey } = nodeCrypto().generateKeyPairSync('rsa', { modulusLength: 4096 });
       return privateKey.export({ format: 'pem', type: 'pkcs1' }).toString();
     }
     case 'dsa':
       return dsaPrivateKey();
     case 'ecdsa': {
-      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const { privateKey } = nodeCrypto().generateKeyPairSync('ec', { namedCurve: 'P-256' });
       return privateKey.export({ format: 'pem', type: 'sec1' }).toString();
     }
     default:
@@ -201,10 +189,10 @@ function createCertificate(input: {
   isCa: boolean;
   signer?: Signer;
 }): Certificate {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } = nodeCrypto().generateKeyPairSync('rsa', { modulusLength: 2048 });
   const spki = publicKey.export({ format: 'der', type: 'spki' });
   const [, spkiBits] = der.children(der.children(spki)[0]?.content ?? Buffer.alloc(0));
-  const subjectKeyId = createHash('sha1').update((spkiBits?.content ?? Buffer.alloc(1)).subarray(1)).digest();
+  const subjectKeyId = nodeCrypto().createHash('sha1').update((spkiBits?.content ?? Buffer.alloc(1)).subarray(1)).digest();
   const subject = name(input.commonName);
   const issuer = input.signer?.subject ?? subject;
   const notBefore = new Date();
@@ -223,7 +211,7 @@ function createCertificate(input: {
     const names = [...input.dnsNames.map((dns) => der.tlv(0x82, Buffer.from(dns, 'utf8'))), ...input.ips.map((ip) => der.tlv(0x87, parseIp(ip) ?? Buffer.alloc(0)))];
     extensions.push(extension('2.5.29.17', false, der.sequence(...names)));
   }
-  const serial = BigInt(`0x${randomBytes(16).toString('hex')}`);
+  const serial = BigInt(`0x${nodeCrypto().randomBytes(16).toString('hex')}`);
   const tbs = der.sequence(
     der.explicit(0, der.integer(2n)),
     der.integer(serial),
@@ -234,7 +222,7 @@ function createCertificate(input: {
     spki,
     der.explicit(3, der.sequence(...extensions)),
   );
-  const signature = sign('sha256', tbs, input.signer?.key ?? privateKey);
+  const signature = nodeCrypto().sign('sha256', tbs, input.signer?.key ?? privateKey);
   const cert = der.sequence(tbs, sha256WithRsa, der.bitString(signature));
   return certificate(pem('CERTIFICATE', cert), privateKey.export({ format: 'pem', type: 'pkcs1' }).toString());
 }
@@ -245,7 +233,7 @@ function signerOf(context: CallContext, ca: unknown): Signer {
   const certDer = pemBody(Cert, 'CERTIFICATE');
   if (!certDer) callError(context, 'unable to decode certificate');
   try {
-    new X509Certificate(certDer);
+    new (nodeCrypto().X509Certificate)(certDer);
   } catch (cause) {
     callError(context, `error parsing certificate: decodedSignerCert.Bytes: ${(cause as Error).message}`);
   }
@@ -253,7 +241,7 @@ function signerOf(context: CallContext, ca: unknown): Signer {
   if (!keyDer) callError(context, 'unable to decode key');
   let key: KeyObject;
   try {
-    key = createPrivateKey({ key: keyDer, format: 'der', type: 'pkcs1' });
+    key = nodeCrypto().createPrivateKey({ key: keyDer, format: 'der', type: 'pkcs1' });
   } catch (cause) {
     return callError(context, `error parsing prive key: decodedSignerKey.Bytes: ${(cause as Error).message}`);
   }
@@ -278,14 +266,14 @@ function buildCustomCert(context: CallContext, b64cert: string, b64key: string):
   const certDer = anyPemBody(cert);
   if (!certDer) callError(context, 'unable to decode certificate');
   try {
-    new X509Certificate(certDer);
+    new (nodeCrypto().X509Certificate)(certDer);
   } catch (cause) {
     callError(context, `error parsing certificate: decodedCert.Bytes: ${(cause as Error).message}`);
   }
   const keyDer = anyPemBody(key);
   if (!keyDer) callError(context, 'unable to decode key');
   try {
-    createPrivateKey({ key: keyDer, format: 'der', type: 'pkcs1' });
+    nodeCrypto().createPrivateKey({ key: keyDer, format: 'der', type: 'pkcs1' });
   } catch (cause) {
     callError(context, `error parsing prive key: decodedKey.Bytes: ${(cause as Error).message}`);
   }
@@ -303,8 +291,8 @@ function aesKey(password: string): Buffer {
 
 function encryptAes(password: string, plaintext: string): string {
   if (plaintext === '') return '';
-  const iv = randomBytes(16);
-  const cipher = createCipheriv('aes-256-cbc', aesKey(password), iv);
+  const iv = nodeCrypto().randomBytes(16);
+  const cipher = nodeCrypto().createCipheriv('aes-256-cbc', aesKey(password), iv);
   return Buffer.concat([iv, cipher.update(toGoBytes(plaintext)), cipher.final()]).toString('base64');
 }
 
@@ -317,7 +305,7 @@ function decryptAes(context: CallContext, password: string, crypt64: string): st
   const body = crypt.subarray(16);
   if (body.length % 16 !== 0) callError(context, 'crypto/cipher: input not full blocks');
   if (body.length === 0) callError(context, 'runtime error: index out of range [-1]');
-  const decipher = createDecipheriv('aes-256-cbc', aesKey(password), crypt.subarray(0, 16)).setAutoPadding(false);
+  const decipher = nodeCrypto().createDecipheriv('aes-256-cbc', aesKey(password), crypt.subarray(0, 16)).setAutoPadding(false);
   const decrypted = Buffer.concat([decipher.update(body), decipher.final()]);
   const end = decrypted.length - (decrypted[decrypted.length - 1] ?? 0);
   if (end < 0) callError(context, `runtime error: slice bounds out of range [:${end}]`);
@@ -329,7 +317,7 @@ export const CRYPTO_FUNCTIONS: FunctionFamily = {
   randAlpha: randomFunction(ALPHA),
   randAscii: randomFunction(ASCII),
   randNumeric: randomFunction(DIGITS),
-  uuidv4: fn(0, 0, () => randomUUID()),
+  uuidv4: fn(0, 0, () => nodeCrypto().randomUUID()),
   derivePassword: withStringParams([1, 2, 3, 4], fn(5, 5, (args) => {
     // Go's parameter is a uint32, which a literal int converts to (taskrun cannot tell a literal from another int).
     if (kindOf(args[0]) !== 'int' || args[0] instanceof GoInt64) fail(`wrong type for value; expected uint32; got ${typeNameOf(args[0])}`);

@@ -1,10 +1,10 @@
 // Template stage: Sprig v2.22's encodings and checksums (acb's own `b64enc`), on Go bytes.
 
-import { createHash } from 'node:crypto';
 import { fromGoBytes, toGoBytes } from '../go-strings.js';
 import { encodeGoJson, typeNameOf } from '../go-values.js';
 import { quoteGo } from '../printf.js';
 import { asString, fn, stringUnary, unary, withStringParams } from './support.js';
+import { nodeCrypto } from './node-crypto.js';
 import type { CallContext, FunctionFamily } from './types.js';
 
 // Go's base64.StdEncoding.DecodeString, whose error Sprig's b64dec returns as its output: the
@@ -131,7 +131,7 @@ function adler32(bytes: Uint8Array): number {
   return ((b << 16) | a) >>> 0;
 }
 
-const digest = (algorithm: string) => (text: string) => createHash(algorithm).update(toGoBytes(text)).digest('hex');
+const digest = (algorithm: string) => (text: string) => nodeCrypto().createHash(algorithm).update(toGoBytes(text)).digest('hex');
 
 export const ENCODING_FUNCTIONS: FunctionFamily = {
   b64enc: unary(b64enc),

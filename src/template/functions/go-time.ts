@@ -90,12 +90,16 @@ function floorDiv(a: bigint, b: bigint): bigint {
   return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
-const started = performance.now();
+// process.hrtime, not performance.now(): the `performance` global loads perf_hooks (ten of
+// Node's modules) on first use, and this runs as every render starts.
+const started = process.hrtime.bigint();
 
 export function now(): GoTime {
   const ms = Date.now();
-  const extra = BigInt(Math.floor((performance.now() % 1) * 1e6));
-  return new GoTime(BigInt(ms) * NS_PER_MS + extra, 'Local', (performance.now() - started) / 1000);
+  const elapsedNs = process.hrtime.bigint() - started;
+  // Date.now() stops at milliseconds; the monotonic clock gives the digits below.
+  const extra = elapsedNs % NS_PER_MS;
+  return new GoTime(BigInt(ms) * NS_PER_MS + extra, 'Local', Number(elapsedNs) / 1e9);
 }
 
 export function fromUnix(seconds: number): GoTime {
@@ -607,13 +611,16 @@ function fractional(value: bigint, scale: bigint): string {
 
 const UNITS: Readonly<Record<string, number>> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
-/** time.ParseDuration (`1h30m`, `-1.5h`, `300ms`); undefined where Go fails. */
+/**
+ * time.ParseDuration (`1h30m`, `-1.5h`, `300ms`); undefined where Go fails. µ and μ are escaped
+ * in the patterns: esbuild keeps a regular expression's characters, and the bundles must be ASCII.
+ */
 export function parseDuration(text: string): bigint | undefined {
-  const m = /^([+-]?)((?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+|0)$/.exec(text);
+  const m = /^([+-]?)((?:(?:\d+\.?\d*|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+|0)$/.exec(text);
   if (!m) return undefined;
   if (m[2] === '0') return 0n;
   let total = 0;
-  for (const [, number = '0', unit = 's'] of (m[2] ?? '').matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) total += Number(number) * (UNITS[unit] ?? 0);
+  for (const [, number = '0', unit = 's'] of (m[2] ?? '').matchAll(/(\d+\.?\d*|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/g)) total += Number(number) * (UNITS[unit] ?? 0);
   if (total > 9.223372036854775807e18) return undefined;
   const ns = BigInt(Math.round(total));
   return m[1] === '-' ? -ns : ns;
