@@ -1,6 +1,7 @@
-// Stage 5, execute: a push step is `<engine> push IMAGE` per image, in order, each with
-// up to 3 attempts and acb's back-off (acb-spec §4.5); the registry digest of every
-// pushed image is reported with an image-pushed event.
+// Stage 5, execute: a push step is `<engine> push IMAGE` per image, each with up to 3 attempts
+// and acb's back-off (acb-spec §4.5); the registry digest of every pushed image is reported with
+// an image-pushed event. acb pushes one image after another; taskrun pushes up to
+// PUSH_PARALLEL at once (the step still fails when one image fails, naming the first in order).
 
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { uniqueNamePart } from '../engine/names.js';
 import type { PushStep } from '../task/types.js';
 import type { RunResources, StepCommand, StepContext, StepResult } from './context.js';
 import { engineForImage } from './build-platform.js';
+import { mapLimited } from './map-limited.js';
 import { runStepCommand } from './run-step-command.js';
 
 export const PUSH_ATTEMPTS = 3;
@@ -40,10 +42,20 @@ export function describePushCommands(step: PushStep, resources: RunResources): S
   });
 }
 
+/** Images of one push step pushed at once. */
+export const PUSH_PARALLEL = 4;
+
 export async function runPushStep(step: PushStep, ctx: StepContext): Promise<StepResult> {
-  for (const [index, image] of step.images.entries()) {
+  let failed = false;
+  const results = await mapLimited(step.images, PUSH_PARALLEL, async (image, index) => {
+    // After a failure, images not begun yet are not pushed, as acb stops at its first failure.
+    if (failed) return undefined;
     const pushed = await pushWithRetries({ step, ctx, index, image });
-    if (!pushed.ok) return { ...pushed, error: `failed to push ${image}: ${pushed.error ?? 'unknown error'}` };
+    if (!pushed.ok) failed = true;
+    return pushed;
+  });
+  for (const [index, pushed] of results.entries()) {
+    if (pushed && !pushed.ok) return { ...pushed, error: `failed to push ${step.images[index]}: ${pushed.error ?? 'unknown error'}` };
   }
   return { ok: true, exitCode: 0 };
 }
