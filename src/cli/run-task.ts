@@ -28,6 +28,7 @@ import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK } from './exit-codes.js';
 import { annotateDiagnostics } from './ci/annotations.js';
 import { resolveCi, type CiKind } from './ci/ci-kind.js';
 import { printDiagnostics } from './print-diagnostics.js';
+import { keepYoungGenerationSmall } from './run-memory.js';
 import { createRunReporter } from './run-reporter.js';
 import { formatFailureReport, formatRunPointer } from './view/failure-report.js';
 import { hasParallelSteps } from './view/parallel-steps.js';
@@ -249,6 +250,7 @@ async function runForReal(input: {
   try {
     stderr.write(`Run ID: ${runId} (engine: ${engineLabel}; record: taskrun runs show ${runId})\n`);
     if (showsProgress) stderr.write(describeRunSetting(setting).map((line) => `${line}\n`).join(''));
+    keepYoungGenerationSmall();
     outcome = await executeRun({
       task,
       plan,
