@@ -203,7 +203,7 @@ async function runSteps(options: RunOptions, emit: RunEventListener): Promise<Pa
       engine: options.engine,
       runId: options.runId,
       created,
-      containerNames: containerNamesOf(options.runId, containerSteps),
+      containerNames: containerNamesOf(options.runId, containerSteps).filter((name) => !removals.isRemoved(name)),
       sweepLabelled: (!isClean && mayLeaveContainers) || startedSteps.some(isLabelledContainerStep),
     });
   }

@@ -70,7 +70,7 @@ export async function runCmdStep(step: CmdStep, ctx: StepContext): Promise<StepR
     if (!pulled.ok) return { ...pulled, error: `failed to pull ${run.image}: ${pulled.error ?? 'unknown error'} (${describeStepImage(step)})` };
   }
   // An earlier attempt's container may still hold the name: being removed, or kept (no --rm).
-  await ctx.removals?.settled(run.containerName);
+  await ctx.removals?.reuse(run.containerName);
   if (step.keep && ctx.attempt > 1) await removeContainers({ engine: ctx.resources.engine, names: [run.containerName] });
   ctx.workspace.noteWrite();
   try {
