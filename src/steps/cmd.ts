@@ -102,10 +102,14 @@ async function startPrepared(step: CmdStep, ctx: StepContext, run: ContainerRun)
       if (stream === 'stdout') status += line.trim();
     },
   });
-  if (status === 'exited' || status === 'stopped') return started;
+  // Only a container known never to have run goes again; any other state (or no answer) is the step's result.
+  if (!NEVER_STARTED.has(status)) return started;
   await removeContainers({ engine, names: [run.containerName] });
   return runStepCommand({ ctx, stepId: step.id, args: buildRunArgv({ ...run, remove: !step.keep && !isRemovedAfterExit({ step, resources: ctx.resources }) }), env: run.engineEnv, containerName: run.containerName });
 }
+
+/** States of a container whose command never ran (docker: created; podman: created, configured, initialized). */
+const NEVER_STARTED = new Set(['created', 'configured', 'initialized']);
 
 async function removeAfterExit(ctx: StepContext, containerName: string): Promise<void> {
   if (ctx.removals) ctx.removals.removeLater(containerName);

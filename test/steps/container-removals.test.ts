@@ -19,18 +19,22 @@ describe('createContainerRemovals', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('removes in the background, tells which names are gone, and hands a name back for reuse once its removal ended', async () => {
-    const removals = createContainerRemovals(engine);
+  it('removes in batches in the background, tells which names are gone, and hands a name back for reuse once its removal ended', async () => {
+    const removals = createContainerRemovals(engine, 3);
     removals.removeLater('c1');
     removals.removeLater('c2');
     expect(removals.isRemoved('c1')).toBe(false);
+    // A retry wants c1's name: what waits is removed now.
     await removals.reuse('c1');
     expect(removals.isRemoved('c1')).toBe(false);
-    await removals.drain();
     expect(removals.isRemoved('c2')).toBe(true);
-    expect((await readFile(path.join(dir, 'calls.log'), 'utf8')).trim().split('\n').sort()).toEqual([
-      'rm|--force|--ignore|--time|0|c1',
-      'rm|--force|--ignore|--time|0|c2',
+    for (const name of ['c3', 'c4', 'c5', 'c6']) removals.removeLater(name);
+    await removals.drain();
+    expect(['c3', 'c4', 'c5', 'c6'].map((name) => removals.isRemoved(name))).toEqual([true, true, true, true]);
+    expect((await readFile(path.join(dir, 'calls.log'), 'utf8')).trim().split('\n')).toEqual([
+      'rm|--force|--ignore|--time|0|c1|c2',
+      'rm|--force|--ignore|--time|0|c3|c4|c5',
+      'rm|--force|--ignore|--time|0|c6',
     ]);
   });
 
