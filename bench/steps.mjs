@@ -1,17 +1,25 @@
 #!/usr/bin/env node
-// Budgets of issue 3 point 10, measured in one run on the lab (needs `npm run lab` and `npm run build`):
-//   1. 20 trivial cmd steps through taskrun ≤ 1.10× a shell script running the same 20 `<engine> run --rm`
-//      commands (the script also creates and removes the run network and volume, as taskrun does);
-//   2. 4 independent 1-second steps ≤ 1.5× one such step.
-// Usage: node bench/steps.mjs [--engine podman|docker] [--rounds N]
+// Budgets of issue 14 (points 2 and 4), measured in one run on the lab, on each engine:
+//   1. 20 sequential trivial cmd steps ≤ 0.75× a shell script running the same containers with
+//      `<engine> run --rm`, one after another (the script also creates and removes the run's
+//      network and volumes and copies the context, as taskrun does);
+//   2. 100 such steps against the same kind of script, same budget; the peak RSS of those
+//      `taskrun run` processes ≤ 100 MB;
+//   3. 4 independent 1-second steps ≤ 1.2× one such step.
+// Runs are timed in pairs, back to back in alternating order; a ratio is the median of the pairs'
+// ratios, which cancels the drift of a shared machine.
+// Usage: npm run build && node bench/steps.mjs [--engine docker|podman|all] [--rounds N] [--rounds-100 N]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bin, dist, median, option, requireBuild, requireLab } from './support.mjs';
+import { bin, dist, median, option, requireBuild, requireLab, root } from './support.mjs';
 
-const engineName = option('--engine', 'podman');
+const engineOption = option('--engine', 'all');
 const rounds = Number(option('--rounds', '3'));
+const roundsHundred = Number(option('--rounds-100', '3'));
+const engineNames = engineOption === 'all' ? ['docker', 'podman'] : [engineOption];
+const BUDGETS = { sequential: 0.75, parallel: 1.2, peakMb: 100 };
 
 requireBuild('run/execute-run.js');
 
@@ -22,9 +30,10 @@ const { prepareTask } = await import(path.join(dist, 'task/prepare.js'));
 const { planTask } = await import(path.join(dist, 'plan/plan.js'));
 
 const lab = await requireLab();
-const engine = createEngine({ name: engineName, labVars: lab.vars });
-
+const rssHook = path.join(root, 'bench', 'report-peak-rss.mjs');
 const home = mkdtempSync(path.join(os.tmpdir(), 'taskrun-bench-home-'));
+const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const verdict = (ok) => (ok ? 'ok' : 'over');
 
 let sequence = 0;
 const runId = (label) => `bench${label}${process.pid}${(sequence += 1)}`;
@@ -42,22 +51,29 @@ function writeTask(steps) {
 
 function timeMs(file, argv, env = {}) {
   const started = process.hrtime.bigint();
-  const result = spawnSync(file, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+  const result = spawnSync(file, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) throw new Error(`${file} ${argv.join(' ')} failed: ${result.stderr}`);
-  return elapsed;
+  return { ms, rssKb: Number(/PEAK_RSS_KB=(\d+)/.exec(result.stderr)?.[1] ?? 0) };
 }
 
-// The real CLI, as a user runs it: a fresh process, a run record, quiet output.
-function timeTaskrun(dir, label) {
-  return timeMs(process.execPath, [bin, 'run', path.join(dir, 'acr-task.yaml'), '--engine', engineName, '--run-id', runId(label), '--quiet'], { TASKRUN_HOME: home });
+// The real CLI, as a user runs it: a fresh process, a run record, quiet output. The preloaded
+// reporter only adds an exit handler that prints the peak RSS.
+function timeTaskrun(engineName, dir, label) {
+  return timeMs(process.execPath, ['--import', rssHook, bin, 'run', path.join(dir, 'acr-task.yaml'), '--engine', engineName, '--run-id', runId(label), '--quiet'], {
+    TASKRUN_HOME: home,
+  });
 }
 
-async function shellScriptFor(dir, label) {
+// The floor a user would write: taskrun's own setup and cleanup commands, and each step as a
+// `<engine> run --rm` of the same container, one after another.
+async function shellScriptFor(engine, dir, label) {
   const id = runId(label);
   const { task, contextDir } = await prepareTask({ file: path.join(dir, 'acr-task.yaml'), runId: id });
   const commands = describeRunCommands({ task, plan: planTask(task), runId: id, engine, contextDir });
-  const all = [...commands.setup, ...commands.steps.flatMap((step) => step.commands), ...commands.cleanup];
+  const isRemoval = (command) => command.argv[1] === 'rm';
+  const withRm = (command) => (command.argv[1] === 'run' && !command.argv.includes('--rm') ? { ...command, argv: [command.argv[0], 'run', '--rm', ...command.argv.slice(2)] } : command);
+  const all = [...commands.setup, ...commands.steps.flatMap((step) => step.commands.filter((command) => !isRemoval(command)).map(withRm)), ...commands.cleanup.filter((command) => !isRemoval(command))];
   const envLines = Object.entries(engine.env).map(([key, value]) => `export ${key}=${quote([value])}`);
   const script = path.join(dir, `${id}.sh`);
   // A command with inputFrom (the workspace copy) reads that command's output: `tar -c … | docker run -i …`.
@@ -66,29 +82,51 @@ async function shellScriptFor(dir, label) {
   return script;
 }
 
+/** `pairs` rounds of two measurements in alternating order; the medians and the median ratio a/b. */
+async function pairs(count, measureA, measureB) {
+  const a = [];
+  const b = [];
+  const ratios = [];
+  for (let round = 0; round < count; round++) {
+    const order = round % 2 === 0 ? ['a', 'b'] : ['b', 'a'];
+    const times = {};
+    for (const which of order) times[which] = which === 'a' ? await measureA() : await measureB();
+    a.push(times.a);
+    b.push(times.b);
+    ratios.push(times.a.ms / times.b.ms);
+  }
+  return { a: median(a.map((t) => t.ms)), b: median(b.map((t) => t.ms)), ratio: median(ratios), peakKb: Math.max(...a.map((t) => t.rssKb)) };
+}
+
 const twenty = writeTask(Array.from({ length: 20 }, () => ({ cmd: 'busybox true' })));
+const hundred = writeTask(Array.from({ length: 100 }, () => ({ cmd: 'busybox true' })));
 const four = writeTask(Array.from({ length: 4 }, () => ({ cmd: 'busybox sleep 1', parallel: true })));
 const one = writeTask([{ cmd: 'busybox sleep 1' }]);
+let ok = true;
 try {
-  // Warm-up: image and engine caches.
-  timeTaskrun(one, 'w');
-  const taskrunTwenty = [];
-  const shellTwenty = [];
-  const taskrunFour = [];
-  const taskrunOne = [];
-  for (let round = 0; round < rounds; round++) {
-    shellTwenty.push(timeMs('bash', [await shellScriptFor(twenty, 's')]));
-    taskrunTwenty.push(timeTaskrun(twenty, 't'));
-    taskrunOne.push(timeTaskrun(one, 'o'));
-    taskrunFour.push(timeTaskrun(four, 'f'));
+  for (const engineName of engineNames) {
+    const engine = createEngine({ name: engineName, labVars: lab.vars });
+    // Warm-up: image and engine caches.
+    timeTaskrun(engineName, one, 'w');
+    console.log(`engine: ${engineName}, pairs: ${rounds} (100 steps: ${roundsHundred}), medians`);
+    const seq20 = await pairs(rounds, () => timeTaskrun(engineName, twenty, 't'), async () => timeMs('bash', [await shellScriptFor(engine, twenty, 's')]));
+    ok &&= seq20.ratio <= BUDGETS.sequential;
+    console.log(
+      `  20 sequential trivial steps: taskrun ${fmt(seq20.a)}, shell script (run --rm) ${fmt(seq20.b)}, ratio ${seq20.ratio.toFixed(3)} (budget ${BUDGETS.sequential}) ${verdict(seq20.ratio <= BUDGETS.sequential)}`,
+    );
+    const par4 = await pairs(rounds, () => timeTaskrun(engineName, four, 'f'), () => timeTaskrun(engineName, one, 'o'));
+    ok &&= par4.ratio <= BUDGETS.parallel;
+    console.log(`  4 parallel 1-second steps: ${fmt(par4.a)}, one step ${fmt(par4.b)}, ratio ${par4.ratio.toFixed(3)} (budget ${BUDGETS.parallel}) ${verdict(par4.ratio <= BUDGETS.parallel)}`);
+    const seq100 = await pairs(roundsHundred, () => timeTaskrun(engineName, hundred, 'h'), async () => timeMs('bash', [await shellScriptFor(engine, hundred, 'S')]));
+    ok &&= seq100.ratio <= BUDGETS.sequential;
+    console.log(
+      `  100 sequential trivial steps: taskrun ${fmt(seq100.a)}, shell script (run --rm) ${fmt(seq100.b)}, ratio ${seq100.ratio.toFixed(3)} (budget ${BUDGETS.sequential}) ${verdict(seq100.ratio <= BUDGETS.sequential)}`,
+    );
+    const peakMb = seq100.peakKb / 1024;
+    ok &&= peakMb <= BUDGETS.peakMb;
+    console.log(`  peak RSS of taskrun run, 100 steps: ${peakMb.toFixed(0)} MB (budget ${BUDGETS.peakMb}) ${verdict(peakMb <= BUDGETS.peakMb)}`);
   }
-  const ratio1 = median(taskrunTwenty) / median(shellTwenty);
-  const ratio2 = median(taskrunFour) / median(taskrunOne);
-  const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
-  console.log(`engine: ${engineName}, rounds: ${rounds} (medians)`);
-  console.log(`20 trivial steps: taskrun ${fmt(median(taskrunTwenty))}, shell script ${fmt(median(shellTwenty))}, ratio ${ratio1.toFixed(3)} (budget 1.10) ${ratio1 <= 1.1 ? 'ok' : 'OVER'}`);
-  console.log(`4 parallel 1-second steps: ${fmt(median(taskrunFour))}, one step ${fmt(median(taskrunOne))}, ratio ${ratio2.toFixed(3)} (budget 1.50) ${ratio2 <= 1.5 ? 'ok' : 'OVER'}`);
-  process.exitCode = ratio1 <= 1.1 && ratio2 <= 1.5 ? 0 : 1;
+  process.exitCode = ok ? 0 : 1;
 } finally {
-  for (const dir of [twenty, four, one, home]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [twenty, hundred, four, one, home]) rmSync(dir, { recursive: true, force: true });
 }

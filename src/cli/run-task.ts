@@ -29,6 +29,7 @@ import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK } from './exit-codes.js';
 import { annotateDiagnostics } from './ci/annotations.js';
 import { resolveCi, type CiKind } from './ci/ci-kind.js';
 import { printDiagnostics } from './print-diagnostics.js';
+import { keepYoungGenerationSmall } from './run-memory.js';
 import { createRunReporter } from './run-reporter.js';
 import { formatFailureReport, formatRunPointer } from './view/failure-report.js';
 import { hasParallelSteps } from './view/parallel-steps.js';
@@ -271,6 +272,7 @@ async function runForReal(input: {
     if (cleanupLine !== undefined) onEvent({ type: 'leftovers-removed', runIds: cleanedUp?.runIds ?? [], message: cleanupLine, time: Date.now() });
     stderr.write(`Run ID: ${runId} (engine: ${engineLabel}; record: taskrun runs show ${runId})\n`);
     if (showsProgress) stderr.write(describeRunSetting(setting).map((line) => `${line}\n`).join(''));
+    keepYoungGenerationSmall();
     outcome = await executeRun({
       task,
       plan,

@@ -47,6 +47,34 @@ export function buildRunArgv(input: RunArgvInput): string[] {
   const argv = ['run'];
   if (input.remove) argv.push('--rm');
   if (input.detach) argv.push('--detach');
+  return [...argv, ...containerFlags(input)];
+}
+
+/**
+ * `create`: the same container `run` would start, made ahead of its turn; never `--rm` (taskrun
+ * removes it after it exits, off the critical path) and never `--detach` (a `start` decides).
+ */
+export function buildCreateArgv(input: RunArgvInput): string[] {
+  return ['create', ...containerFlags(input)];
+}
+
+/** podman only: sets a created container up (mounts, network) without starting its command. */
+export function buildInitArgv(input: { containerName: string }): string[] {
+  return ['init', input.containerName];
+}
+
+/** Starts a created container with its output and exit code, as `run` in the foreground gives them. */
+export function buildStartAttachedArgv(input: { containerName: string }): string[] {
+  return ['start', '--attach', input.containerName];
+}
+
+/** A container's state (`created`, `initialized`, `running`, `exited`, …) on stdout. */
+export function buildInspectStatusArgv(input: { containerName: string }): string[] {
+  return ['container', 'inspect', '--format', '{{.State.Status}}', input.containerName];
+}
+
+function containerFlags(input: RunArgvInput): string[] {
+  const argv: string[] = [];
   for (const port of input.ports) argv.push('-p', port);
   for (const port of input.expose) argv.push('--expose', port);
   if (input.privileged) argv.push('--privileged');

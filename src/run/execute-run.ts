@@ -8,13 +8,15 @@ import type { PlatformEngine } from '../engine/platform-engines.js';
 import { runNamePrefix, type RunScope } from '../engine/names.js';
 import type { Plan } from '../plan/plan.js';
 import { startsLabelledContainer, stepContainerNames } from '../steps/cmd.js';
-import { describeStepCommands, runStep, STEP_HANDLERS } from '../steps/index.js';
+import { describeStepCommands, keepsImages, runStep, STEP_HANDLERS } from '../steps/index.js';
+import { createContainerRemovals } from '../steps/container-removals.js';
 import type { StepCommand, StepHandlers } from '../steps/index.js';
 import type { WorkspaceMode } from '../steps/context.js';
 import type { Step, Task } from '../task/types.js';
 import type { ImageRef, RunEvent, RunEventListener } from './events.js';
 import { createRunResources, describeCleanupCommands, describeSetupCommands, planRunResources, removeRunResources } from './run-resources.js';
 import type { CreatedResources, ResourcePlan } from './run-resources.js';
+import { createPrepareAhead } from './prepare-ahead.js';
 import { runStepWithPolicy } from './run-step.js';
 import { scheduleSteps } from './schedule-steps.js';
 import type { ScheduleResult, StepSummary } from './schedule-steps.js';
@@ -142,11 +144,26 @@ async function runSteps(options: RunOptions, emit: RunEventListener): Promise<Pa
     hasVolume: resourcePlan.usesWorkspaceVolume,
   });
   const startedSteps: Step[] = [];
+  const handlers = options.handlers ?? STEP_HANDLERS;
+  const removals = createContainerRemovals(options.engine);
+  // Preparations stop with the run, and once the schedule ended (what is left is for steps that will not run).
+  const { controller: preparing, dispose: disposePreparing } = childController(controller.signal);
+  let markReady: (ready: boolean) => void = () => undefined;
+  const resourcesReady = new Promise<boolean>((resolve) => (markReady = resolve));
+  const prepare = handlers.prepare;
+  const ahead =
+    prepare &&
+    createPrepareAhead({
+      plan: options.plan,
+      prepare: (step) => prepare(step, { resources: resourcePlan.resources, signal: preparing.signal, ready: resourcesReady }),
+      keepsImages,
+    });
   let setupError: string | undefined;
   let scheduled: ScheduleResult | undefined;
   let warnings: string[] = [];
   try {
     setupError = await createRunResources({ plan: resourcePlan, task: options.task, signal: controller.signal, created });
+    markReady(setupError === undefined && !controller.signal.aborted);
     if (setupError === undefined && !controller.signal.aborted) {
       scheduled = await scheduleSteps({
         plan: options.plan,
@@ -155,6 +172,7 @@ async function runSteps(options: RunOptions, emit: RunEventListener): Promise<Pa
         emit,
         runStep: (step, signal) => {
           startedSteps.push(step);
+          const prepared = ahead?.started(step.id);
           return runStepWithPolicy({
             step,
             signal,
@@ -163,25 +181,33 @@ async function runSteps(options: RunOptions, emit: RunEventListener): Promise<Pa
             runAttempt: ({ attempt, signal: stepSignal, emit: stepEmit }) =>
               runStep({
                 step,
-                ctx: { resources: resourcePlan.resources, workspace, attempt, signal: stepSignal, emit: stepEmit },
-                handlers: options.handlers ?? STEP_HANDLERS,
+                ctx: { resources: resourcePlan.resources, workspace, attempt, signal: stepSignal, emit: stepEmit, removals, ...(attempt === 1 && prepared && { prepared }) },
+                handlers,
               }),
-          });
+          }).finally(() => ahead?.finished(step.id));
         },
       });
     }
   } finally {
     clearTimeout(timer);
+    markReady(false);
+    preparing.abort({ kind: 'cancelled' });
+    await ahead?.settle();
+    disposePreparing();
+    await removals.drain();
     dispose();
     // Every path, a throw included. Anything but a clean run sweeps by the run label, as do runs whose
     // host `docker run|create` steps started containers that taskrun did not name.
     const isClean = scheduled !== undefined && scheduled.failure === undefined && !controller.signal.aborted;
     const mayLeaveContainers = resourcePlan.usesContainers || resourcePlan.usesWorkspaceVolume || options.task.steps.some(isLabelledContainerStep);
+    // Containers made ahead for steps that never ran are removed with the rest.
+    const preparedIds = new Set(ahead?.preparedStepIds() ?? []);
+    const containerSteps = [...startedSteps, ...options.task.steps.filter((step) => preparedIds.has(step.id) && !startedSteps.includes(step))];
     warnings = await removeRunResources({
       engine: options.engine,
       scope: options,
       created,
-      containerNames: containerNamesOf(options, startedSteps),
+      containerNames: containerNamesOf(options, containerSteps).filter((name) => !removals.isRemoved(name)),
       sweepLabelled: (!isClean && mayLeaveContainers) || startedSteps.some(isLabelledContainerStep),
     });
   }

@@ -3,9 +3,9 @@
 // image against the host's socket). command-list.ts runs a step's list of them.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildPullArgv, buildRemoveContainersArgv, buildRunArgv } from '../engine/argv.js';
+import { buildInspectStatusArgv, buildPullArgv, buildRemoveContainersArgv, buildRunArgv, buildStartAttachedArgv } from '../engine/argv.js';
 import { containerNameFor, runLabels, type RunScope } from '../engine/names.js';
-import { removeContainers } from '../engine/run-engine.js';
+import { CLEANUP_TIMEOUT_MS, removeContainers, runEngine } from '../engine/run-engine.js';
 import type { CmdStep, ImageOrigin } from '../task/types.js';
 import type { RunResources, StepCommand, StepContext, StepResult } from './context.js';
 import { describeContainerRun, envRecordOf, hostDirFor, isRemovedAfterExit, type ContainerRun } from './container-run.js';
@@ -104,13 +104,17 @@ export async function runFirstCommand(step: CmdStep, ctx: StepContext): Promise<
   if (step.isolation !== undefined && run.isolation === undefined && ctx.attempt === 1) {
     ctx.emit({ type: 'warning', stepId: step.id, message: `isolation "${step.isolation}" is ignored: podman has no --isolation`, time: Date.now() });
   }
-  if (step.pull && step.cmdDownloadRetries >= 0 && ctx.attempt === 1) {
+  const prepared = ctx.attempt === 1 ? await ctx.prepared : undefined;
+  const isPrepared = prepared?.kind === 'created';
+  if (isPrepared) for (const held of prepared.output) ctx.emit({ type: 'step-output', stepId: step.id, stream: held.stream, text: held.text, time: Date.now() });
+  if (step.pull && step.cmdDownloadRetries >= 0 && ctx.attempt === 1 && !(isPrepared && prepared.pulled)) {
     const pulled = await pullWithRetries({ step, ctx, image: run.image });
     if (!pulled.ok) return { ...pulled, error: `failed to pull ${run.image}: ${pulled.error ?? 'unknown error'} (${describeStepImage(step)})` };
   }
-  // With keep (no --rm) an earlier attempt's container still holds the name.
+  // An earlier attempt's container may still hold the name: being removed, or kept (no --rm).
+  await ctx.removals?.reuse(run.containerName);
   if (step.keep && ctx.attempt > 1) await removeContainers({ engine: ctx.resources.engine, names: [run.containerName] });
-  return runContainer({ step, ctx, run, removeAfter: isRemovedAfterExit({ step, resources: ctx.resources }), imageOf: describeStepImage(step) });
+  return runContainer({ step, ctx, run, isPrepared, removeAfter: isRemovedAfterExit({ step, resources: ctx.resources }), imageOf: describeStepImage(step) });
 }
 
 /** Runs a later engine command of the step's list. */
@@ -118,21 +122,56 @@ export async function runLaterCommand(step: CmdStep, command: EngineCommand & { 
   if (command.kind === 'host-docker') return runHostDocker(step, command.words, ctx);
   const run = describeContainerRun({ step, resources: ctx.resources, later: { words: command.words, position: command.position } });
   const removeAfter = isRemovedAfterExit({ step: { ...step, keep: false, detach: false }, resources: ctx.resources });
-  return runContainer({ step, ctx, run, removeAfter, imageOf: describeImage(command.words[0] ?? '', command.imageOrigin) });
+  return runContainer({ step, ctx, run, isPrepared: false, removeAfter, imageOf: describeImage(command.words[0] ?? '', command.imageOrigin) });
 }
 
-async function runContainer(input: { step: CmdStep; ctx: StepContext; run: ContainerRun; removeAfter: boolean; imageOf: string }): Promise<StepResult> {
+async function runContainer(input: { step: CmdStep; ctx: StepContext; run: ContainerRun; isPrepared: boolean; removeAfter: boolean; imageOf: string }): Promise<StepResult> {
   const { step, ctx, run } = input;
   ctx.workspace.noteWrite();
   try {
-    const result = await runStepCommand({ ctx, stepId: step.id, args: buildRunArgv(run), env: run.engineEnv, containerName: run.containerName });
-    if (input.removeAfter) await removeContainers({ engine: ctx.resources.engine, names: [run.containerName] });
+    const result = input.isPrepared
+      ? await startPrepared(step, ctx, run)
+      : await runStepCommand({ ctx, stepId: step.id, args: buildRunArgv(run), env: run.engineEnv, containerName: run.containerName });
+    // A container made ahead has no --rm.
+    if (input.isPrepared ? !step.keep : input.removeAfter) await removeAfterExit(ctx, run.containerName);
     // 125: the engine failed, most often to find or pull the image: say which one and where it came from.
     return !result.ok && result.exitCode === ENGINE_FAILED ? { ...result, error: `${result.error ?? 'failed'} (${input.imageOf})` } : result;
   } finally {
     // A detached container may go on writing: a later build then snapshots again anyway.
     ctx.workspace.noteWrite();
   }
+}
+
+/**
+ * `start --attach` of the container made ahead. A container that could not start (its command
+ * missing: docker fails at start, exit 1, where `run` exits 127) never ran: it is removed and the
+ * step runs it the usual way, so its exit code and error are those of `run`.
+ */
+async function startPrepared(step: CmdStep, ctx: StepContext, run: ContainerRun): Promise<StepResult> {
+  const { engine } = ctx.resources;
+  const started = await runStepCommand({ ctx, stepId: step.id, args: buildStartAttachedArgv(run), containerName: run.containerName });
+  if (started.ok || ctx.signal.aborted) return started;
+  let status = '';
+  await runEngine({
+    engine,
+    args: buildInspectStatusArgv(run),
+    timeoutMs: CLEANUP_TIMEOUT_MS,
+    onLine: (line, stream) => {
+      if (stream === 'stdout') status += line.trim();
+    },
+  });
+  // Only a container known never to have run goes again; any other state (or no answer) is the step's result.
+  if (!NEVER_STARTED.has(status)) return started;
+  await removeContainers({ engine, names: [run.containerName] });
+  return runStepCommand({ ctx, stepId: step.id, args: buildRunArgv({ ...run, remove: !step.keep && !isRemovedAfterExit({ step, resources: ctx.resources }) }), env: run.engineEnv, containerName: run.containerName });
+}
+
+/** States of a container whose command never ran (docker: created; podman: created, configured, initialized). */
+const NEVER_STARTED = new Set(['created', 'configured', 'initialized']);
+
+async function removeAfterExit(ctx: StepContext, containerName: string): Promise<void> {
+  if (ctx.removals) ctx.removals.removeLater(containerName);
+  else await removeContainers({ engine: ctx.resources.engine, names: [containerName] });
 }
 
 const ENGINE_FAILED = 125;

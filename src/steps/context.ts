@@ -5,6 +5,7 @@ import type { RunScope } from '../engine/names.js';
 import type { PlatformEngine } from '../engine/platform-engines.js';
 import type { RunEventListener } from '../run/events.js';
 import type { ListOperator } from '../task/types.js';
+import type { ContainerRemovals } from './container-removals.js';
 
 /**
  * What /workspace is: `copy` (default), a per-run engine volume filled from the context folder, so
@@ -61,7 +62,23 @@ export interface StepContext {
   /** Aborted when the step times out, another step fails or the run is cancelled. */
   readonly signal: AbortSignal;
   readonly emit: RunEventListener;
+  /** First attempt of a cmd step: its container, made while earlier steps ran (see prepare-container.ts). */
+  readonly prepared?: Promise<Preparation>;
+  /** Given: finished containers are removed in the background (the run waits for them at its end). */
+  readonly removals?: ContainerRemovals;
 }
+
+/** Output a step produced before its turn (a pull ahead), shown when it starts. */
+export interface HeldOutput {
+  readonly stream: 'stdout' | 'stderr';
+  readonly text: string;
+}
+
+export type Preparation =
+  /** The container exists (created, on podman initialised); `pulled` when the step's pull happened. */
+  | { readonly kind: 'created'; readonly containerName: string; readonly pulled: boolean; readonly output: readonly HeldOutput[] }
+  /** Nothing was made: the step runs its container the usual way at its turn. */
+  | { readonly kind: 'none' };
 
 export interface StepResult {
   readonly ok: boolean;

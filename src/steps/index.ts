@@ -2,17 +2,22 @@
 
 import { describeBuildCommands, runBuildStep } from './build.js';
 import { describeCmdCommands, runCmdStep } from './command-list.js';
-import type { RunResources, StepCommand, StepContext, StepResult } from './context.js';
+import type { Preparation, RunResources, StepCommand, StepContext, StepResult } from './context.js';
+import { isPreparable, prepareContainer } from './prepare-container.js';
 import { describePushCommands, runPushStep } from './push.js';
 import type { Step } from '../task/types.js';
 
 export type StepHandler<K extends Step['kind']> = (step: Extract<Step, { kind: K }>, ctx: StepContext) => Promise<StepResult>;
-export type StepHandlers = { readonly [K in Step['kind']]: StepHandler<K> };
+/** What a step may have made ahead of its turn; undefined when it has nothing to prepare. */
+export type StepPreparer = (step: Step, input: { resources: RunResources; signal: AbortSignal; ready: Promise<boolean> }) => Promise<Preparation> | undefined;
+
+export type StepHandlers = { readonly [K in Step['kind']]: StepHandler<K> } & { readonly prepare?: StepPreparer };
 
 export const STEP_HANDLERS: StepHandlers = {
   build: runBuildStep,
   push: runPushStep,
   cmd: runCmdStep,
+  prepare: (step, input) => (isPreparable(step) ? prepareContainer({ step, ...input }) : undefined),
 };
 
 export function runStep(input: { step: Step; ctx: StepContext; handlers?: StepHandlers }): Promise<StepResult> {
@@ -40,4 +45,5 @@ export function describeStepCommands(step: Step, resources: RunResources): StepC
   }
 }
 
-export type { RunResources, StepCommand, StepContext, StepResult } from './context.js';
+export type { Preparation, RunResources, StepCommand, StepContext, StepResult } from './context.js';
+export { keepsImages } from './prepare-container.js';

@@ -1,6 +1,7 @@
-// Stage 5, execute: a push step is `<engine> push IMAGE` per image, in order, each with
-// up to 3 attempts and acb's back-off (acb-spec §4.5); the registry digest of every
-// pushed image is reported with an image-pushed event.
+// Stage 5, execute: a push step is `<engine> push IMAGE` per image, each with up to 3 attempts
+// and acb's back-off (acb-spec §4.5); the registry digest of every pushed image is reported with
+// an image-pushed event. acb pushes one image after another; taskrun pushes up to
+// PUSH_PARALLEL at once (the step still fails when one image fails, naming the first in order).
 
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,8 +9,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { buildPushArgv } from '../engine/argv.js';
 import { uniqueNamePart } from '../engine/names.js';
 import type { PushStep } from '../task/types.js';
+import type { RunEvent, RunEventListener } from '../run/events.js';
 import type { RunResources, StepCommand, StepContext, StepResult } from './context.js';
 import { engineForImage } from './build-platform.js';
+import { mapLimited } from './map-limited.js';
 import { runStepCommand } from './run-step-command.js';
 
 export const PUSH_ATTEMPTS = 3;
@@ -40,12 +43,53 @@ export function describePushCommands(step: PushStep, resources: RunResources): S
   });
 }
 
+/** Images of one push step pushed at once. */
+export const PUSH_PARALLEL = 4;
+
 export async function runPushStep(step: PushStep, ctx: StepContext): Promise<StepResult> {
-  for (const [index, image] of step.images.entries()) {
-    const pushed = await pushWithRetries({ step, ctx, index, image });
-    if (!pushed.ok) return { ...pushed, error: `failed to push ${image}: ${pushed.error ?? 'unknown error'}` };
+  let failed = false;
+  const inOrder = createOrderedEmit(ctx.emit, step.images.length);
+  const results = await mapLimited(step.images, PUSH_PARALLEL, async (image, index) => {
+    // After a failure, images not begun yet are not pushed, as acb stops at its first failure.
+    if (failed) return undefined;
+    const pushed = await pushWithRetries({ step, ctx: { ...ctx, emit: inOrder.emitFor(index) }, index, image });
+    inOrder.done(index);
+    if (!pushed.ok) failed = true;
+    return pushed;
+  });
+  inOrder.flushAll();
+  for (const [index, pushed] of results.entries()) {
+    if (pushed && !pushed.ok) return { ...pushed, error: `failed to push ${step.images[index]}: ${pushed.error ?? 'unknown error'}` };
   }
   return { ok: true, exitCode: 0 };
+}
+
+/**
+ * The events of parallel pushes in the order of one push after another: the first unfinished
+ * image's output goes out live, a later image's waits until every image before it is done.
+ */
+function createOrderedEmit(emit: RunEventListener, count: number) {
+  const held: RunEvent[][] = Array.from({ length: count }, () => []);
+  const finished = new Array<boolean>(count).fill(false);
+  let head = 0;
+  const advance = () => {
+    while (head < count && finished[head]) {
+      head++;
+      if (head < count) for (const event of held[head]!.splice(0)) emit(event);
+    }
+  };
+  return {
+    emitFor: (index: number): RunEventListener => (event) => (index === head ? emit(event) : held[index]!.push(event)),
+    done: (index: number) => {
+      finished[index] = true;
+      advance();
+    },
+    /** Images never pushed (after a failure) count as done: what the others held goes out. */
+    flushAll: () => {
+      finished.fill(true);
+      for (const events of held) for (const event of events.splice(0)) emit(event);
+    },
+  };
 }
 
 async function pushWithRetries(input: { step: PushStep; ctx: StepContext; index: number; image: string }): Promise<StepResult> {

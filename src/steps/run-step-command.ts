@@ -20,7 +20,7 @@ export async function runStepCommand(input: {
   engine?: Engine;
   cwd?: string;
   env?: Readonly<Record<string, string>>;
-  /** Set for `run`: the container to remove when the step is stopped. */
+  /** Set for `run` and `start --attach`: the container to remove when the step is stopped; its exit code is the step's. */
   containerName?: string;
   /** Called with each stdout line as well (digest parsing). */
   onStdout?: (line: string) => void;
@@ -45,7 +45,7 @@ export async function runStepCommand(input: {
         ctx.emit({ type: 'step-output', stepId, stream, text: `${text}\n`, time: Date.now() });
       },
     });
-    const error = describeFailure(exec, { command: `${engine.name} ${input.args[0] ?? ''}`.trim(), isContainerRun: input.args[0] === 'run' });
+    const error = describeFailure(exec, { command: `${engine.name} ${input.args[0] ?? ''}`.trim(), isContainerRun: input.containerName !== undefined });
     return { ok: error === undefined, ...(exec.exitCode !== undefined && { exitCode: exec.exitCode }), ...(error && { error }), exec };
   } finally {
     ctx.signal.removeEventListener('abort', removeOnAbort);

@@ -14,6 +14,7 @@ import { executeRun } from '../../src/run/execute-run.js';
 import type { RunOutcome } from '../../src/run/execute-run.js';
 import { prepareTask } from '../../src/task/prepare.js';
 import type { WorkspaceMode } from '../../src/steps/context.js';
+import type { StepHandlers } from '../../src/steps/index.js';
 import { planWorkspace, sharedVolumeOf } from '../../src/run/workspace.js';
 
 import type { PreparedTask } from '../../src/task/prepare.js';
@@ -85,6 +86,9 @@ export async function runOnLab(input: {
   engineOverride?: Engine;
   /** `--engine-for` routes. */
   platformEngines?: readonly PlatformEngine[];
+  /** Replaces the step handlers (a run without containers made ahead). */
+  handlers?: StepHandlers;
+  secretValues?: readonly string[];
 }): Promise<LabRun> {
   const runId = input.runId ?? newRunId(input.engine);
   const contextDir = input.contextDir ?? (await writeContext(input.files, input.contextPrefix));
@@ -101,6 +105,8 @@ export async function runOnLab(input: {
     contextDir,
     workspaceMode,
     ...(input.platformEngines && { platformEngines: input.platformEngines }),
+    ...(input.handlers && { handlers: input.handlers }),
+    ...(input.secretValues && { secretValues: input.secretValues }),
     signal: input.signal ?? new AbortController().signal,
     onEvent: (event) => {
       events.push(event);

@@ -1,6 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import {
   buildBuildArgv,
+  buildCreateArgv,
+  buildInitArgv,
+  buildInspectStatusArgv,
+  buildStartAttachedArgv,
   buildListContainersArgv,
   buildListNetworksArgv,
   buildListVolumesArgv,
@@ -66,6 +70,20 @@ describe('buildRunArgv', () => {
       '--volume', 'taskrun-r1-home:/acb/home', '--env', 'HOME=/acb/home', '--env', 'foo=bar baz', '--workdir', '/workspace/sub',
       'busybox', 'echo', 'hi',
     ]);
+  });
+});
+
+describe('buildCreateArgv', () => {
+  it('makes the container run would start, without --rm or --detach', () => {
+    const input: RunArgvInput = { ...minimal, detach: true, network: 'taskrun-r1', labels: { 'taskrun.run': 'r1' }, env: ['TOKEN'] };
+    expect(buildCreateArgv(input)).toEqual(['create', ...buildRunArgv({ ...input, remove: false, detach: false }).slice(1)]);
+    expect(buildCreateArgv(input)).toEqual(['create', '--network', 'taskrun-r1', '--name', 'taskrun-r1-a', '--label', 'taskrun.run=r1', '--env', 'TOKEN', 'busybox', 'echo', 'hi']);
+  });
+
+  it('initialises, starts attached and reads the state of a container by name', () => {
+    expect(buildInitArgv({ containerName: 'c' })).toEqual(['init', 'c']);
+    expect(buildStartAttachedArgv({ containerName: 'c' })).toEqual(['start', '--attach', 'c']);
+    expect(buildInspectStatusArgv({ containerName: 'c' })).toEqual(['container', 'inspect', '--format', '{{.State.Status}}', 'c']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, it, expect, afterEach, beforeEach } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -183,6 +183,23 @@ describe('step handlers on a fake engine', () => {
     expect(await calls()).toEqual(['push|x:1', 'push|x:1', 'push|x:1']);
     expect(events.filter((e) => e.type === 'step-retry').map((e) => (e.type === 'step-retry' ? e.delayMs : 0))).toEqual([250, 500]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(740);
+  });
+
+  it('pushes the images of one step 4 at once, reporting them as if pushed one after another', async () => {
+    const meetDir = path.join(scratchDir, 'meet');
+    await mkdir(meetDir);
+    const images = ['x:0', 'x:1', 'x:2', 'x:3', 'x:4', 'x:5'];
+    // Each push fails unless 4 are under way at once; x:0 ends last of the first four.
+    const result = await runStep({ step: pushStep({ id: 'p', images }), ctx: ctxFor(fake('docker', { FAKE_PUSH_MEET: `${meetDir}:4`, FAKE_PUSH_SLOW: 'x:0' })) });
+    expect(result).toEqual({ ok: true, exitCode: 0 });
+    expect(events.filter((e) => e.type === 'image-pushed').map((e) => (e.type === 'image-pushed' ? e.image.reference : ''))).toEqual(images);
+    const pushing = events.flatMap((e) => (e.type === 'step-output' && e.text.startsWith('pushing') ? [e.text.trim()] : []));
+    expect(pushing).toEqual(images.map((image) => `pushing ${image}`));
+  });
+
+  it('fails a push step on its first image in order that failed, after the pushes under way end', async () => {
+    const result = await runStep({ step: pushStep({ id: 'p', images: ['x:0', 'x:1'] }), ctx: ctxFor(fake('docker', { FAKE_EXIT: '1' })) });
+    expect(result).toMatchObject({ ok: false, error: 'failed to push x:0: exited with code 1' });
   });
 
   it('reports each tag of a successful build', async () => {
