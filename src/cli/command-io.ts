@@ -1,6 +1,8 @@
 // CLI: where the history commands (`runs`, `logs`) write and which environment they read.
 // Below both the commands and their helpers, so neither imports the other for it.
 
+import { writeStderr, writeStdout } from './std-write.js';
+
 export interface CommandIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
@@ -8,7 +10,7 @@ export interface CommandIo {
 }
 
 export const defaultCommandIo: CommandIo = {
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
+  stdout: writeStdout,
+  stderr: writeStderr,
   env: process.env,
 };

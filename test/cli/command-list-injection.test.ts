@@ -133,7 +133,7 @@ describe.each(ENGINES)('values with shell syntax on %s', (engine) => {
     expect(await listVolumes(lab, engine, volume)).toEqual([]);
     const commands = shim.commands();
     expect(commands.filter((argv) => argv[0] === 'volume' && argv.includes(volume))).toEqual([]);
-    const stepRuns = commands.filter((argv) => argv[0] === 'run' && flagValue(argv, '--name')?.startsWith(`${prefix}-p`));
+    const stepRuns = commands.filter((argv) => (argv[0] === 'run' || argv[0] === 'create') && flagValue(argv, '--name')?.startsWith(`${prefix}-p`));
     expect(stepRuns.map((argv) => flagValue(argv, '--name')).sort()).toEqual(payloads.map((_, index) => `${prefix}-p${index}`).sort());
     const record = JSON.parse(readFileSync(path.join(home, 'runs', runId, 'record.json'), 'utf8')) as { steps: unknown[] };
     expect(record.steps).toHaveLength(payloads.length);

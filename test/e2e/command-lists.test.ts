@@ -25,11 +25,11 @@ async function runWithShim(engine: EnginePath, files: Readonly<Record<string, st
   shims.push(shim);
   const runId = newRunId(engine);
   const run = await runOnLab({ lab, engine, runId, files, engineOverride: { ...real, binary: shim.binary } });
-  /** The `run` commands of one step's containers: name and label. */
+  /** The `run` (or, made ahead, `create`) commands of one step's containers: name and label. */
   const containersOf = (stepId: string) =>
     shim
       .commands()
-      .filter((argv) => argv[0] === 'run' && flagValue(argv, '--name')?.startsWith(`${namePrefixOf(runId)}-${stepId}`))
+      .filter((argv) => (argv[0] === 'run' || argv[0] === 'create') && flagValue(argv, '--name')?.startsWith(`${namePrefixOf(runId)}-${stepId}`))
       .map((argv) => `${flagValue(argv, '--name')} ${flagValue(argv, '--label')}`);
   return { run, runId, shim, containersOf };
 }

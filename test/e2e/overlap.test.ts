@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LabEnv } from '../../src/engine/lab-env.js';
 import { STEP_HANDLERS } from '../../src/steps/index.js';
 import { ENGINE_PATHS, listContainers, listNetworks, listVolumes, requireLab, runEngineCli } from '../helpers/lab.js';
-import { newRunId, removeContexts, runOnLab, writeContext } from './run-on-lab.js';
+import { namePrefixOf, newRunId, removeContexts, runOnLab, writeContext } from './run-on-lab.js';
 
 let lab: LabEnv;
 
@@ -31,7 +31,7 @@ const WAIT_THEN_FAIL = `busybox sh -c 'while [ ! -e /workspace/go ]; do sleep 0.
 
 describe.each(ENGINE_PATHS)('containers made ahead on %s', (engine) => {
   async function expectNothingLeft(runId: string) {
-    const prefix = `taskrun-${runId}`;
+    const prefix = namePrefixOf(runId);
     expect(await listContainers(lab, engine, prefix)).toEqual([]);
     expect(await listNetworks(lab, engine, prefix)).toEqual([]);
     expect(await listVolumes(lab, engine, prefix)).toEqual([]);
@@ -41,7 +41,7 @@ describe.each(ENGINE_PATHS)('containers made ahead on %s', (engine) => {
     const runId = newRunId(engine);
     const contextDir = await writeContext({ 'acr-task.yaml': ['steps:', '  - id: first', `    cmd: ${WAIT_THEN_FAIL}`, '  - id: next', '    cmd: busybox true', ''].join('\n') });
     const running = runOnLab({ lab, engine, runId, files: {}, contextDir, workspace: 'bind' });
-    await until(async () => (await listContainers(lab, engine, `taskrun-${runId}-next`)).length === 1);
+    await until(async () => (await listContainers(lab, engine, `${namePrefixOf(runId)}-next`)).length === 1);
     await writeFile(path.join(contextDir, 'go'), '');
     const run = await running;
     expect(run.outcome.status).toBe('failed');
@@ -57,7 +57,7 @@ describe.each(ENGINE_PATHS)('containers made ahead on %s', (engine) => {
     const controller = new AbortController();
     const contextDir = await writeContext({ 'acr-task.yaml': ['steps:', '  - id: first', `    cmd: ${WAIT_THEN_FAIL}`, '  - id: next', '    cmd: busybox true', ''].join('\n') });
     const running = runOnLab({ lab, engine, runId, files: {}, contextDir, workspace: 'bind', signal: controller.signal });
-    await until(async () => (await listContainers(lab, engine, `taskrun-${runId}-next`)).length === 1);
+    await until(async () => (await listContainers(lab, engine, `${namePrefixOf(runId)}-next`)).length === 1);
     controller.abort({ kind: 'cancelled' });
     const run = await running;
     expect(run.outcome.status).toBe('cancelled');

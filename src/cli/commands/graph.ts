@@ -8,6 +8,7 @@ import { planTask } from '../../plan/plan.js';
 import { annotateDiagnostics } from '../ci/annotations.js';
 import { EXIT_FAILED, ExitError } from '../exit-codes.js';
 import { printDiagnostics } from '../print-diagnostics.js';
+import { writeStderr, writeStdout } from '../std-write.js';
 import { addTaskOptions, prepareWithoutRun, type TaskOptions } from '../task-options.js';
 
 import type { GraphImageFormat as ImageFormat } from './graph-image.js';
@@ -33,12 +34,12 @@ export function registerGraphCommand(program: Command): void {
       throw new InputError([error('usage', '--format png writes binary data, which a terminal cannot show', undefined, 'write it to a file with -o graph.png, or redirect stdout')]);
     }
     const { prepared } = await prepareWithoutRun(file, options);
-    printDiagnostics(prepared.diagnostics, (text) => process.stderr.write(text));
-    annotateDiagnostics({ diagnostics: prepared.diagnostics, ci: options.ci, write: (text) => process.stderr.write(text) });
+    printDiagnostics(prepared.diagnostics, (text) => writeStderr(text));
+    annotateDiagnostics({ diagnostics: prepared.diagnostics, ci: options.ci, write: (text) => writeStderr(text) });
     const plan = planTask(prepared.task);
     const content = isImageFormat(options.format) ? await renderImage(formatDotPicture(plan), options.format) : formatGraph(plan, options.format);
     if (options.output === undefined) {
-      process.stdout.write(content);
+      writeStdout(content);
       return;
     }
     await writeFile(options.output, content).catch((caught: NodeJS.ErrnoException) => {

@@ -5,6 +5,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ManifestCommandIO } from '../../registry/docker-manifest.js';
 import type { ManifestCommand } from '../../registry/manifest-args.js';
 import { EXIT_CANCELLED } from '../exit-codes.js';
+import { writeStderr, writeStdout } from '../std-write.js';
 
 function collectAnnotation(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const equals = value.indexOf('=');
@@ -22,8 +23,8 @@ async function runWithSignals(command: ManifestCommand): Promise<void> {
   process.once('SIGINT', abort);
   process.once('SIGTERM', abort);
   const io: ManifestCommandIO = {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    stdout: (text) => writeStdout(text),
+    stderr: (text) => writeStderr(text),
     signal: controller.signal,
     env: process.env,
   };
