@@ -194,12 +194,12 @@ describe('taskrun run --dry-run of a command list', () => {
     const shown = lines.slice(from + 1, lines.indexOf('', from)).map((line) => line.replace(/\$ \S+ /, '$ ENGINE ').replace(/ {2}\(in .*\)$/, ''));
     expect(shown.filter((line) => !line.includes('$ ENGINE rm '))).toEqual([
       '    1. busybox false  [in a container]',
-      expect.stringMatching(/^ {6}\$ ENGINE run .*--name taskrun-dry1-s --label taskrun\.run=dry1 .* busybox false$/),
+      expect.stringMatching(/^ {6}\$ ENGINE run .*--name taskrun-[0-9a-f]{6}-dry1-s --label taskrun\.run=dry1 --label taskrun\.home=[0-9a-f]+ .* busybox false$/),
       '    2. || echo skipped  [builtin, run by taskrun]',
       "    3. && docker pull busybox  [the engine's CLI on the host]",
       '      $ ENGINE pull busybox',
       '    4. ; alpine true  [in a container]',
-      expect.stringMatching(/^ {6}\$ ENGINE run .*--name taskrun-dry1-s-4 --label taskrun\.run=dry1 .* alpine true$/),
+      expect.stringMatching(/^ {6}\$ ENGINE run .*--name taskrun-[0-9a-f]{6}-dry1-s-4 --label taskrun\.run=dry1 --label taskrun\.home=[0-9a-f]+ .* alpine true$/),
     ]);
   });
 });
