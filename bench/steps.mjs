@@ -26,6 +26,7 @@ requireBuild('run/execute-run.js');
 const { quote } = await import('shell-quote');
 const { createEngine } = await import(path.join(dist, 'engine/engine.js'));
 const { describeRunCommands } = await import(path.join(dist, 'run/execute-run.js'));
+const { homeKeyOf } = await import(path.join(dist, 'engine/names.js'));
 const { prepareTask } = await import(path.join(dist, 'task/prepare.js'));
 const { planTask } = await import(path.join(dist, 'plan/plan.js'));
 
@@ -70,7 +71,7 @@ function timeTaskrun(engineName, dir, label) {
 async function shellScriptFor(engine, dir, label) {
   const id = runId(label);
   const { task, contextDir } = await prepareTask({ file: path.join(dir, 'acr-task.yaml'), runId: id });
-  const commands = describeRunCommands({ task, plan: planTask(task), runId: id, engine, contextDir });
+  const commands = describeRunCommands({ task, plan: planTask(task), runId: id, homeKey: homeKeyOf(home), engine, contextDir });
   const isRemoval = (command) => command.argv[1] === 'rm';
   const withRm = (command) => (command.argv[1] === 'run' && !command.argv.includes('--rm') ? { ...command, argv: [command.argv[0], 'run', '--rm', ...command.argv.slice(2)] } : command);
   const all = [...commands.setup, ...commands.steps.flatMap((step) => step.commands.filter((command) => !isRemoval(command)).map(withRm)), ...commands.cleanup.filter((command) => !isRemoval(command))];
