@@ -6,8 +6,9 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { afterAll, beforeAll } from 'vitest';
 import type { LabEnv } from '../../src/engine/lab-env.js';
-import { cliEngineFor, runEngineCli, storagePathOf, type EnginePath } from '../helpers/lab.js';
+import { cliEngineFor, requireLab, runEngineCli, storagePathOf, type EnginePath } from '../helpers/lab.js';
 import { REPO_ROOT, TASKRUN_BIN } from '../helpers/cli.js';
 
 /** Trials per scenario; `report()` prints one line each ("scenario: 5/5 held"). */
@@ -26,6 +27,27 @@ export function createTally(suite: string) {
       if (lines.length > 0) console.log(lines.join('\n'));
     },
   };
+}
+
+/**
+ * A reliability file's frame: the lab is found before its tests; after them its temp folders are
+ * removed and its tally printed. `lab()` is for use inside tests.
+ */
+export function useReliabilitySuite(suite: string): { readonly tally: ReturnType<typeof createTally>; readonly lab: () => LabEnv } {
+  const tally = createTally(suite);
+  let found: LabEnv | undefined;
+  beforeAll(async () => {
+    found = await requireLab();
+  });
+  afterAll(() => {
+    removeTempDirs();
+    tally.report();
+  });
+  const lab = () => {
+    if (!found) throw new Error('the lab is looked up before the tests run');
+    return found;
+  };
+  return { tally, lab };
 }
 
 const made: string[] = [];

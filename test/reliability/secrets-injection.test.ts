@@ -4,22 +4,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LabEnv } from '../../src/engine/lab-env.js';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { cliEngineFor, ENGINE_PATHS, requireLab, type EnginePath } from '../helpers/lab.js';
-import { allFiles, createTally, engineObjects, removeTempDirs, startRun, taskIn, tempDir, uniqueId } from './helpers.js';
+import { cliEngineFor, ENGINE_PATHS, type EnginePath } from '../helpers/lab.js';
+import { allFiles, engineObjects, startRun, taskIn, tempDir, uniqueId, useReliabilitySuite } from './helpers.js';
 
-const tally = createTally('secrets and injection');
-let lab: LabEnv;
-
-beforeAll(async () => {
-  lab = await requireLab();
-});
-afterAll(() => {
-  removeTempDirs();
-  tally.report();
-});
+const { tally, lab } = useReliabilitySuite('secrets and injection');
 
 function secretTask(): { file: string; secret: string } {
   const secret = `s3cr3t-${uniqueId('v')}`;
@@ -28,7 +18,7 @@ function secretTask(): { file: string; secret: string } {
     [
       'steps:',
       '  - id: use',
-      `    cmd: ${lab.registry}/busybox sh -c 'echo "the secret is $Q"; echo started; sleep 3'`,
+      `    cmd: ${lab().registry}/busybox sh -c 'echo "the secret is $Q"; echo started; sleep 3'`,
       '    env:',
       '      - Q={{.Secrets.Q}}',
       '',
@@ -55,7 +45,7 @@ describe.each<EnginePath>(ENGINE_PATHS)('secrets on %s', (engine) => {
     const home = tempDir('home');
     const runId = uniqueId('sec');
     const { file, secret } = secretTask();
-    const run = startRun({ lab, file, runId, home, engine, args: ['--secret', `Q=${secret}`] });
+    const run = startRun({ lab: lab(), file, runId, home, engine, args: ['--secret', `Q=${secret}`] });
     expect(await run.exited).toBe(0);
     const logs = await runCli(['logs', runId], { env: { ...process.env, TASKRUN_HOME: home } });
     const show = await runCli(['runs', 'show', runId, '--json'], { env: { ...process.env, TASKRUN_HOME: home } });
@@ -70,7 +60,7 @@ describe.each<EnginePath>(ENGINE_PATHS)('secrets on %s', (engine) => {
     const home = tempDir('home');
     const runId = uniqueId('ps');
     const { file, secret } = secretTask();
-    const run = startRun({ lab, file, runId, home, engine, args: ['--secret-env', 'Q=TASKRUN_TEST_SECRET'], env: { TASKRUN_TEST_SECRET: secret } });
+    const run = startRun({ lab: lab(), file, runId, home, engine, args: ['--secret-env', 'Q=TASKRUN_TEST_SECRET'], env: { TASKRUN_TEST_SECRET: secret } });
     const seen = await watchProcessList(secret, run.exited);
     expect(await run.exited).toBe(0);
     expect(tally.record('secret on a process command line', seen.length === 0), seen.join('\n')).toBe(true);
@@ -92,14 +82,14 @@ describe('host-shell injection through --set values', () => {
     const home = tempDir('home');
     const runId = uniqueId('inj');
     const sentinel = path.join(tempDir('sentinel'), 'ran');
-    const file = taskIn(tempDir('inj'), `steps:\n  - id: say\n    cmd: ${lab.registry}/busybox echo {{.Values.x}}\n`);
-    const selection = cliEngineFor(lab, 'podman');
+    const file = taskIn(tempDir('inj'), `steps:\n  - id: say\n    cmd: ${lab().registry}/busybox echo {{.Values.x}}\n`);
+    const selection = cliEngineFor(lab(), 'podman');
     const result = await runCli(['run', file, ...selection.args, '--run-id', runId, '--set', `x=${PAYLOADS[name]!(sentinel)}`], {
       env: { ...process.env, ...selection.env, TASKRUN_HOME: home },
     });
     const recordFile = path.join(home, 'runs', runId, 'record.json');
     const steps = existsSync(recordFile) ? (JSON.parse(readFileSync(recordFile, 'utf8')) as { steps: unknown[] }).steps.length : 0;
-    const leftovers = await engineObjects(lab, runId);
+    const leftovers = await engineObjects(lab(), runId);
     const held = [0, 2].includes(result.exitCode) && !existsSync(sentinel) && steps <= 1 && leftovers.length === 0 && !result.stderr.includes('internal error');
     expect(tally.record('host-shell injection via --set', held), `${result.exitCode}\n${result.stdout}\n${result.stderr}`).toBe(true);
   });

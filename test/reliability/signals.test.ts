@@ -4,21 +4,11 @@
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LabEnv } from '../../src/engine/lab-env.js';
-import { ENGINE_PATHS, requireLab, runEngineCli, storagePathOf, type EnginePath } from '../helpers/lab.js';
-import { buildahContainersSince, createTally, engineObjects, removeTempDirs, startRun, taskIn, tempDir, uniqueId } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { ENGINE_PATHS, runEngineCli, storagePathOf, type EnginePath } from '../helpers/lab.js';
+import { buildahContainersSince, engineObjects, startRun, taskIn, tempDir, uniqueId, useReliabilitySuite } from './helpers.js';
 
-const tally = createTally('signals');
-let lab: LabEnv;
-
-beforeAll(async () => {
-  lab = await requireLab();
-});
-afterAll(() => {
-  removeTempDirs();
-  tally.report();
-});
+const { tally, lab } = useReliabilitySuite('signals');
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -30,13 +20,13 @@ describe.each<EnginePath>(ENGINE_PATHS)('on %s', (engine) => {
   it.each(SIGNALS)('%s mid-run stops the run and leaves nothing', { timeout: 60_000 }, async (signal) => {
     const home = tempDir('home');
     const runId = uniqueId('sig');
-    const file = taskIn(tempDir('sig'), `steps:\n  - id: long\n    cmd: ${lab.registry}/busybox sh -c "echo started; sleep 60"\n  - id: after\n    cmd: ${lab.registry}/busybox echo never\n`);
-    const run = startRun({ lab, file, runId, home, engine });
+    const file = taskIn(tempDir('sig'), `steps:\n  - id: long\n    cmd: ${lab().registry}/busybox sh -c "echo started; sleep 60"\n  - id: after\n    cmd: ${lab().registry}/busybox echo never\n`);
+    const run = startRun({ lab: lab(), file, runId, home, engine });
     await run.waitFor('started\n');
     run.child.kill(signal);
     const exitCode = await run.exited;
     const record = cancelledRecord(home, runId);
-    const leftovers = await engineObjects(lab, runId, engine);
+    const leftovers = await engineObjects(lab(), runId, engine);
     const held =
       exitCode === 130 &&
       record.status === 'cancelled' &&
@@ -60,19 +50,19 @@ describe.each<EnginePath>(ENGINE_PATHS)('on %s', (engine) => {
     const dir = tempDir('build');
     const file = taskIn(dir, `steps:\n  - build: -t rel-${runId}:latest .\n`, {
       // The first RUN commits a layer before the stop: it must not stay behind as a dangling image.
-      Dockerfile: `FROM ${lab.registry}/busybox\nRUN echo ${runId} > /marker\nRUN echo building && sleep 60\n`,
+      Dockerfile: `FROM ${lab().registry}/busybox\nRUN echo ${runId} > /marker\nRUN echo building && sleep 60\n`,
     });
     const imagesBefore = await imageIds(engine);
     const startedAt = Date.now();
     const before = storagePathOf(engine) === 'docker' ? await dockerContainerIds() : [];
-    const run = startRun({ lab, file, runId, home, engine, ...(builder === 'classic builder' && { env: { DOCKER_BUILDKIT: '0' } }) });
+    const run = startRun({ lab: lab(), file, runId, home, engine, ...(builder === 'classic builder' && { env: { DOCKER_BUILDKIT: '0' } }) });
     await run.waitFor('sleep 60');
     // The RUN instruction's container is up once the engine echoed its command.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     run.child.kill(signal);
     const exitCode = await run.exited;
     const record = cancelledRecord(home, runId);
-    const working = storagePathOf(engine) === 'podman' ? await buildahContainersSince(lab, startedAt) : [];
+    const working = storagePathOf(engine) === 'podman' ? await buildahContainersSince(lab(), startedAt) : [];
     // The Docker Engine's classic builder removes the stopped RUN container itself, a moment after the client left.
     const intermediate = storagePathOf(engine) === 'docker' ? await eventually(async () => (await dockerContainerIds()).filter((id) => !before.includes(id) && isBuildContainer(id))) : [];
     const layers = await eventually(async () => {
@@ -86,12 +76,12 @@ describe.each<EnginePath>(ENGINE_PATHS)('on %s', (engine) => {
 });
 
 async function imageIds(engine: EnginePath): Promise<string[]> {
-  const { stdout } = await runEngineCli(lab, storagePathOf(engine), ['images', '--all', '--quiet', '--no-trunc'], { reject: false });
+  const { stdout } = await runEngineCli(lab(), storagePathOf(engine), ['images', '--all', '--quiet', '--no-trunc'], { reject: false });
   return [...new Set(stdout.split('\n').filter(Boolean))];
 }
 
 async function imageHistory(engine: EnginePath, id: string): Promise<string> {
-  const { stdout } = await runEngineCli(lab, storagePathOf(engine), ['image', 'history', '--no-trunc', '--format', '{{.CreatedBy}}', id], { reject: false });
+  const { stdout } = await runEngineCli(lab(), storagePathOf(engine), ['image', 'history', '--no-trunc', '--format', '{{.CreatedBy}}', id], { reject: false });
   return stdout;
 }
 
@@ -108,7 +98,7 @@ async function eventually(probe: () => Promise<string[]>): Promise<string[]> {
 const buildContainers = new Set<string>();
 async function dockerContainerIds(): Promise<string[]> {
   // The classic builder's intermediate containers run the RUN line through `/bin/sh -c`.
-  const { stdout } = await runEngineCli(lab, 'docker', ['ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.Command}}'], { reject: false });
+  const { stdout } = await runEngineCli(lab(), 'docker', ['ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.Command}}'], { reject: false });
   const ids: string[] = [];
   for (const line of stdout.split('\n').filter(Boolean)) {
     const [id = '', ...command] = line.split(' ');
