@@ -4,8 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LabEnv } from '../../src/engine/lab-env.js';
 import { createEngineShim, flagValue, type EngineShim } from '../helpers/engine-shim.js';
-import { ENGINE_PATHS, labEngineFor, listContainers, listNetworks, listVolumes, requireLab, type EnginePath } from '../helpers/lab.js';
-import { namePrefixOf, newRunId, removeContexts, runOnLab } from './run-on-lab.js';
+import { ENGINE_PATHS, labEngineFor, requireLab, type EnginePath } from '../helpers/lab.js';
+import { expectNothingLeft, namePrefixOf, newRunId, removeContexts, runOnLab } from './run-on-lab.js';
 
 let lab: LabEnv;
 const shims: EngineShim[] = [];
@@ -32,13 +32,6 @@ async function runWithShim(engine: EnginePath, files: Readonly<Record<string, st
       .filter((argv) => (argv[0] === 'run' || argv[0] === 'create') && flagValue(argv, '--name')?.startsWith(`${namePrefixOf(runId)}-${stepId}`))
       .map((argv) => `${flagValue(argv, '--name')} ${flagValue(argv, '--label')}`);
   return { run, runId, shim, containersOf };
-}
-
-async function expectNothingLeft(engine: EnginePath, runId: string) {
-  const prefix = namePrefixOf(runId);
-  expect(await listContainers(lab, engine, prefix)).toEqual([]);
-  expect(await listNetworks(lab, engine, prefix)).toEqual([]);
-  expect(await listVolumes(lab, engine, prefix)).toEqual([]);
 }
 
 describe.each(ENGINE_PATHS)('command lists on %s', (engine) => {
@@ -88,7 +81,7 @@ describe.each(ENGINE_PATHS)('command lists on %s', (engine) => {
     const label = `taskrun.run=${runId}`;
     expect(containersOf('lines')).toEqual([`${namePrefixOf(runId)}-lines ${label}`, `${namePrefixOf(runId)}-lines-2 ${label}`]);
     expect(containersOf('ff')).toEqual([`${namePrefixOf(runId)}-ff ${label}`]);
-    await expectNothingLeft(engine, runId);
+    await expectNothingLeft(lab, engine, runId);
   });
 
   it('stops the whole list at the step timeout and leaves nothing behind', { timeout: 60_000 }, async () => {
@@ -99,6 +92,6 @@ describe.each(ENGINE_PATHS)('command lists on %s', (engine) => {
     expect(run.outcome.steps[0]?.status).toBe('failed');
     expect(run.outcome.steps[0]?.error).toMatch(/timed out|timeout/i);
     expect(run.output('slow')).toEqual([]);
-    await expectNothingLeft(engine, runId);
+    await expectNothingLeft(lab, engine, runId);
   });
 });

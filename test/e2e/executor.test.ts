@@ -5,8 +5,8 @@
 import { describe, it, expect, afterEach, beforeEach } from 'vitest';
 import type { LabEnv } from '../../src/engine/lab-env.js';
 import { checkBuildkit } from '../../src/run/preflight.js';
-import { ENGINE_PATHS, labEngineFor, listContainers, listLabelledContainers, listNetworks, listVolumes, requireLab, runEngineCli } from '../helpers/lab.js';
-import { newRunId, prepareOnLab, removeContexts, runOnLab, namePrefixOf } from './run-on-lab.js';
+import { ENGINE_PATHS, labEngineFor, listLabelledContainers, requireLab, runEngineCli } from '../helpers/lab.js';
+import { expectNothingLeft, newRunId, prepareOnLab, removeContexts, runOnLab, namePrefixOf } from './run-on-lab.js';
 
 const REGISTRY_URL = 'http://127.0.0.1:5000';
 const LIST_TYPES = 'application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.index.v1+json';
@@ -22,13 +22,6 @@ afterEach(async () => {
 });
 
 describe.each(ENGINE_PATHS)('taskrun on the lab with %s', (engine) => {
-  async function expectNothingLeft(runId: string) {
-    const prefix = namePrefixOf(runId);
-    expect(await listContainers(lab, engine, prefix)).toEqual([]);
-    expect(await listNetworks(lab, engine, prefix)).toEqual([]);
-    expect(await listVolumes(lab, engine, prefix)).toEqual([]);
-  }
-
   it('builds with a RUN on each platform, pushes, combines, and each platform of the list runs its own architecture', { timeout: 180_000 }, async () => {
     const runId = newRunId(engine);
     const repo = `${lab.registry}/taskrun-e2e/${runId}`;
@@ -74,7 +67,7 @@ describe.each(ENGINE_PATHS)('taskrun on the lab with %s', (engine) => {
     expect(platforms.get('linux/arm64')).toBe(pushed.get(`${repo}:arm64`));
     expect(pushed.get(`${repo}:amd64`)).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(run.output('inspect').join('\n')).toContain('"architecture": "arm64"');
-    await expectNothingLeft(runId);
+    await expectNothingLeft(lab, engine, runId);
     for (const [platform, machine] of [['linux/amd64', 'x86_64'], ['linux/arm64', 'aarch64']]) {
       const { stdout } = await runEngineCli(lab, engine, ['run', '--rm', '--pull', 'always', '--platform', platform!, `${repo}:latest`, 'sh', '-c', 'cat /built-on; uname -m']);
       expect(stdout).toBe(`${runId} built on ${machine}\n${machine}`);
@@ -123,7 +116,7 @@ describe.each(ENGINE_PATHS)('taskrun on the lab with %s', (engine) => {
       ['bad', 'failed', 3],
       ['later', 'skipped', undefined],
     ]);
-    await expectNothingLeft(run.runId);
+    await expectNothingLeft(lab, engine, run.runId);
   });
 
   it('retries a failing step until it succeeds', async () => {
@@ -159,7 +152,7 @@ describe.each(ENGINE_PATHS)('taskrun on the lab with %s', (engine) => {
     expect(run.outcome.steps[0]).toMatchObject({ id: 'slow', status: 'failed', error: 'timed out after 2 s', ignoredError: true });
     expect(run.outcome.steps[0]?.durationMs).toBeLessThan(8000);
     expect(run.output('look').filter((name) => name.startsWith(namePrefixOf(run.runId)))).toEqual([]);
-    await expectNothingLeft(run.runId);
+    await expectNothingLeft(lab, engine, run.runId);
   });
 
   it('leaves no container, network or volume when cancelled mid-step', async () => {
@@ -188,7 +181,7 @@ describe.each(ENGINE_PATHS)('taskrun on the lab with %s', (engine) => {
       ['long', 'cancelled'],
       ['never', 'skipped'],
     ]);
-    await expectNothingLeft(run.runId);
+    await expectNothingLeft(lab, engine, run.runId);
   });
 
   it('goes on after a failing step with ignoreErrors', async () => {
@@ -221,7 +214,7 @@ describe.each(ENGINE_PATHS)('taskrun on the lab with %s', (engine) => {
     });
     expect(run.outcome.status).toBe('succeeded');
     expect(run.output('client')).toEqual(['served by svc']);
-    await expectNothingLeft(run.runId);
+    await expectNothingLeft(lab, engine, run.runId);
   });
 
   it('bind-mounts a context folder whose path holds `:`', async () => {

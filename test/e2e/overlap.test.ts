@@ -8,8 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LabEnv } from '../../src/engine/lab-env.js';
 import { STEP_HANDLERS } from '../../src/steps/index.js';
-import { ENGINE_PATHS, listContainers, listNetworks, listVolumes, requireLab, runEngineCli } from '../helpers/lab.js';
-import { namePrefixOf, newRunId, removeContexts, runOnLab, writeContext } from './run-on-lab.js';
+import { ENGINE_PATHS, listContainers, requireLab, runEngineCli } from '../helpers/lab.js';
+import { expectNothingLeft, namePrefixOf, newRunId, removeContexts, runOnLab, writeContext } from './run-on-lab.js';
 
 let lab: LabEnv;
 
@@ -30,13 +30,6 @@ async function until(condition: () => Promise<boolean>): Promise<void> {
 const WAIT_THEN_FAIL = `busybox sh -c 'while [ ! -e /workspace/go ]; do sleep 0.1; done; exit 3'`;
 
 describe.each(ENGINE_PATHS)('containers made ahead on %s', (engine) => {
-  async function expectNothingLeft(runId: string) {
-    const prefix = namePrefixOf(runId);
-    expect(await listContainers(lab, engine, prefix)).toEqual([]);
-    expect(await listNetworks(lab, engine, prefix)).toEqual([]);
-    expect(await listVolumes(lab, engine, prefix)).toEqual([]);
-  }
-
   it('makes the next step container while a step runs, and removes it when the step fails', { timeout: 120_000 }, async () => {
     const runId = newRunId(engine);
     const contextDir = await writeContext({ 'acr-task.yaml': ['steps:', '  - id: first', `    cmd: ${WAIT_THEN_FAIL}`, '  - id: next', '    cmd: busybox true', ''].join('\n') });
@@ -49,7 +42,7 @@ describe.each(ENGINE_PATHS)('containers made ahead on %s', (engine) => {
       ['first', 'failed', 3],
       ['next', 'skipped', undefined],
     ]);
-    await expectNothingLeft(runId);
+    await expectNothingLeft(lab, engine, runId);
   });
 
   it('removes the container made ahead when the run is cancelled', { timeout: 120_000 }, async () => {
@@ -62,7 +55,7 @@ describe.each(ENGINE_PATHS)('containers made ahead on %s', (engine) => {
     const run = await running;
     expect(run.outcome.status).toBe('cancelled');
     expect(run.started('next')).toBe(false);
-    await expectNothingLeft(runId);
+    await expectNothingLeft(lab, engine, runId);
   });
 
   it('gives a step the same env (a secret included), mounts, user, working directory and network as a container made at its turn', { timeout: 120_000 }, async () => {
@@ -101,8 +94,8 @@ describe.each(ENGINE_PATHS)('containers made ahead on %s', (engine) => {
     const seen = normalised(ahead.output('look'), ahead.runId);
     expect(seen).toEqual(normalised(atTurn.output('look'), atTurn.runId));
     expect(seen).toEqual(expect.arrayContaining(['TOKEN=s3cret-value', 'PLAIN=1', '/workspace/sub', 'from-first', 'file.txt', 'alias resolves']));
-    await expectNothingLeft(ahead.runId);
-    await expectNothingLeft(atTurn.runId);
+    await expectNothingLeft(lab, engine, ahead.runId);
+    await expectNothingLeft(lab, engine, atTurn.runId);
   });
 
   it('runs a retry in a fresh container once the made-ahead one is removed', { timeout: 120_000 }, async () => {
@@ -126,13 +119,13 @@ describe.each(ENGINE_PATHS)('containers made ahead on %s', (engine) => {
     expect(run.outcome.status).toBe('succeeded');
     expect(run.outcome.steps[1]).toMatchObject({ id: 'flaky', status: 'succeeded', attempts: 2 });
     expect(run.output('flaky')).toEqual(['second']);
-    await expectNothingLeft(run.runId);
+    await expectNothingLeft(lab, engine, run.runId);
   });
 
   it('exits as `run` does when the command is missing from the image', { timeout: 120_000 }, async () => {
     const expected = await runEngineCli(lab, engine, ['run', '--rm', 'busybox', 'no-such-command'], { reject: false });
     const run = await runOnLab({ lab, engine, files: { 'acr-task.yaml': ['steps:', '  - id: first', '    cmd: busybox true', '  - id: missing', '    cmd: busybox no-such-command', ''].join('\n') } });
     expect(run.outcome.steps[1]).toMatchObject({ id: 'missing', status: 'failed', exitCode: expected.exitCode });
-    await expectNothingLeft(run.runId);
+    await expectNothingLeft(lab, engine, run.runId);
   });
 });

@@ -18,7 +18,8 @@ import type { StepHandlers } from '../../src/steps/index.js';
 import { planWorkspace, sharedVolumeOf } from '../../src/run/workspace.js';
 
 import type { PreparedTask } from '../../src/task/prepare.js';
-import { labEngineFor, type EnginePath } from '../helpers/lab.js';
+import { expect } from 'vitest';
+import { labEngineFor, listContainers, listNetworks, listVolumes, type EnginePath } from '../helpers/lab.js';
 
 let counter = 0;
 const PATH_LETTER: Readonly<Record<EnginePath, string>> = { docker: 'd', podman: 'p', 'docker-on-podman': 'o' };
@@ -29,6 +30,14 @@ export const LAB_HOME_KEY = homeKeyOf('/taskrun-e2e-home');
 /** `taskrun-<home6>-<runId>`: how every engine object of the run is named. */
 export function namePrefixOf(runId: string): string {
   return runNamePrefix({ runId, homeKey: LAB_HOME_KEY });
+}
+
+/** Nothing named for the run is left on the engine: no container, network or volume. */
+export async function expectNothingLeft(lab: LabEnv, engine: EnginePath, runId: string): Promise<void> {
+  const prefix = namePrefixOf(runId);
+  expect(await listContainers(lab, engine, prefix)).toEqual([]);
+  expect(await listNetworks(lab, engine, prefix)).toEqual([]);
+  expect(await listVolumes(lab, engine, prefix)).toEqual([]);
 }
 
 export function newRunId(engine: EnginePath): string {
