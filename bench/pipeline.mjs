@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bin, dist, median, option, requireBuild, requireLab, root } from './support.mjs';
+import { alternatePairs, bin, dist, median, option, requireBuild, requireLab, root } from './support.mjs';
 
 const engineOption = option('--engine', 'all');
 const rounds = Number(option('--rounds', '5'));
@@ -96,17 +96,7 @@ try {
     // Warm-up: the builds' cache (an emulated RUN takes a while the first time), the registry's layers.
     timeShell(engine);
     timeTaskrun(engineName);
-    const taskrun = [];
-    const shell = [];
-    const ratios = [];
-    for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? ['taskrun', 'shell'] : ['shell', 'taskrun'];
-      const times = {};
-      for (const who of order) times[who] = who === 'taskrun' ? timeTaskrun(engineName) : timeShell(engine);
-      taskrun.push(times.taskrun);
-      shell.push(times.shell);
-      ratios.push(times.taskrun / times.shell);
-    }
+    const { a: taskrun, b: shell, ratios } = await alternatePairs(rounds, () => timeTaskrun(engineName), () => timeShell(engine));
     const ratio = median(ratios);
     ok &&= ratio <= BUDGET;
     const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;

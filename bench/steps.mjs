@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bin, dist, median, option, requireBuild, requireLab, root } from './support.mjs';
+import { alternatePairs, bin, dist, median, option, requireBuild, requireLab, root } from './support.mjs';
 
 const engineOption = option('--engine', 'all');
 const rounds = Number(option('--rounds', '3'));
@@ -83,19 +83,9 @@ async function shellScriptFor(engine, dir, label) {
   return script;
 }
 
-/** `pairs` rounds of two measurements in alternating order; the medians and the median ratio a/b. */
+/** `count` alternating pairs of two measurements: the medians, the median ratio a/b, and a's peak RSS. */
 async function pairs(count, measureA, measureB) {
-  const a = [];
-  const b = [];
-  const ratios = [];
-  for (let round = 0; round < count; round++) {
-    const order = round % 2 === 0 ? ['a', 'b'] : ['b', 'a'];
-    const times = {};
-    for (const which of order) times[which] = which === 'a' ? await measureA() : await measureB();
-    a.push(times.a);
-    b.push(times.b);
-    ratios.push(times.a.ms / times.b.ms);
-  }
+  const { a, b, ratios } = await alternatePairs(count, measureA, measureB, (time) => time.ms);
   return { a: median(a.map((t) => t.ms)), b: median(b.map((t) => t.ms)), ratio: median(ratios), peakKb: Math.max(...a.map((t) => t.rssKb)) };
 }
 

@@ -17,6 +17,32 @@ export function option(name, fallback) {
 
 export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+/**
+ * `count` rounds of two measurements run back to back, in alternating order, so a shared
+ * machine's drift weighs on both alike: each side's results and the pair ratios a/b, read
+ * through `msOf` (a result is its milliseconds unless told otherwise).
+ */
+export async function alternatePairs(count, measureA, measureB, msOf = (result) => result) {
+  const a = [];
+  const b = [];
+  const ratios = [];
+  for (let round = 0; round < count; round++) {
+    let resultA;
+    let resultB;
+    if (round % 2 === 0) {
+      resultA = await measureA();
+      resultB = await measureB();
+    } else {
+      resultB = await measureB();
+      resultA = await measureA();
+    }
+    a.push(resultA);
+    b.push(resultB);
+    ratios.push(msOf(resultA) / msOf(resultB));
+  }
+  return { a, b, ratios };
+}
+
 /** Exits 2 unless `npm run build` made the given file of dist/. */
 export function requireBuild(distFile) {
   if (existsSync(path.join(dist, distFile))) return;

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bin, dist, median, option, requireBuild, requireLab } from './support.mjs';
+import { alternatePairs, bin, dist, median, option, requireBuild, requireLab } from './support.mjs';
 
 const engineName = option('--engine', 'podman');
 const rounds = Number(option('--rounds', '3'));
@@ -135,19 +135,9 @@ async function benchCopy() {
 }
 
 // Pairs run back to back, in alternating order; the median of the pair ratios cancels the drift of a shared machine.
-function benchSteps() {
+async function benchSteps() {
   timeTaskrun(twenty, []); // warm-up
-  const copy = [];
-  const bind = [];
-  const pairRatios = [];
-  for (let round = 0; round < pairRounds; round++) {
-    const order = round % 2 === 0 ? ['bind', 'copy'] : ['copy', 'bind'];
-    const times = {};
-    for (const mode of order) times[mode] = timeTaskrun(twenty, mode === 'bind' ? ['--bind'] : []);
-    copy.push(times.copy);
-    bind.push(times.bind);
-    pairRatios.push(times.copy / times.bind);
-  }
+  const { a: copy, b: bind, ratios: pairRatios } = await alternatePairs(pairRounds, () => timeTaskrun(twenty, []), () => timeTaskrun(twenty, ['--bind']));
   const ratio = median(pairRatios);
   ok &&= ratio <= 1.05;
   console.log(`20 trivial steps (${pairRounds} pairs): copy ${fmt(median(copy))}, --bind ${fmt(median(bind))}, median pair ratio ${ratio.toFixed(3)} (budget 1.05) ${ratio <= 1.05 ? 'ok' : 'OVER'}`);
@@ -156,7 +146,7 @@ function benchSteps() {
 try {
   console.log(`engine: ${engineName}, rounds: ${rounds}, pairs: ${pairRounds} (medians)`);
   if (only !== 'steps') await benchCopy();
-  if (only !== 'copy') benchSteps();
+  if (only !== 'copy') await benchSteps();
   process.exitCode = ok ? 0 : 1;
 } finally {
   for (const dir of [plain, ignoring, twenty, home]) rmSync(dir, { recursive: true, force: true });
