@@ -29,6 +29,7 @@ const { describeRunCommands } = await import(path.join(dist, 'run/execute-run.js
 const { homeKeyOf } = await import(path.join(dist, 'engine/names.js'));
 const { prepareTask } = await import(path.join(dist, 'task/prepare.js'));
 const { planTask } = await import(path.join(dist, 'plan/plan.js'));
+const { engineApiFor } = await import(path.join(dist, 'engine/engine-api.js'));
 
 const lab = await requireLab();
 const rssHook = path.join(root, 'bench', 'report-peak-rss.mjs');
@@ -83,6 +84,42 @@ async function shellScriptFor(engine, dir, label) {
   return script;
 }
 
+// The engine's own floor: the same containers, made beforehand (not timed; a run makes them
+// while earlier steps go) and started through the engine's API, nothing else: one after another,
+// or all at once for parallel steps. No client of the engine runs these steps faster.
+async function timeEngineFloor(engine, dir, label, { parallel = false } = {}) {
+  const id = runId(label);
+  const { task, contextDir } = await prepareTask({ file: path.join(dir, 'acr-task.yaml'), runId: id });
+  const commands = describeRunCommands({ task, plan: planTask(task), runId: id, homeKey: homeKeyOf(home), engine, contextDir });
+  const runs = commands.steps.flatMap((step) => step.commands.filter((command) => command.argv[1] === 'run'));
+  const creates = runs.map((command) => ({ argv: [command.argv[0], 'create', ...command.argv.slice(2).filter((word) => word !== '--rm')] }));
+  const names = runs.map((command) => command.argv[command.argv.indexOf('--name') + 1]);
+  runScript(engine, dir, `${id}-setup`, [...commands.setup, ...creates]);
+  const api = await engineApiFor(engine);
+  if (!api) throw new Error(`bench: no engine API for ${engine.name}`);
+  if (engine.name === 'podman') for (const name of names) await api.initContainer(name);
+  const signal = new AbortController().signal;
+  const start = async (containerName) => {
+    const result = await api.startAttached({ containerName, signal, onLine: () => undefined });
+    if (result?.exitCode !== 0) throw new Error(`bench: ${containerName} did not run: ${result?.outputTail}`);
+  };
+  const started = process.hrtime.bigint();
+  if (parallel) await Promise.all(names.map(start));
+  else for (const name of names) await start(name);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  await api.removeContainers(names);
+  runScript(engine, dir, `${id}-cleanup`, commands.cleanup);
+  return { ms, rssKb: 0 };
+}
+
+function runScript(engine, dir, name, commands) {
+  const script = path.join(dir, `${name}.sh`);
+  const envLines = Object.entries(engine.env).map(([key, value]) => `export ${key}=${quote([value])}`);
+  const line = (command) => `${command.inputFrom ? `${quote(command.inputFrom)} | ` : ''}${quote(command.argv)} >/dev/null`;
+  writeFileSync(script, ['set -e -o pipefail', ...envLines, ...commands.map(line)].join('\n') + '\n');
+  timeMs('bash', [script]);
+}
+
 /** `count` alternating pairs of two measurements: the medians, the median ratio a/b, and a's peak RSS. */
 async function pairs(count, measureA, measureB) {
   const { a, b, ratios } = await alternatePairs(count, measureA, measureB, (time) => time.ms);
@@ -105,9 +142,15 @@ try {
     console.log(
       `  20 sequential trivial steps: taskrun ${fmt(seq20.a)}, shell script (run --rm) ${fmt(seq20.b)}, ratio ${seq20.ratio.toFixed(3)} (budget ${BUDGETS.sequential}) ${verdict(seq20.ratio <= BUDGETS.sequential)}`,
     );
+    const floor20 = await pairs(rounds, () => timeEngineFloor(engine, twenty, 'F'), async () => timeMs('bash', [await shellScriptFor(engine, twenty, 's')]));
+    console.log(
+      `    the engine's floor: the same 20 containers made beforehand, started one after another through its API: ${fmt(floor20.a)}, ratio to the shell script ${floor20.ratio.toFixed(3)}`,
+    );
     const par4 = await pairs(rounds, () => timeTaskrun(engineName, four, 'f'), () => timeTaskrun(engineName, one, 'o'));
     ok &&= par4.ratio <= BUDGETS.parallel;
     console.log(`  4 parallel 1-second steps: ${fmt(par4.a)}, one step ${fmt(par4.b)}, ratio ${par4.ratio.toFixed(3)} (budget ${BUDGETS.parallel}) ${verdict(par4.ratio <= BUDGETS.parallel)}`);
+    const floor4 = await pairs(rounds, () => timeEngineFloor(engine, four, 'P', { parallel: true }), () => timeEngineFloor(engine, one, 'O'));
+    console.log(`    the engine's floor: the same 4 containers made beforehand and started at once through its API: ${fmt(floor4.a)}, one ${fmt(floor4.b)}, ratio ${floor4.ratio.toFixed(3)}`);
     const seq100 = await pairs(roundsHundred, () => timeTaskrun(engineName, hundred, 'h'), async () => timeMs('bash', [await shellScriptFor(engine, hundred, 'S')]));
     ok &&= seq100.ratio <= BUDGETS.sequential;
     console.log(

@@ -3,6 +3,7 @@
 
 import { buildListContainersArgv, buildListNetworksArgv, buildListVolumesArgv, buildRemoveContainersArgv } from './argv.js';
 import type { Engine } from './engine.js';
+import { engineApiFor } from './engine-api.js';
 import { runProcess } from './process.js';
 import type { ExecResult, OutputStream } from './process.js';
 
@@ -29,13 +30,18 @@ export function runEngine(input: {
   });
 }
 
-export async function removeContainers(input: { engine: Engine; names: readonly string[] }): Promise<ExecResult | undefined> {
-  if (input.names.length === 0) return undefined;
-  return runEngine({
+/** `rm --force` of the containers, by the engine's API where it has one; resolves true once every one is gone. */
+export async function removeContainers(input: { engine: Engine; names: readonly string[] }): Promise<boolean> {
+  if (input.names.length === 0) return true;
+  const api = await engineApiFor(input.engine);
+  const left = api ? await api.removeContainers(input.names) : undefined;
+  if (left?.length === 0) return true;
+  const removed = await runEngine({
     engine: input.engine,
-    args: buildRemoveContainersArgv({ engine: input.engine.name, names: input.names }),
+    args: buildRemoveContainersArgv({ engine: input.engine.name, names: left ?? input.names }),
     timeoutMs: CLEANUP_TIMEOUT_MS,
   });
+  return removed.exitCode === 0;
 }
 
 export type LabelledKind = 'container' | 'network' | 'volume';

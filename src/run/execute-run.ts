@@ -8,12 +8,13 @@ import type { PlatformEngine } from '../engine/platform-engines.js';
 import { runNamePrefix, type RunScope } from '../engine/names.js';
 import type { Plan } from '../plan/plan.js';
 import { startsLabelledContainer, stepContainerNames } from '../steps/cmd.js';
-import { describeStepCommands, keepsImages, runStep, STEP_HANDLERS } from '../steps/index.js';
+import { describeStepCommands, isPreparable, keepsImages, runStep, STEP_HANDLERS } from '../steps/index.js';
 import { createContainerRemovals } from '../steps/container-removals.js';
 import type { StepCommand, StepHandlers } from '../steps/index.js';
 import type { WorkspaceMode } from '../steps/context.js';
 import type { Step, Task } from '../task/types.js';
 import type { ImageRef, RunEvent, RunEventListener } from './events.js';
+import { engineApiFor } from '../engine/engine-api.js';
 import { createRunResources, describeCleanupCommands, describeSetupCommands, planRunResources, removeRunResources } from './run-resources.js';
 import type { CreatedResources, ResourcePlan } from './run-resources.js';
 import { createPrepareAhead } from './prepare-ahead.js';
@@ -146,6 +147,9 @@ async function runSteps(options: RunOptions, emit: RunEventListener): Promise<Pa
   const startedSteps: Step[] = [];
   const handlers = options.handlers ?? STEP_HANDLERS;
   const removals = createContainerRemovals(options.engine);
+  // Steps' containers start and go by the engine's API where it has one: podman's service starts
+  // now, beside the run's networks and volumes, rather than at the first step's turn.
+  if (options.plan.nodes.some((node) => isPreparable(node.step))) void engineApiFor(options.engine);
   // Preparations stop with the run, and once the schedule ended (what is left is for steps that will not run).
   const { controller: preparing, dispose: disposePreparing } = childController(controller.signal);
   let markReady: (ready: boolean) => void = () => undefined;
@@ -155,6 +159,7 @@ async function runSteps(options: RunOptions, emit: RunEventListener): Promise<Pa
     prepare &&
     createPrepareAhead({
       plan: options.plan,
+      canPrepare: isPreparable,
       prepare: (step) => prepare(step, { resources: resourcePlan.resources, signal: preparing.signal, ready: resourcesReady }),
       keepsImages,
     });

@@ -3,13 +3,13 @@
 // image against the host's socket). command-list.ts runs a step's list of them.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildInspectStatusArgv, buildPullArgv, buildRemoveContainersArgv, buildRunArgv, buildStartAttachedArgv } from '../engine/argv.js';
+import { buildInspectStatusArgv, buildPullArgv, buildRemoveContainersArgv, buildRunArgv } from '../engine/argv.js';
 import { containerNameFor, runLabels, type RunScope } from '../engine/names.js';
 import { CLEANUP_TIMEOUT_MS, removeContainers, runEngine } from '../engine/run-engine.js';
 import type { CmdStep, ImageOrigin } from '../task/types.js';
 import type { RunResources, StepCommand, StepContext, StepResult } from './context.js';
 import { describeContainerRun, envRecordOf, hostDirFor, isRemovedAfterExit, type ContainerRun } from './container-run.js';
-import { runStepCommand } from './run-step-command.js';
+import { runStepCommand, startStepContainer } from './run-step-command.js';
 
 export function isHostDockerStep(step: CmdStep): boolean {
   return step.words[0] === 'docker';
@@ -149,7 +149,7 @@ async function runContainer(input: { step: CmdStep; ctx: StepContext; run: Conta
  */
 async function startPrepared(step: CmdStep, ctx: StepContext, run: ContainerRun): Promise<StepResult> {
   const { engine } = ctx.resources;
-  const started = await runStepCommand({ ctx, stepId: step.id, args: buildStartAttachedArgv(run), containerName: run.containerName });
+  const started = await startStepContainer({ ctx, stepId: step.id, containerName: run.containerName });
   if (started.ok || ctx.signal.aborted) return started;
   let status = '';
   await runEngine({

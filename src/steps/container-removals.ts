@@ -33,11 +33,11 @@ export function createContainerRemovals(engine: Engine, batch = REMOVAL_BATCH): 
     // removeContainers never rejects; a failure leaves the names to the run's cleanup.
     const removal = last
       .then(() => removeContainers({ engine, names }))
-      .then((result) => {
+      .then((allRemoved) => {
         for (const name of names) {
           if (pending.get(name) !== removal) continue;
           pending.delete(name);
-          if (result?.exitCode === 0) removed.add(name);
+          if (allRemoved) removed.add(name);
         }
       });
     last = removal;

@@ -46,4 +46,4 @@ export function describeStepCommands(step: Step, resources: RunResources): StepC
 }
 
 export type { Preparation, RunResources, StepCommand, StepContext, StepResult } from './context.js';
-export { keepsImages } from './prepare-container.js';
+export { isPreparable, keepsImages } from './prepare-container.js';

@@ -5,6 +5,7 @@
 // happens here too; its output is kept and shown when the step starts.
 
 import { buildCreateArgv, buildInitArgv, buildPullArgv } from '../engine/argv.js';
+import { engineApiFor } from '../engine/engine-api.js';
 import { removeContainers, runEngine } from '../engine/run-engine.js';
 import type { CmdStep, Step } from '../task/types.js';
 import { engineCommandsOf, isHostDockerStep } from './cmd.js';
@@ -58,8 +59,9 @@ export async function prepareContainer(input: {
     return NONE;
   }
   if (engine.name === 'podman') {
-    const initialised = await runEngine({ engine, args: buildInitArgv(run), signal });
-    if (initialised.exitCode !== 0 || signal.aborted) {
+    const api = await engineApiFor(engine);
+    const initialised = (await api?.initContainer(run.containerName)) ?? (await runEngine({ engine, args: buildInitArgv(run), signal })).exitCode === 0;
+    if (!initialised || signal.aborted) {
       await removeContainers({ engine, names: [run.containerName] });
       return NONE;
     }

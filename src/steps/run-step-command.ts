@@ -2,11 +2,47 @@
 // step-output events; a container it started is killed and removed as soon as the
 // step's signal aborts (timeout, cancel), not only the client process.
 
+import { buildStartAttachedArgv } from '../engine/argv.js';
 import { describeFailure } from '../engine/describe-failure.js';
+import { engineApiFor } from '../engine/engine-api.js';
 import type { Engine } from '../engine/engine.js';
 import type { ExecResult } from '../engine/process.js';
 import { removeContainers, runEngine } from '../engine/run-engine.js';
 import type { StepContext, StepResult } from './context.js';
+
+/**
+ * `start --attach` of a container made ahead, as runStepCommand runs it: by the engine's API where
+ * it has one (no CLI process on the step's critical path), else by the CLI.
+ */
+export async function startStepContainer(input: { ctx: StepContext; stepId: string; containerName: string }): Promise<StepCommandResult> {
+  const { ctx, stepId, containerName } = input;
+  const engine = ctx.resources.engine;
+  const api = await engineApiFor(engine);
+  if (api) {
+    let removal: Promise<unknown> | undefined;
+    const removeOnAbort = () => {
+      removal = removeContainers({ engine, names: [containerName] });
+    };
+    ctx.signal.addEventListener('abort', removeOnAbort, { once: true });
+    try {
+      const exec = await api.startAttached({
+        containerName,
+        signal: ctx.signal,
+        onLine: (text, stream) => ctx.emit({ type: 'step-output', stepId, stream, text: `${text}\n`, time: Date.now() }),
+      });
+      if (exec) return resultOf(exec, { command: `${engine.name} start`, isContainerRun: true });
+    } finally {
+      ctx.signal.removeEventListener('abort', removeOnAbort);
+      await removal;
+    }
+  }
+  return runStepCommand({ ctx, stepId, args: buildStartAttachedArgv({ containerName }), containerName });
+}
+
+function resultOf(exec: ExecResult, options: { command: string; isContainerRun: boolean }): StepCommandResult {
+  const error = describeFailure(exec, options);
+  return { ok: error === undefined, ...(exec.exitCode !== undefined && { exitCode: exec.exitCode }), ...(error && { error }), exec };
+}
 
 export interface StepCommandResult extends StepResult {
   readonly exec: ExecResult;
@@ -45,8 +81,7 @@ export async function runStepCommand(input: {
         ctx.emit({ type: 'step-output', stepId, stream, text: `${text}\n`, time: Date.now() });
       },
     });
-    const error = describeFailure(exec, { command: `${engine.name} ${input.args[0] ?? ''}`.trim(), isContainerRun: input.containerName !== undefined });
-    return { ok: error === undefined, ...(exec.exitCode !== undefined && { exitCode: exec.exitCode }), ...(error && { error }), exec };
+    return resultOf(exec, { command: `${engine.name} ${input.args[0] ?? ''}`.trim(), isContainerRun: input.containerName !== undefined });
   } finally {
     ctx.signal.removeEventListener('abort', removeOnAbort);
     await removal;

@@ -1,4 +1,4 @@
-import { describe, it, expect, afterEach, beforeEach } from 'vitest';
+import { describe, it, expect, afterEach, beforeEach, vi } from 'vitest';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -52,6 +52,13 @@ describe('describeRunCommands', () => {
 describe('executeRun', () => {
   let dir: string;
   let log: string;
+  // The fake engine is a CLI only: no podman service to start.
+  beforeEach(() => {
+    vi.stubEnv('TASKRUN_ENGINE_API', '0');
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
   const engineWith = (env: Record<string, string> = {}): Engine => ({ name: 'podman', binary: fakeEngine, env: { FAKE_ENGINE_LOG: log, FAKE_ENGINE_STATE: dir, ...env } });
   const calls = async () => (await readFile(log, 'utf8')).trim().split('\n').sort();
   const okHandlers: StepHandlers = { build: async () => ({ ok: true }), push: async () => ({ ok: true }), cmd: async () => ({ ok: true, exitCode: 0 }) };

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../../src/engine/engine.js';
 import { createContainerRemovals } from '../../src/steps/container-removals.js';
 
@@ -12,10 +12,13 @@ describe('createContainerRemovals', () => {
   let dir: string;
   let engine: Engine;
   beforeEach(async () => {
+    // The fake engine is a CLI only: no podman service to start.
+    vi.stubEnv('TASKRUN_ENGINE_API', '0');
     dir = await mkdtemp(path.join(os.tmpdir(), 'taskrun-removals-'));
     engine = { name: 'podman', binary: fakeEngine, env: { FAKE_ENGINE_LOG: path.join(dir, 'calls.log') } };
   });
   afterEach(async () => {
+    vi.unstubAllEnvs();
     await rm(dir, { recursive: true, force: true });
   });
 
