@@ -91,6 +91,8 @@ export function mayUseEngineApi(engine: Engine, env: NodeJS.ProcessEnv = process
 }
 
 const apis = new Map<string, Promise<EngineApi | undefined>>();
+/** A daemon that does not answer its ping this soon is left to the CLI. */
+const PING_TIMEOUT_MS = 5_000;
 
 /**
  * The engine's API: docker's once a ping showed a Docker Engine on its socket (not podman's
@@ -99,7 +101,7 @@ const apis = new Map<string, Promise<EngineApi | undefined>>();
  */
 export function engineApiFor(engine: Engine): Promise<EngineApi | undefined> {
   if (!mayUseEngineApi(engine)) return Promise.resolve(undefined);
-  const key = JSON.stringify([engine.name, engine.binary, engine.env]);
+  const key = keyOf(engine);
   let api = apis.get(key);
   if (!api) {
     api = engine.name === 'docker' ? openDockerApi(dockerSocketOf(engine)!) : openPodmanApi(engine);
@@ -108,9 +110,20 @@ export function engineApiFor(engine: Engine): Promise<EngineApi | undefined> {
   return api;
 }
 
+const keyOf = (engine: Engine) => JSON.stringify([engine.name, engine.binary, engine.env]);
+
+/**
+ * The API for work that needs no service of its own (removals by `runs prune`, a cleanup): docker's
+ * socket, or podman's service only when a run already started it.
+ */
+export function engineApiIfCheap(engine: Engine): Promise<EngineApi | undefined> {
+  if (engine.name === 'docker') return engineApiFor(engine);
+  return mayUseEngineApi(engine) ? (apis.get(keyOf(engine)) ?? Promise.resolve(undefined)) : Promise.resolve(undefined);
+}
+
 async function openDockerApi(socketPath: string): Promise<EngineApi | undefined> {
   const client: Client = { socketPath, agent: new http.Agent({ keepAlive: true, maxSockets: 8 }), flavour: DOCKER };
-  const ping = await request(client, 'GET', '/_ping').catch(() => undefined);
+  const ping = await request(client, 'GET', '/_ping', AbortSignal.timeout(PING_TIMEOUT_MS)).catch(() => undefined);
   if (ping?.status !== 200 || ping.headers['libpod-api-version'] !== undefined || !/^Docker\//.test(String(ping.headers.server ?? ''))) {
     client.agent.destroy();
     return undefined;
@@ -144,9 +157,12 @@ interface Answer {
   readonly body: string;
 }
 
-function request(client: Client, method: string, path: string, signal?: AbortSignal): Promise<Answer> {
+/** Requests without a step's signal (ping, init, removals) give up after this long, as the CLI's cleanup commands do. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+function request(client: Client, method: string, path: string, signal: AbortSignal = AbortSignal.timeout(REQUEST_TIMEOUT_MS)): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const sent = http.request({ socketPath: client.socketPath, agent: client.agent, method, path, ...(signal && { signal }) }, (response) => {
+    const sent = http.request({ socketPath: client.socketPath, agent: client.agent, method, path, signal }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));

@@ -1,8 +1,9 @@
 // Stage 5, execute: podman's API for one taskrun process. Local podman has no daemon: each CLI
 // command is a process that opens the container store, which costs more CPU than the request it
 // makes. `podman system service` on a private socket answers the same store (same configuration,
-// from the engine's environment) without that cost. It is stopped when taskrun exits, and it ends
-// by itself once idle, should taskrun be killed.
+// from the engine's environment) without that cost. It is stopped when taskrun exits. While
+// taskrun lives, an open events stream (filtered to match nothing) keeps it from counting as idle
+// through a long step; should taskrun be killed, that stream closes and the service ends by itself.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -44,12 +45,24 @@ export async function startPodmanService(engine: Engine): Promise<string | undef
   service.unref();
   const deadline = Date.now() + READY_WITHIN_MS;
   while (!ended && Date.now() < deadline) {
-    if (await answers(socketPath)) return socketPath;
+    if (await answers(socketPath)) {
+      holdOpen(socketPath);
+      return socketPath;
+    }
     await sleep(POLL_MS);
   }
   process.removeListener('exit', stop);
   stop();
   return undefined;
+}
+
+const NO_EVENTS = encodeURIComponent(JSON.stringify({ label: ['taskrun.keep-service=none'] }));
+
+function holdOpen(socketPath: string): void {
+  const held = http.request({ socketPath, method: 'GET', path: `/v4.0.0/libpod/events?stream=true&filters=${NO_EVENTS}`, agent: false }, (response) => response.resume());
+  held.on('socket', (socket) => socket.unref());
+  held.on('error', () => undefined);
+  held.end();
 }
 
 function answers(socketPath: string): Promise<boolean> {

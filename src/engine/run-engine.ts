@@ -3,7 +3,7 @@
 
 import { buildListContainersArgv, buildListNetworksArgv, buildListVolumesArgv, buildRemoveContainersArgv } from './argv.js';
 import type { Engine } from './engine.js';
-import { engineApiFor } from './engine-api.js';
+import { engineApiIfCheap } from './engine-api.js';
 import { runProcess } from './process.js';
 import type { ExecResult, OutputStream } from './process.js';
 
@@ -33,7 +33,7 @@ export function runEngine(input: {
 /** `rm --force` of the containers, by the engine's API where it has one; resolves true once every one is gone. */
 export async function removeContainers(input: { engine: Engine; names: readonly string[] }): Promise<boolean> {
   if (input.names.length === 0) return true;
-  const api = await engineApiFor(input.engine);
+  const api = await engineApiIfCheap(input.engine);
   const left = api ? await api.removeContainers(input.names) : undefined;
   if (left?.length === 0) return true;
   const removed = await runEngine({

@@ -119,6 +119,15 @@ describe.each(['docker', 'podman'] as const)("the engine's API on %s", (path) =>
     expect(listed.stdout.trim()).toBe('');
   });
 
+  if (path === 'podman') {
+    it('still answers after a quiet spell longer than the idle time of the service', { timeout: 60_000 }, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 12_000));
+      const name = await created(path, ['true']);
+      const { result } = await start(name);
+      expect(result).toMatchObject({ exitCode: 0, failed: false });
+    });
+  }
+
   if (path === 'docker') {
     it("answers a start the engine refuses with the CLI's exit code and reason, without printing it", { timeout: 60_000 }, async () => {
       const name = await created(path, ['no-such-command']);
