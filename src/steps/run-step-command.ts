@@ -23,7 +23,8 @@ export async function startStepContainer(input: { ctx: StepContext; stepId: stri
     const removeOnAbort = () => {
       removal = removeContainers({ engine, names: [containerName] });
     };
-    ctx.signal.addEventListener('abort', removeOnAbort, { once: true });
+    if (ctx.signal.aborted) removeOnAbort();
+    else ctx.signal.addEventListener('abort', removeOnAbort, { once: true });
     try {
       const exec = await api.startAttached({
         containerName,
