@@ -56,7 +56,10 @@ function timeMs(file, argv, env = {}) {
   const result = spawnSync(file, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) throw new Error(`${file} ${argv.join(' ')} failed: ${result.stderr}`);
-  return { ms, rssKb: Number(/PEAK_RSS_KB=(\d+)/.exec(result.stderr)?.[1] ?? 0) };
+  const reported = /PEAK_RSS_KB=(\d+)/.exec(result.stderr)?.[1];
+  // A run with the reporter preloaded must report: a missing figure would pass the memory budget unmeasured.
+  if (argv.includes(rssHook) && reported === undefined) throw new Error(`${file} ${argv.join(' ')} printed no PEAK_RSS_KB line`);
+  return { ms, rssKb: Number(reported ?? 0) };
 }
 
 // The real CLI, as a user runs it: a fresh process, a run record, quiet output. The preloaded
@@ -76,11 +79,16 @@ async function shellScriptFor(engine, dir, label) {
   const isRemoval = (command) => command.argv[1] === 'rm';
   const withRm = (command) => (command.argv[1] === 'run' && !command.argv.includes('--rm') ? { ...command, argv: [command.argv[0], 'run', '--rm', ...command.argv.slice(2)] } : command);
   const all = [...commands.setup, ...commands.steps.flatMap((step) => step.commands.filter((command) => !isRemoval(command)).map(withRm)), ...commands.cleanup.filter((command) => !isRemoval(command))];
+  return writeScript(engine, dir, id, all);
+}
+
+/** A bash script running the commands one after another with the engine's environment; its path. */
+function writeScript(engine, dir, name, commands) {
   const envLines = Object.entries(engine.env).map(([key, value]) => `export ${key}=${quote([value])}`);
-  const script = path.join(dir, `${id}.sh`);
+  const script = path.join(dir, `${name}.sh`);
   // A command with inputFrom (the workspace copy) reads that command's output: `tar -c … | docker run -i …`.
   const line = (command) => `${command.inputFrom ? `${quote(command.inputFrom)} | ` : ''}${quote(command.argv)} >/dev/null`;
-  writeFileSync(script, ['set -e -o pipefail', ...envLines, ...all.map(line)].join('\n') + '\n');
+  writeFileSync(script, ['set -e -o pipefail', ...envLines, ...commands.map(line)].join('\n') + '\n');
   return script;
 }
 
@@ -94,11 +102,11 @@ async function timeEngineFloor(engine, dir, label, { parallel = false } = {}) {
   const runs = commands.steps.flatMap((step) => step.commands.filter((command) => command.argv[1] === 'run'));
   const creates = runs.map((command) => ({ argv: [command.argv[0], 'create', ...command.argv.slice(2).filter((word) => word !== '--rm')] }));
   const names = runs.map((command) => command.argv[command.argv.indexOf('--name') + 1]);
-  runScript(engine, dir, `${id}-setup`, [...commands.setup, ...creates]);
+  timeMs('bash', [writeScript(engine, dir, `${id}-setup`, [...commands.setup, ...creates])]);
   const api = await engineApiFor(engine);
   if (!api) throw new Error(`bench: no engine API for ${engine.name}`);
-  if (engine.name === 'podman') for (const name of names) await api.initContainer(name);
   const signal = new AbortController().signal;
+  if (engine.name === 'podman') for (const name of names) await api.initContainer(name, signal);
   const start = async (containerName) => {
     const result = await api.startAttached({ containerName, signal, onLine: () => undefined });
     if (result?.exitCode !== 0) throw new Error(`bench: ${containerName} did not run: ${result?.outputTail}`);
@@ -108,16 +116,8 @@ async function timeEngineFloor(engine, dir, label, { parallel = false } = {}) {
   else for (const name of names) await start(name);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   await api.removeContainers(names);
-  runScript(engine, dir, `${id}-cleanup`, commands.cleanup);
+  timeMs('bash', [writeScript(engine, dir, `${id}-cleanup`, commands.cleanup)]);
   return { ms, rssKb: 0 };
-}
-
-function runScript(engine, dir, name, commands) {
-  const script = path.join(dir, `${name}.sh`);
-  const envLines = Object.entries(engine.env).map(([key, value]) => `export ${key}=${quote([value])}`);
-  const line = (command) => `${command.inputFrom ? `${quote(command.inputFrom)} | ` : ''}${quote(command.argv)} >/dev/null`;
-  writeFileSync(script, ['set -e -o pipefail', ...envLines, ...commands.map(line)].join('\n') + '\n');
-  timeMs('bash', [script]);
 }
 
 /** `count` alternating pairs of two measurements: the medians, the median ratio a/b, and a's peak RSS. */

@@ -1,13 +1,14 @@
-// Build step: the CLI bundled into one CommonJS file, dist/bundle/taskrun.cjs, which
-// bin/taskrun.cjs runs through V8's code cache. `validate` and `render` start from bundles of
+// Build step: the CLI bundled into CommonJS files that bin/taskrun.cjs runs through V8's code
+// cache: dist/bundle/taskrun.cjs for every command, and for `validate` and `render` bundles of
 // their own, dist/bundle/validate.cjs and render.cjs (src/cli/validate-main.ts, render-main.ts):
-// the same program with that one command, without the run-time half (execa, pino, engine,
-// registry, record, views), so a half or less of the bytes to read, deserialise and evaluate. Node 20 spends more time resolving, loading and
+// the same program with that one command, without the run-time half (pino, registry, record,
+// views; `validate` keeps the engine probe its BuildKit check loads lazily, with execa), so a
+// half or less of the bytes to read, deserialise and evaluate. Node 20 spends more time resolving, loading and
 // compiling ~150 modules than running a validate; one script with a code cache skips nearly all
 // of it. Lazy `import()`s stay lazy: esbuild wraps those modules, so `validate` never runs the
 // executor's, execa's or the registry client's top level. Files read at run time by path
 // (schemas/, package.json, the ajv-compiled validators) are found relative to dist/bundle/.
-// `graph --format svg|png` is a second bundle, dist/bundle/graph-image.cjs: Graphviz's
+// `graph --format svg|png` is a bundle of its own too, dist/bundle/graph-image.cjs: Graphviz's
 // WebAssembly (~800 kB of JavaScript) would make every command's start-up read and compile it.
 // resvg stays a package (a native addon per platform, found in node_modules at run time).
 import { build } from 'esbuild';
@@ -64,7 +65,7 @@ const bundleCreateRequire = {
   },
 };
 
-// Both bundles: one CommonJS file each for Node 20, minified. import() would need a module
+// Every bundle: one CommonJS file for Node 20, minified. import() would need a module
 // loader inside vm.Script; as require() it needs none.
 const BUNDLE_OPTIONS = {
   bundle: true,

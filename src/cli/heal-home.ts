@@ -9,8 +9,9 @@ import { describeEndpoint } from '../engine/endpoint.js';
 import type { Engine } from '../engine/engine.js';
 import { runNamePrefix } from '../engine/names.js';
 import { RECORD_HEARTBEAT_MS, readRecord, type RunRecord } from '../record/record.js';
-import { existingScratchDir, findHomeLeftovers, removeLeftovers, type EngineLeftovers, type Leftovers } from '../run/leftovers.js';
+import { countLeftovers, existingScratchDir, findHomeLeftovers, removeLeftovers, type Leftovers } from '../run/leftovers.js';
 import { removeBuildLeftovers, type BuildWindow } from '../steps/build-cleanup.js';
+import { countedIfAny, plural } from './plural.js';
 
 /** What one dead run left, and the builds it was in when it died. */
 interface DeadRun {
@@ -62,7 +63,7 @@ async function heal(input: { engine: Engine; home: string; homeKey: string; isDr
     const scratchDir = record === undefined ? undefined : await existingScratchDir({ runId, homeKey });
     const buildWindows = record?.status === 'interrupted' && record.engine === engine.name && record.setting?.endpoint === endpoint ? buildsAtDeath(record) : [];
     const leftovers: Leftovers = { ...engineLeftovers, ...(scratchDir !== undefined && { scratchDir }) };
-    if (isEmpty(leftovers) && buildWindows.length === 0) continue;
+    if (countLeftovers(leftovers) === 0 && buildWindows.length === 0) continue;
     dead.push({ runId, leftovers, buildWindows });
   }
   let buildLeftovers = 0;
@@ -101,23 +102,19 @@ function buildsAtDeath(record: RunRecord): BuildWindow[] {
     .filter((window) => Number.isFinite(window.sinceMs) && Number.isFinite(window.untilMs));
 }
 
-const isEmpty = (leftovers: EngineLeftovers & { scratchDir?: string }) =>
-  leftovers.containers.length + leftovers.networks.length + leftovers.volumes.length === 0 && leftovers.scratchDir === undefined;
-
 const sum = <T>(items: readonly T[], count: (item: T) => number) => items.reduce((total, item) => total + count(item), 0);
 
 /** One line for the log (stderr shows it after `taskrun: `); undefined when nothing was found. */
 export function describeHomeCleanup(cleanup: HomeCleanup, options: { isDryRun?: boolean } = {}): string | undefined {
   if (cleanup.runIds.length === 0) return undefined;
-  const counted = (count: number, noun: string) => (count === 0 ? [] : [`${count} ${noun}${count === 1 ? '' : 's'}`]);
   const what = [
-    ...counted(cleanup.containers, 'container'),
-    ...counted(cleanup.networks, 'network'),
-    ...counted(cleanup.volumes, 'volume'),
-    ...counted(cleanup.buildLeftovers, 'build leftover'),
-    ...counted(cleanup.scratchDirs, 'scratch folder'),
+    ...countedIfAny(cleanup.containers, 'container'),
+    ...countedIfAny(cleanup.networks, 'network'),
+    ...countedIfAny(cleanup.volumes, 'volume'),
+    ...countedIfAny(cleanup.buildLeftovers, 'build leftover'),
+    ...countedIfAny(cleanup.scratchDirs, 'scratch folder'),
   ];
-  const runs = `${cleanup.runIds.length} interrupted run${cleanup.runIds.length === 1 ? '' : 's'} (${cleanup.runIds.join(', ')})`;
+  const runs = `${plural(cleanup.runIds.length, 'interrupted run')} (${cleanup.runIds.join(', ')})`;
   const verb = options.isDryRun ? 'would remove' : 'removed';
   return `${verb} what ${runs} left: ${what.length > 0 ? what.join(', ') : 'nothing more'}`;
 }

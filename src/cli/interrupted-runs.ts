@@ -9,6 +9,7 @@ import type { RunRecord } from '../record/record.js';
 import { countLeftovers, findLeftovers, removeLeftovers } from '../run/leftovers.js';
 import type { Leftovers } from '../run/leftovers.js';
 import type { CommandIo } from './command-io.js';
+import { countedIfAny } from './plural.js';
 
 export async function cleanUpAfterInterruptedRuns(input: { io: CommandIo; homeKey: string; records: readonly RunRecord[] }): Promise<void> {
   const { io, homeKey } = input;
@@ -33,11 +34,10 @@ export async function cleanUpAfterInterruptedRuns(input: { io: CommandIo; homeKe
 }
 
 function describeLeftovers(leftovers: Leftovers): string {
-  const counted = (count: number, noun: string) => (count === 0 ? [] : [`${count} ${noun}${count === 1 ? '' : 's'}`]);
   return [
-    ...counted(leftovers.containers.length, 'container'),
-    ...counted(leftovers.networks.length, 'network'),
-    ...counted(leftovers.volumes.length, 'volume'),
+    ...countedIfAny(leftovers.containers.length, 'container'),
+    ...countedIfAny(leftovers.networks.length, 'network'),
+    ...countedIfAny(leftovers.volumes.length, 'volume'),
     ...(leftovers.scratchDir === undefined ? [] : [`its scratch folder ${leftovers.scratchDir}`]),
   ].join(', ');
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import { splitLines } from '../source-text.js';
+import { plural } from './plural.js';
 
 /** Fewer findings of one kind than this are printed one by one, each with its source line. */
 export const GROUP_MIN = 3;
@@ -101,6 +102,3 @@ function readLinesOrUndefined(file: string): readonly string[] | undefined {
   }
 }
 
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}

@@ -7,8 +7,6 @@ const TAIL_LINES = 40;
 /** Each frame: stream (1 stdout, 2 stderr), three zero bytes, payload size (big-endian), payload. */
 const FRAME_HEADER_BYTES = 8;
 
-export type Demuxer = ReturnType<typeof createDemuxer>;
-
 /** Splits the attach stream's frames into lines per stream, keeping the last lines for the result. */
 export function createDemuxer(onLine: (line: string, stream: OutputStream) => void) {
   let pending: Buffer = Buffer.alloc(0);

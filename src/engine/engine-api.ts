@@ -8,7 +8,8 @@
 
 import http from 'node:http';
 import type { Engine } from './engine.js';
-import { DOCKER_DEFAULT_HOST, describeEndpoint, isRemotePodman } from './endpoint.js';
+import { describeEndpoint, isRemotePodman } from './endpoint.js';
+import { socketPathOf } from './lab-env.js';
 import { startPodmanService } from './podman-service.js';
 import { createDemuxer } from './attach-frames.js';
 import type { ExecResult, OutputStream } from './process.js';
@@ -36,7 +37,7 @@ export interface EngineApi {
   /** `rm --force` of each container; a missing one counts as removed. The names the engine did not remove. */
   readonly removeContainers: (names: readonly string[]) => Promise<string[] | undefined>;
   /** podman's `init`: true once done, false when the engine refused, undefined when it did not answer. */
-  readonly initContainer: (name: string) => Promise<boolean | undefined>;
+  readonly initContainer: (name: string, signal: AbortSignal) => Promise<boolean | undefined>;
 }
 
 /** How the two APIs differ for these requests. */
@@ -79,9 +80,7 @@ const LIBPOD: Flavour = {
 
 /** The socket of a docker engine whose endpoint is local (DOCKER_HOST unix://…, or the default socket with no context). */
 export function dockerSocketOf(engine: Engine, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const endpoint = describeEndpoint(engine, env);
-  if (!endpoint.startsWith('unix://')) return undefined;
-  return endpoint === DOCKER_DEFAULT_HOST ? '/var/run/docker.sock' : endpoint.slice('unix://'.length);
+  return socketPathOf(describeEndpoint(engine, env));
 }
 
 /** Whether taskrun may use the engine's API: off with TASKRUN_ENGINE_API=0, and for podman that is itself a client of a service. */
@@ -90,7 +89,10 @@ export function mayUseEngineApi(engine: Engine, env: NodeJS.ProcessEnv = process
   return engine.name === 'docker' ? dockerSocketOf(engine, env) !== undefined : !isRemotePodman(engine, env);
 }
 
+/** One API per endpoint, shared by equal engines. */
 const apis = new Map<string, Promise<EngineApi | undefined>>();
+/** The answer for each engine object: every step asks, and the endpoint (a config file read) is looked up once. */
+const answered = new WeakMap<Engine, Promise<EngineApi | undefined>>();
 /** A daemon that does not answer its ping this soon is left to the CLI. */
 const PING_TIMEOUT_MS = 5_000;
 
@@ -100,13 +102,16 @@ const PING_TIMEOUT_MS = 5_000;
  * Undefined when there is none: the CLI does everything.
  */
 export function engineApiFor(engine: Engine): Promise<EngineApi | undefined> {
-  if (!mayUseEngineApi(engine)) return Promise.resolve(undefined);
-  const key = keyOf(engine);
-  let api = apis.get(key);
-  if (!api) {
-    api = engine.name === 'docker' ? openDockerApi(dockerSocketOf(engine)!) : openPodmanApi(engine);
+  let api = answered.get(engine);
+  if (api) return api;
+  const socketPath = engine.name === 'docker' ? dockerSocketOf(engine) : undefined;
+  if (!mayUseEngineApi(engine)) api = Promise.resolve(undefined);
+  else {
+    const key = keyOf(engine);
+    api = apis.get(key) ?? (socketPath !== undefined ? openDockerApi(socketPath) : openPodmanApi(engine));
     apis.set(key, api);
   }
+  answered.set(engine, api);
   return api;
 }
 
@@ -118,7 +123,7 @@ const keyOf = (engine: Engine) => JSON.stringify([engine.name, engine.binary, en
  */
 export function engineApiIfCheap(engine: Engine): Promise<EngineApi | undefined> {
   if (engine.name === 'docker') return engineApiFor(engine);
-  return mayUseEngineApi(engine) ? (apis.get(keyOf(engine)) ?? Promise.resolve(undefined)) : Promise.resolve(undefined);
+  return answered.get(engine) ?? (mayUseEngineApi(engine) ? apis.get(keyOf(engine)) : undefined) ?? Promise.resolve(undefined);
 }
 
 async function openDockerApi(socketPath: string): Promise<EngineApi | undefined> {
@@ -141,7 +146,7 @@ function apiOf(client: Client): EngineApi {
   return {
     startAttached: (input) => startAttached(client, input),
     removeContainers: (names) => removeAll(client, names),
-    initContainer: (name) => initContainer(client, name),
+    initContainer: (name, signal) => initContainer(client, name, signal),
   };
 }
 
@@ -162,15 +167,23 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 function request(client: Client, method: string, path: string, signal: AbortSignal = AbortSignal.timeout(REQUEST_TIMEOUT_MS)): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const sent = http.request({ socketPath: client.socketPath, agent: client.agent, method, path, signal }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
-      response.on('error', reject);
-    });
+    const sent = http.request({ socketPath: client.socketPath, agent: client.agent, method, path, signal }, (response) => readAnswer(response).then(resolve, reject));
     sent.on('error', reject);
     sent.end();
+  });
+}
+
+/** The whole answer; rejects when it is cut off (the request aborted, the engine gone). */
+function readAnswer(response: http.IncomingMessage): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => (body += chunk));
+    response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+    response.on('error', reject);
+    response.on('close', () => {
+      if (!response.complete) reject(new Error('the answer was cut off'));
+    });
   });
 }
 
@@ -199,9 +212,9 @@ async function removeAll(client: Client, names: readonly string[]): Promise<stri
   }
 }
 
-async function initContainer(client: Client, name: string): Promise<boolean | undefined> {
+async function initContainer(client: Client, name: string, signal: AbortSignal): Promise<boolean | undefined> {
   try {
-    const answer = await request(client, 'POST', containerPath(client, name, '/init'));
+    const answer = await request(client, 'POST', containerPath(client, name, '/init'), AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]));
     return answer.status === 204 || answer.status === 304;
   } catch {
     return undefined;
@@ -209,13 +222,14 @@ async function initContainer(client: Client, name: string): Promise<boolean | un
 }
 
 /** The attach connection: resolves once the engine switched protocols (the stream flows from then on). */
-function attach(client: Client, name: string, onData: (chunk: Buffer) => void): Promise<Connection | Answer> {
+function attach(client: Client, name: string, signal: AbortSignal, onData: (chunk: Buffer) => void): Promise<Connection | Answer> {
   return new Promise((resolve, reject) => {
     const sent = http.request({
       socketPath: client.socketPath,
       method: 'POST',
       path: containerPath(client, name, '/attach?stream=true&stdout=true&stderr=true'),
       headers: { Connection: 'Upgrade', Upgrade: 'tcp' },
+      signal,
     });
     sent.on('upgrade', (_response, socket, head) => {
       const ended = new Promise<void>((done) => {
@@ -228,12 +242,7 @@ function attach(client: Client, name: string, onData: (chunk: Buffer) => void): 
       resolve({ ended, close: () => socket.destroy() });
     });
     // No upgrade: an error answer (no such container).
-    sent.on('response', (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
-    });
+    sent.on('response', (response) => readAnswer(response).then(resolve, reject));
     sent.on('error', reject);
     sent.end();
   });
@@ -244,20 +253,10 @@ function waitForExit(client: Client, name: string, signal: AbortSignal): Promise
   return new Promise((resolve, reject) => {
     const sent = http.request({ socketPath: client.socketPath, agent: false, method: 'POST', path: containerPath(client, name, `/wait${client.flavour.waitQuery}`), signal }, (response) => {
       if (response.statusCode !== 200) {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+        readAnswer(response).then(resolve, reject);
         return;
       }
-      const exit = new Promise<Answer>((done, fail) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => done({ status: 200, headers: response.headers, body }));
-        response.on('error', fail);
-        response.on('aborted', () => fail(new Error('wait aborted')));
-      });
+      const exit = readAnswer(response);
       // Read only after the start: a stopped step rejects it before anyone awaits it.
       exit.catch(() => undefined);
       // Wrapped: resolving with the promise itself would wait for the exit.
@@ -295,7 +294,7 @@ async function startAttached(client: Client, input: StartAttachedInput): Promise
   let connection: Connection | undefined;
   let waiting: { readonly exit: Promise<Answer> } | Answer | undefined;
   try {
-    const attached = await attach(client, input.containerName, (chunk) => demuxer.push(chunk));
+    const attached = await attach(client, input.containerName, input.signal, (chunk) => demuxer.push(chunk));
     if (!('ended' in attached)) return refused(attached);
     connection = attached;
     if (flavour.waitsBeforeStart) waiting = await waitForExit(client, input.containerName, waitSignal);
@@ -321,7 +320,9 @@ async function startAttached(client: Client, input: StartAttachedInput): Promise
     const answer = await waiting.exit;
     if (answer.status !== 200) return fail(answer);
     const outcome = flavour.exitCodeOf(answer.body);
-    await Promise.race([live.ended, new Promise((done) => setTimeout(done, OUTPUT_GRACE_MS).unref())]);
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([live.ended, new Promise((done) => (grace = setTimeout(done, OUTPUT_GRACE_MS)))]);
+    clearTimeout(grace);
     live.close();
     if (outcome.error !== undefined) demuxer.line(`Error response from daemon: ${outcome.error}`, 'stderr');
     const exitCode = outcome.exitCode ?? 1;

@@ -12,11 +12,13 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import type { Engine } from './engine.js';
+import { pingSocket } from './ping-socket.js';
 
 /** Seconds without a connection after which the service exits. */
-const IDLE_SECONDS = 10;
+export const IDLE_SECONDS = 10;
 const READY_WITHIN_MS = 5_000;
 const POLL_MS = 15;
+const PING_TIMEOUT_MS = 1_000;
 
 /** Starts the service; its socket once it answers, undefined when it could not start. */
 export async function startPodmanService(engine: Engine): Promise<string | undefined> {
@@ -45,7 +47,7 @@ export async function startPodmanService(engine: Engine): Promise<string | undef
   service.unref();
   const deadline = Date.now() + READY_WITHIN_MS;
   while (!ended && Date.now() < deadline) {
-    if (await answers(socketPath)) {
+    if (await pingSocket(socketPath, PING_TIMEOUT_MS)) {
       holdOpen(socketPath);
       return socketPath;
     }
@@ -65,13 +67,3 @@ function holdOpen(socketPath: string): void {
   held.end();
 }
 
-function answers(socketPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sent = http.request({ socketPath, method: 'GET', path: '/_ping', agent: false }, (response) => {
-      response.resume();
-      resolve(response.statusCode === 200);
-    });
-    sent.on('error', () => resolve(false));
-    sent.end();
-  });
-}

@@ -3,12 +3,12 @@
 
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
-import http from 'node:http';
 import path from 'node:path';
 import { didYouMean, error, InputError } from '../diagnostics.js';
 import { createEngine, ENGINE_NAMES, isEngineName } from './engine.js';
 import type { Engine, EngineName } from './engine.js';
 import { readLabEnv, socketPathOf } from './lab-env.js';
+import { pingSocket } from './ping-socket.js';
 import { runEngine } from './run-engine.js';
 
 const PROBE_TIMEOUT_MS = 10_000;
@@ -19,21 +19,10 @@ export async function isEngineAnswering(engine: Engine): Promise<boolean> {
   // `docker version` takes ~300 ms over podman's socket; with a unix DOCKER_HOST, asking the
   // socket directly (and finding the CLI on PATH) answers the same question in a few ms.
   const socketPath = engine.name === 'docker' ? socketPathOf(engine.env.DOCKER_HOST ?? process.env.DOCKER_HOST ?? '') : undefined;
-  if (socketPath !== undefined) return (await isOnPath(engine.binary)) && (await pingSocket(socketPath));
+  if (socketPath !== undefined) return (await isOnPath(engine.binary)) && (await pingSocket(socketPath, PROBE_TIMEOUT_MS));
   const args = engine.name === 'docker' ? ['version', '--format', '{{.Server.Version}}'] : ['version', '--format', '{{.Client.Version}}'];
   const result = await runEngine({ engine, args, timeoutMs: PROBE_TIMEOUT_MS });
   return result.exitCode === 0;
-}
-
-function pingSocket(socketPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const request = http.get({ socketPath, path: '/_ping', timeout: PROBE_TIMEOUT_MS }, (response) => {
-      response.resume();
-      resolve(response.statusCode === 200);
-    });
-    request.on('timeout', () => request.destroy());
-    request.on('error', () => resolve(false));
-  });
 }
 
 async function isOnPath(binary: string): Promise<boolean> {

@@ -14,9 +14,6 @@ import { describeReadError } from './read-task-file.js';
 import { describeYamlError, locateOffset, locateYamlError } from './yaml-location.js';
 import { isPlainObject, mergeDeep, type MutableValues } from './set-values.js';
 
-export { mergeValues, parseSetFlags } from './set-values.js';
-
-
 // Files are read in order and later ones win. Nested mappings merge deeply, a deliberate
 // superset: acb accepts them in the file but then fails to render (acb-spec §2.3).
 export async function loadValuesFiles(paths: readonly string[]): Promise<{ values: Values; diagnostics: Diagnostic[] }> {

@@ -47,7 +47,7 @@ export function createPrepareAhead(input: {
   const waiting = new Map<string, Promise<Preparation | undefined>>();
   const queue: Queued[] = [];
   const begun: Promise<unknown>[] = [];
-  const preparedIds: string[] = [];
+  const preparedIds = new Set<string>();
   let underWay = 0;
   let stopped = false;
 
@@ -60,7 +60,7 @@ export function createPrepareAhead(input: {
         continue;
       }
       underWay += 1;
-      preparedIds.push(next.step.id);
+      preparedIds.add(next.step.id);
       begun.push(preparation);
       void preparation.then((prepared) => {
         underWay -= 1;
@@ -90,7 +90,7 @@ export function createPrepareAhead(input: {
     for (const node of input.plan.nodes) {
       if (waiting.size >= PREPARE_AHEAD_LIMIT) break;
       const id = node.step.id;
-      if (started.has(id) || waiting.has(id) || preparedIds.includes(id) || !input.canPrepare(node.step)) continue;
+      if (started.has(id) || waiting.has(id) || preparedIds.has(id) || !input.canPrepare(node.step)) continue;
       if (!node.dependsOn.every((dep) => isClear(dep))) continue;
       waiting.set(id, new Promise((resolve) => queue.push({ step: node.step, resolve })));
     }
@@ -114,7 +114,7 @@ export function createPrepareAhead(input: {
       finished.add(id);
       fill();
     },
-    preparedStepIds: () => preparedIds,
+    preparedStepIds: () => [...preparedIds],
     settle: async () => {
       stopped = true;
       for (const queued of queue.splice(0)) queued.resolve(undefined);

@@ -1,7 +1,8 @@
 // Stage 5, execute: removals of finished step containers, off the critical path. The next step
-// starts while earlier ones are being removed, a few at a time in one engine command (each
-// engine client costs CPU the running steps could use); a new container under the same name (a
-// retry) waits for its removal, and the run waits for all of them before its cleanup.
+// starts while earlier ones are being removed, a few at a time (where they go through the CLI,
+// one engine command per batch: each engine client costs CPU the running steps could use); a new
+// container under the same name (a retry) waits for its removal, and the run waits for all of
+// them before its cleanup.
 
 import type { Engine } from '../engine/engine.js';
 import { removeContainers } from '../engine/run-engine.js';

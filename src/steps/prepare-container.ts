@@ -1,8 +1,8 @@
 // Stage 5, execute: a cmd step's container made ahead of its turn, while earlier steps run. It
 // is the container `run` would start (same argv: env, secrets by name, mounts, network, labels),
 // made with `create` (and on podman `init`, which mounts its volumes and joins its network
-// without starting its command); at its turn `start --attach` runs it. A pull the step asks for
-// happens here too; its output is kept and shown when the step starts.
+// without starting its command); at its turn it is started attached (run-step-command.ts). A
+// pull the step asks for happens here too; its output is kept and shown when the step starts.
 
 import { buildCreateArgv, buildInitArgv, buildPullArgv } from '../engine/argv.js';
 import { engineApiFor } from '../engine/engine-api.js';
@@ -60,7 +60,7 @@ export async function prepareContainer(input: {
   }
   if (engine.name === 'podman') {
     const api = await engineApiFor(engine);
-    const initialised = (await api?.initContainer(run.containerName)) ?? (await runEngine({ engine, args: buildInitArgv(run), signal })).exitCode === 0;
+    const initialised = (await api?.initContainer(run.containerName, signal)) ?? (await runEngine({ engine, args: buildInitArgv(run), signal })).exitCode === 0;
     if (!initialised || signal.aborted) {
       await removeContainers({ engine, names: [run.containerName] });
       return NONE;

@@ -19,12 +19,7 @@ export async function startStepContainer(input: { ctx: StepContext; stepId: stri
   const engine = ctx.resources.engine;
   const api = await engineApiFor(engine);
   if (api) {
-    let removal: Promise<unknown> | undefined;
-    const removeOnAbort = () => {
-      removal = removeContainers({ engine, names: [containerName] });
-    };
-    if (ctx.signal.aborted) removeOnAbort();
-    else ctx.signal.addEventListener('abort', removeOnAbort, { once: true });
+    const watch = removeWhenStopped(ctx.signal, engine, containerName);
     try {
       const exec = await api.startAttached({
         containerName,
@@ -33,11 +28,26 @@ export async function startStepContainer(input: { ctx: StepContext; stepId: stri
       });
       if (exec) return resultOf(exec, { command: `${engine.name} start`, isContainerRun: true });
     } finally {
-      ctx.signal.removeEventListener('abort', removeOnAbort);
-      await removal;
+      await watch.end();
     }
   }
   return runStepCommand({ ctx, stepId, args: buildStartAttachedArgv({ containerName }), containerName });
+}
+
+/** Removes the container as soon as the signal aborts (timeout, cancel); `end` stops watching and awaits that removal. */
+function removeWhenStopped(signal: AbortSignal, engine: Engine, containerName: string | undefined): { end: () => Promise<void> } {
+  let removal: Promise<unknown> | undefined;
+  const remove = () => {
+    if (containerName !== undefined) removal = removeContainers({ engine, names: [containerName] });
+  };
+  if (signal.aborted) remove();
+  else signal.addEventListener('abort', remove, { once: true });
+  return {
+    end: async () => {
+      signal.removeEventListener('abort', remove);
+      await removal;
+    },
+  };
 }
 
 function resultOf(exec: ExecResult, options: { command: string; isContainerRun: boolean }): StepCommandResult {
@@ -64,12 +74,7 @@ export async function runStepCommand(input: {
 }): Promise<StepCommandResult> {
   const { ctx, stepId } = input;
   const engine = input.engine ?? ctx.resources.engine;
-  let removal: Promise<unknown> | undefined;
-  const removeOnAbort = () => {
-    if (input.containerName !== undefined) removal = removeContainers({ engine, names: [input.containerName] });
-  };
-  if (ctx.signal.aborted) removeOnAbort();
-  else ctx.signal.addEventListener('abort', removeOnAbort, { once: true });
+  const watch = removeWhenStopped(ctx.signal, engine, input.containerName);
   try {
     const exec = await runEngine({
       engine,
@@ -84,7 +89,6 @@ export async function runStepCommand(input: {
     });
     return resultOf(exec, { command: `${engine.name} ${input.args[0] ?? ''}`.trim(), isContainerRun: input.containerName !== undefined });
   } finally {
-    ctx.signal.removeEventListener('abort', removeOnAbort);
-    await removal;
+    await watch.end();
   }
 }

@@ -109,7 +109,8 @@ describe.each(ENGINE_PATHS)('containers made ahead on %s', (engine) => {
           '  - id: first',
           '    cmd: busybox true',
           '  - id: flaky',
-          `    cmd: busybox sh -c 'if [ -e /workspace/tried ]; then echo second; exit 0; fi; touch /workspace/tried; exit 1'`,
+          // /tmp is the container's own: a reused container would say so.
+          `    cmd: busybox sh -c '[ -e /tmp/seen ] && echo same-container; touch /tmp/seen; if [ -e /workspace/tried ]; then echo second; exit 0; fi; touch /workspace/tried; exit 1'`,
           '    retries: 1',
           '    retryDelay: 0',
           '',

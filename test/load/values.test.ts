@@ -2,7 +2,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadValuesFiles, mergeValues, parseSetFlags, parseValuesText } from '../../src/load/values.js';
+import { mergeValues, parseSetFlags } from '../../src/load/set-values.js';
+import { loadValuesFiles, parseValuesText } from '../../src/load/values.js';
 import { GoFloat } from '../../src/template/go-values.js';
 
 let dir = '';

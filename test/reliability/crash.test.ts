@@ -43,7 +43,9 @@ describe('kill -9 at a random point', () => {
         failures.push(`${engine}, after ${delayMs} ms: status ${status}, left ${left.join(' ')}, still there ${leftovers.join(' ')}, next run (exit ${nextRun.exitCode}): ${nextRun.stderr}`);
       }
       const prune = await runCli(['runs', 'prune'], { env });
-      tally.record(`runs prune after that (${engine})`, prune.exitCode === 0 && (await engineObjects(lab(), runId, engine)).length === 0);
+      if (!tally.record(`runs prune after that (${engine})`, prune.exitCode === 0 && (await engineObjects(lab(), runId, engine)).length === 0)) {
+        failures.push(`${engine}, after ${delayMs} ms: runs prune (exit ${prune.exitCode}): ${prune.stderr}`);
+      }
     }
     expect(failures).toEqual([]);
   });

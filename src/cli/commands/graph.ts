@@ -34,8 +34,8 @@ export function registerGraphCommand(program: Command): void {
       throw new InputError([error('usage', '--format png writes binary data, which a terminal cannot show', undefined, 'write it to a file with -o graph.png, or redirect stdout')]);
     }
     const { prepared } = await prepareWithoutRun(file, options);
-    printDiagnostics(prepared.diagnostics, (text) => writeStderr(text));
-    annotateDiagnostics({ diagnostics: prepared.diagnostics, ci: options.ci, write: (text) => writeStderr(text) });
+    printDiagnostics(prepared.diagnostics, writeStderr);
+    annotateDiagnostics({ diagnostics: prepared.diagnostics, ci: options.ci, write: writeStderr });
     const plan = planTask(prepared.task);
     const content = isImageFormat(options.format) ? await renderImage(formatDotPicture(plan), options.format) : formatGraph(plan, options.format);
     if (options.output === undefined) {

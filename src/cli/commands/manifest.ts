@@ -23,8 +23,8 @@ async function runWithSignals(command: ManifestCommand): Promise<void> {
   process.once('SIGINT', abort);
   process.once('SIGTERM', abort);
   const io: ManifestCommandIO = {
-    stdout: (text) => writeStdout(text),
-    stderr: (text) => writeStderr(text),
+    stdout: writeStdout,
+    stderr: writeStderr,
     signal: controller.signal,
     env: process.env,
   };
