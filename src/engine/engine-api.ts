@@ -1,10 +1,11 @@
 // Stage 5, execute: the engine's HTTP API, for the requests on a step's critical path: start a
-// container made ahead with its output attached and wait for its exit, initialise containers made
-// ahead (podman), and remove finished ones. Each CLI process costs tens of milliseconds of CPU
-// (podman's far more) that running containers could use; a request on a kept-alive socket costs
-// next to none. docker's API is its daemon's local socket; podman's is a service taskrun starts
-// (podman-service.ts). Everything else (create with its pull and credentials, builds, pushes)
-// stays with the CLI, which also takes over whenever the API does not answer.
+// container made ahead with its output attached and wait for its exit, create (from a spec,
+// create-container.ts) and initialise containers made ahead (podman), and remove finished ones.
+// Each CLI process costs tens of milliseconds of CPU (podman's far more) that running containers
+// could use; a request on a kept-alive socket costs next to none. docker's API is its daemon's
+// local socket; podman's is a service taskrun starts (podman-service.ts). Everything else (pulls
+// with credentials, builds, pushes) stays with the CLI, which also takes over whenever the API
+// does not answer.
 
 import http from 'node:http';
 import type { Engine } from './engine.js';
@@ -13,6 +14,7 @@ import { socketPathOf } from './lab-env.js';
 import { startPodmanService } from './podman-service.js';
 import { createDemuxer } from './attach-frames.js';
 import type { ExecResult, OutputStream } from './process.js';
+import type { PodmanSpec } from './podman-spec.js';
 
 /** Set to 0 to send every engine request through the CLI. */
 export const ENGINE_API_VAR = 'TASKRUN_ENGINE_API';
@@ -38,6 +40,10 @@ export interface EngineApi {
   readonly removeContainers: (names: readonly string[]) => Promise<string[] | undefined>;
   /** podman's `init`: true once done, false when the engine refused, undefined when it did not answer. */
   readonly initContainer: (name: string, signal: AbortSignal) => Promise<boolean | undefined>;
+  /** podman only: creates a container from its spec; true once made, false when the engine refused, undefined when it did not answer. */
+  readonly createFromSpec?: (spec: PodmanSpec, signal: AbortSignal) => Promise<boolean | undefined>;
+  /** The engine's socket. */
+  readonly socketPath: string;
 }
 
 /** How the two APIs differ for these requests. */
@@ -147,6 +153,8 @@ function apiOf(client: Client): EngineApi {
     startAttached: (input) => startAttached(client, input),
     removeContainers: (names) => removeAll(client, names),
     initContainer: (name, signal) => initContainer(client, name, signal),
+    ...(client.flavour === LIBPOD && { createFromSpec: (spec: PodmanSpec, signal: AbortSignal) => createFromSpec(client, spec, signal) }),
+    socketPath: client.socketPath,
   };
 }
 
@@ -165,11 +173,13 @@ interface Answer {
 /** Requests without a step's signal (ping, init, removals) give up after this long, as the CLI's cleanup commands do. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-function request(client: Client, method: string, path: string, signal: AbortSignal = AbortSignal.timeout(REQUEST_TIMEOUT_MS)): Promise<Answer> {
+function request(client: Client, method: string, path: string, signal: AbortSignal = AbortSignal.timeout(REQUEST_TIMEOUT_MS), json?: unknown): Promise<Answer> {
+  const body = json === undefined ? undefined : JSON.stringify(json);
+  const headers = body === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
   return new Promise((resolve, reject) => {
-    const sent = http.request({ socketPath: client.socketPath, agent: client.agent, method, path, signal }, (response) => readAnswer(response).then(resolve, reject));
+    const sent = http.request({ socketPath: client.socketPath, agent: client.agent, method, path, signal, headers }, (response) => readAnswer(response).then(resolve, reject));
     sent.on('error', reject);
-    sent.end();
+    sent.end(body);
   });
 }
 
@@ -216,6 +226,15 @@ async function initContainer(client: Client, name: string, signal: AbortSignal):
   try {
     const answer = await request(client, 'POST', containerPath(client, name, '/init'), AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]));
     return answer.status === 204 || answer.status === 304;
+  } catch {
+    return undefined;
+  }
+}
+
+async function createFromSpec(client: Client, spec: PodmanSpec, signal: AbortSignal): Promise<boolean | undefined> {
+  try {
+    const answer = await request(client, 'POST', `${client.flavour.prefix}/containers/create`, AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]), spec);
+    return answer.status === 201;
   } catch {
     return undefined;
   }

@@ -1,10 +1,12 @@
 // Stage 5, execute: a cmd step's container made ahead of its turn, while earlier steps run. It
 // is the container `run` would start (same argv: env, secrets by name, mounts, network, labels),
-// made with `create` (and on podman `init`, which mounts its volumes and joins its network
-// without starting its command); at its turn it is started attached (run-step-command.ts). A
-// pull the step asks for happens here too; its output is kept and shown when the step starts.
+// made with `create` (create-container.ts; on local podman through its service) and on podman
+// `init`, which mounts its volumes and joins its network without starting its command; at its
+// turn it is started attached (run-step-command.ts). A pull the step asks for happens here too;
+// its output is kept and shown when the step starts.
 
-import { buildCreateArgv, buildInitArgv, buildPullArgv } from '../engine/argv.js';
+import { buildInitArgv, buildPullArgv } from '../engine/argv.js';
+import { createContainer } from '../engine/create-container.js';
 import { engineApiFor } from '../engine/engine-api.js';
 import { removeContainers, runEngine } from '../engine/run-engine.js';
 import type { CmdStep, Step } from '../task/types.js';
@@ -52,8 +54,8 @@ export async function prepareContainer(input: {
     pulled = true;
   }
   if (!(await input.ready) || signal.aborted) return NONE;
-  const created = await runEngine({ engine, args: buildCreateArgv(run), env: run.engineEnv, signal });
-  if (created.exitCode !== 0 || signal.aborted) {
+  const { created } = await createContainer({ engine, run, env: run.engineEnv, signal });
+  if (!created || signal.aborted) {
     // A stopped client may have left the container made; an engine error leaves none (removal is a no-op).
     await removeContainers({ engine, names: [run.containerName] });
     return NONE;
