@@ -13,8 +13,7 @@ import path from 'node:path';
 import { buildCreateArgv, type RunArgvInput } from './argv.js';
 import type { Engine } from './engine.js';
 import { engineApiFor, type EngineApi } from './engine-api.js';
-import type { PodmanSpec } from './podman-spec.js';
-import { specFor, templateFrom, type CreateCall, type SpecTemplate } from './podman-spec.js';
+import { specFor, templateFrom, type CreateCall, type PodmanSpec, type SpecTemplate } from './podman-spec.js';
 import { runEngine } from './run-engine.js';
 
 export interface CreateInput {
@@ -46,10 +45,7 @@ export async function createContainer(input: CreateInput): Promise<Created> {
   const learnt = templates.get(engine);
   if (learnt === undefined) {
     const capture = captureCreate(api, input, call);
-    templates.set(
-      engine,
-      capture.then((captured) => captured.template),
-    );
+    templates.set(engine, capture.then((captured) => captured.template));
     const { created, clientFailedEarly } = await capture;
     // The client failed before it sent a spec (a pull, its own trouble): the next create tries it
     // again, a few times. This container is left to the step's turn, as any failed create.
@@ -119,7 +115,7 @@ async function captureCreate(api: EngineApi, input: CreateInput, call: CreateCal
   try {
     const created = await runEngine({ engine: input.engine, args: ['--remote', '--url', `unix://${socketPath}`, ...buildCreateArgv(input.run)], env: input.env, signal: input.signal });
     const template = captured && templateFrom(captured, call);
-    return { created: { created: created.exitCode === 0, by: 'remote-client' }, clientFailedEarly: captured === undefined && created.exitCode !== 0, ...(template && { template }) };
+    return { created: { created: created.exitCode === 0, by: 'remote-client' }, clientFailedEarly: captured === undefined && created.exitCode !== 0 && !input.signal.aborted, ...(template && { template }) };
   } finally {
     server.closeAllConnections();
     server.close();

@@ -76,7 +76,7 @@ export interface HeldOutput {
 
 export type Preparation =
   /** The container exists (created, on podman initialised); `pulled` when the step's pull happened. */
-  | { readonly kind: 'created'; readonly containerName: string; readonly pulled: boolean; readonly output: readonly HeldOutput[] }
+  | { readonly kind: 'created'; readonly pulled: boolean; readonly output: readonly HeldOutput[] }
   /** Nothing was made: the step runs its container the usual way at its turn. */
   | { readonly kind: 'none' };
 

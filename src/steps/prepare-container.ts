@@ -68,5 +68,5 @@ export async function prepareContainer(input: {
       return NONE;
     }
   }
-  return { kind: 'created', containerName: run.containerName, pulled, output };
+  return { kind: 'created', pulled, output };
 }

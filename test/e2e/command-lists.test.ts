@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LabEnv } from '../../src/engine/lab-env.js';
 import { createEngineShim, flagValue, type EngineShim } from '../helpers/engine-shim.js';
-import { ENGINE_PATHS, labEngineFor, requireLab, type EnginePath } from '../helpers/lab.js';
+import { ENGINE_PATHS, labEngineFor, podmanCreatedContainers, requireLab, type EnginePath } from '../helpers/lab.js';
 import { expectNothingLeft, namePrefixOf, newRunId, removeContexts, runOnLab } from './run-on-lab.js';
 
 let lab: LabEnv;
@@ -25,12 +25,18 @@ async function runWithShim(engine: EnginePath, files: Readonly<Record<string, st
   shims.push(shim);
   const runId = newRunId(engine);
   const run = await runOnLab({ lab, engine, runId, files, engineOverride: { ...real, binary: shim.binary } });
-  /** The `run` (or, made ahead, `create`) commands of one step's containers: name and label. */
-  const containersOf = (stepId: string) =>
-    shim
-      .commands()
-      .filter((argv) => (argv[0] === 'run' || argv[0] === 'create') && flagValue(argv, '--name')?.startsWith(`${namePrefixOf(runId)}-${stepId}`))
-      .map((argv) => `${flagValue(argv, '--name')} ${flagValue(argv, '--label')}`);
+  const ofStep = (name: string | undefined, stepId: string) => name?.startsWith(`${namePrefixOf(runId)}-${stepId}`) === true;
+  /**
+   * One step's containers, name and run label: on podman as its event log has them (most are made
+   * through its service), elsewhere from the `run` (or, made ahead, `create`) commands.
+   */
+  const containersOf = async (stepId: string) =>
+    engine === 'podman'
+      ? (await podmanCreatedContainers(lab, `taskrun.run=${runId}`)).filter(({ name }) => ofStep(name, stepId)).map(({ name, labels }) => `${name} taskrun.run=${labels['taskrun.run']}`)
+      : shim
+          .commands()
+          .filter((argv) => (argv[0] === 'run' || argv[0] === 'create') && ofStep(flagValue(argv, '--name'), stepId))
+          .map((argv) => `${flagValue(argv, '--name')} ${flagValue(argv, '--label')}`);
   return { run, runId, shim, containersOf };
 }
 
@@ -79,8 +85,8 @@ describe.each(ENGINE_PATHS)('command lists on %s', (engine) => {
     expect(run.output('exit3')).toEqual([]);
     // The step's own container, then `-N` for the N-th command of the list; each with the run label.
     const label = `taskrun.run=${runId}`;
-    expect(containersOf('lines')).toEqual([`${namePrefixOf(runId)}-lines ${label}`, `${namePrefixOf(runId)}-lines-2 ${label}`]);
-    expect(containersOf('ff')).toEqual([`${namePrefixOf(runId)}-ff ${label}`]);
+    expect(await containersOf('lines')).toEqual([`${namePrefixOf(runId)}-lines ${label}`, `${namePrefixOf(runId)}-lines-2 ${label}`]);
+    expect(await containersOf('ff')).toEqual([`${namePrefixOf(runId)}-ff ${label}`]);
     await expectNothingLeft(lab, engine, runId);
   });
 

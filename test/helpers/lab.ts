@@ -185,3 +185,17 @@ function splitNames(stdout: string): string[] {
     .filter((line) => line !== '')
     .sort();
 }
+
+/**
+ * The containers podman created with a label, in the order it created them, from its event log
+ * (the lab keeps it in a file): taskrun creates most step containers through podman's service,
+ * where no CLI shim sees them.
+ */
+export async function podmanCreatedContainers(lab: LabEnv, label: string): Promise<Array<{ name: string; labels: Record<string, string> }>> {
+  const stdout = await runStorageCli(lab, 'podman', ['events', '--stream=false', '--filter', 'event=create', '--filter', `label=${label}`, '--format', 'json']);
+  return stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as { Name: string; Attributes?: Record<string, string> })
+    .map((event) => ({ name: event.Name, labels: event.Attributes ?? {} }));
+}

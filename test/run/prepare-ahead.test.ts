@@ -6,7 +6,8 @@ import { isPreparable, keepsImages } from '../../src/steps/index.js';
 import type { Step } from '../../src/task/types.js';
 import { buildStep, cmdStep, makeTask } from './make-task.js';
 
-const created = (id: string): Preparation => ({ kind: 'created', containerName: id, pulled: false, output: [] });
+// Told apart by their held output.
+const created = (id: string): Preparation => ({ kind: 'created', pulled: false, output: [{ stream: 'stdout', text: id }] });
 
 /** Preparations end when the test says so: `finish(id)`. */
 function aheadFor(steps: Step[]) {
