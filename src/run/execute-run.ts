@@ -149,7 +149,8 @@ async function runSteps(options: RunOptions, emit: RunEventListener): Promise<Pa
   const removals = createContainerRemovals(options.engine);
   // Steps' containers start and go by the engine's API where it has one: podman's service starts
   // now, beside the run's networks and volumes, rather than at the first step's turn.
-  if (options.plan.nodes.some((node) => isPreparable(node.step))) void engineApiFor(options.engine);
+  let createsWithoutCli = false;
+  if (options.plan.nodes.some((node) => isPreparable(node.step))) void engineApiFor(options.engine).then((api) => (createsWithoutCli = api?.createFromSpec !== undefined));
   // Preparations stop with the run, and once the schedule ended (what is left is for steps that will not run).
   const { controller: preparing, dispose: disposePreparing } = childController(controller.signal);
   let markReady: (ready: boolean) => void = () => undefined;
@@ -161,6 +162,8 @@ async function runSteps(options: RunOptions, emit: RunEventListener): Promise<Pa
       plan: options.plan,
       canPrepare: isPreparable,
       prepare: (step) => prepare(step, { resources: resourcePlan.resources, signal: preparing.signal, ready: resourcesReady }),
+      // podman's service creates and starts a container with no CLI process, where `run` is one.
+      prepareAtTurn: () => createsWithoutCli,
       keepsImages,
     });
   let setupError: string | undefined;

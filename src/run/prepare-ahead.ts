@@ -4,7 +4,9 @@
 // and, if it has not started yet, waits only on such steps itself. A container made ahead then
 // holds the image it would get at its turn. Preparations run a couple at a time, so they do not
 // crowd out the steps that are running. Steps still start only when their dependencies are done
-// (schedule-steps.ts).
+// (schedule-steps.ts). A step whose turn comes before its preparation began (parallel steps at the
+// run's start) is prepared at once where `prepareAtTurn` says a container made ahead costs less
+// than the CLI's `run` (podman's service); otherwise it runs its container itself.
 
 import type { Plan } from '../plan/plan.js';
 import type { Preparation } from '../steps/context.js';
@@ -37,6 +39,8 @@ export function createPrepareAhead(input: {
   canPrepare: (step: Step) => boolean;
   /** The step's preparation; undefined when it has none after all. Never rejects. */
   prepare: (step: Step) => Promise<Preparation> | undefined;
+  /** Whether a step whose turn came before its preparation began is prepared at its turn. */
+  prepareAtTurn: () => boolean;
   /** Whether a step's end leaves images as they were. */
   keepsImages: (step: Step) => boolean;
 }): PrepareAhead {
@@ -51,23 +55,24 @@ export function createPrepareAhead(input: {
   let underWay = 0;
   let stopped = false;
 
-  const begin = () => {
-    while (underWay < PREPARE_LANES && queue.length > 0) {
-      const next = queue.shift()!;
-      const preparation = input.prepare(next.step);
-      if (preparation === undefined) {
-        next.resolve(undefined);
-        continue;
-      }
-      underWay += 1;
-      preparedIds.add(next.step.id);
-      begun.push(preparation);
-      void preparation.then((prepared) => {
-        underWay -= 1;
-        next.resolve(prepared);
-        begin();
-      });
+  const launch = (next: Queued) => {
+    const preparation = input.prepare(next.step);
+    if (preparation === undefined) {
+      next.resolve(undefined);
+      return;
     }
+    underWay += 1;
+    preparedIds.add(next.step.id);
+    begun.push(preparation);
+    void preparation.then((prepared) => {
+      underWay -= 1;
+      next.resolve(prepared);
+      begin();
+    });
+  };
+
+  const begin = () => {
+    while (underWay < PREPARE_LANES && queue.length > 0) launch(queue.shift()!);
   };
 
   // Whether steps after this one may be prepared now: it ended, or it leaves images alone and
@@ -102,13 +107,24 @@ export function createPrepareAhead(input: {
   return {
     started: (id) => {
       started.add(id);
-      const own = waiting.get(id);
+      let own = waiting.get(id);
       waiting.delete(id);
-      // Still queued: it never begins, and the step makes its container at its turn.
       const at = queue.findIndex((queued) => queued.step.id === id);
-      if (at >= 0) queue.splice(at, 1)[0]!.resolve(undefined);
+      const queued = at >= 0 ? queue.splice(at, 1)[0] : undefined;
+      const step = nodes.get(id)?.step;
+      const atTurn = !stopped && step !== undefined && input.prepareAtTurn() && input.canPrepare(step);
+      if (queued) {
+        // Still queued: it begins now, beside the lanes, or never (the step makes its container itself).
+        if (atTurn) launch(queued);
+        else {
+          queued.resolve(undefined);
+          own = undefined;
+        }
+      } else if (own === undefined && atTurn && !preparedIds.has(id)) {
+        own = new Promise((resolve) => launch({ step, resolve }));
+      }
       fill();
-      return at >= 0 ? undefined : own?.then((preparation) => preparation ?? { kind: 'none' });
+      return own?.then((preparation) => preparation ?? { kind: 'none' });
     },
     finished: (id) => {
       finished.add(id);

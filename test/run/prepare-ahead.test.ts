@@ -10,7 +10,7 @@ import { buildStep, cmdStep, makeTask } from './make-task.js';
 const created = (id: string): Preparation => ({ kind: 'created', pulled: false, output: [{ stream: 'stdout', text: id }] });
 
 /** Preparations end when the test says so: `finish(id)`. */
-function aheadFor(steps: Step[]) {
+function aheadFor(steps: Step[], options: { prepareAtTurn?: boolean } = {}) {
   const prepared: string[] = [];
   const ends = new Map<string, () => void>();
   const ahead = createPrepareAhead({
@@ -20,6 +20,7 @@ function aheadFor(steps: Step[]) {
       prepared.push(step.id);
       return new Promise((resolve) => ends.set(step.id, () => resolve(created(step.id))));
     },
+    prepareAtTurn: () => options.prepareAtTurn ?? false,
     keepsImages,
   });
   const finish = async (id: string) => {
@@ -67,6 +68,35 @@ describe('createPrepareAhead', () => {
     expect(prepared).toEqual(['s0', 's1', 's3']);
     await finish('s1');
     await finish('s3');
+    await ahead.settle();
+  });
+
+  it('prepares a queued step at once when its turn comes, where the engine makes containers cheaply', async () => {
+    const { ahead, prepared, finish } = aheadFor(chain(4), { prepareAtTurn: true });
+    expect(prepared).toEqual(['s0', 's1']);
+    ahead.started('s0');
+    ahead.finished('s0');
+    ahead.started('s1');
+    ahead.finished('s1');
+    // s2 waited for a lane: it begins now, beside the two under way, and is handed over.
+    const s2 = ahead.started('s2');
+    expect(prepared).toEqual(['s0', 's1', 's2']);
+    await finish('s2');
+    expect(await s2).toEqual(created('s2'));
+    for (const id of ['s0', 's1', 's3']) await finish(id);
+    await ahead.settle();
+  });
+
+  it('prepares a step beyond the lookahead at its turn, where the engine makes containers cheaply', async () => {
+    const fanOut = Array.from({ length: PREPARE_AHEAD_LIMIT + 1 }, (_, index) => cmdStep({ id: `s${index}`, cmd: 'busybox true', when: { kind: 'start' } }));
+    const { ahead, prepared, finish } = aheadFor(fanOut, { prepareAtTurn: true });
+    const last = `s${PREPARE_AHEAD_LIMIT}`;
+    const own = ahead.started(last);
+    expect(prepared).toContain(last);
+    await finish(last);
+    expect(await own).toEqual(created(last));
+    expect(ahead.preparedStepIds()).toContain(last);
+    for (let index = 0; index < PREPARE_AHEAD_LIMIT; index++) await finish(`s${index}`);
     await ahead.settle();
   });
 
