@@ -24,10 +24,15 @@ export interface CreateInput {
   readonly signal: AbortSignal;
 }
 
-/** The spec learnt from the first create, per engine: pending while that create runs, undefined when there is none to use. */
-const templates = new WeakMap<Engine, Promise<SpecTemplate | undefined>>();
-/** Creates through the remote client that sent no spec (it failed before), per engine. */
-const failedCaptures = new WeakMap<Engine, number>();
+/** What an engine's creates so far taught. */
+interface Learnt {
+  /** The spec of the first create: pending while it runs, undefined inside when there is none to use. */
+  template?: Promise<SpecTemplate | undefined>;
+  /** Creates through the remote client that sent no spec (it failed before). */
+  failedCaptures: number;
+}
+
+const learntBy = new WeakMap<Engine, Learnt>();
 /** After this many, the CLI makes every container of the engine. */
 const CAPTURE_ATTEMPTS = 2;
 
@@ -42,21 +47,18 @@ export async function createContainer(input: CreateInput): Promise<Created> {
   const api = engine.name === 'podman' ? await engineApiFor(engine) : undefined;
   if (api?.createFromSpec === undefined) return createByCli(input);
   const call = callOf(input);
-  const learnt = templates.get(engine);
-  if (learnt === undefined) {
+  const learnt = learntBy.get(engine) ?? { failedCaptures: 0 };
+  learntBy.set(engine, learnt);
+  if (learnt.template === undefined) {
     const capture = captureCreate(api, input, call);
-    templates.set(engine, capture.then((captured) => captured.template));
+    learnt.template = capture.then((captured) => captured.template);
     const { created, clientFailedEarly } = await capture;
     // The client failed before it sent a spec (a pull, its own trouble): the next create tries it
     // again, a few times. This container is left to the step's turn, as any failed create.
-    if (clientFailedEarly) {
-      const failed = (failedCaptures.get(engine) ?? 0) + 1;
-      failedCaptures.set(engine, failed);
-      if (failed < CAPTURE_ATTEMPTS) templates.delete(engine);
-    }
+    if (clientFailedEarly && (learnt.failedCaptures += 1) < CAPTURE_ATTEMPTS) delete learnt.template;
     return created;
   }
-  const template = await learnt;
+  const template = await learnt.template;
   const spec = template && specFor(template, call);
   if (spec !== undefined) {
     const made = await api.createFromSpec(spec, input.signal);
